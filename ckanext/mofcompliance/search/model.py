@@ -1,0 +1,30 @@
+"""The search index table of ``mofcompliance_pgsearch`` (created by its alembic migration).
+
+The table is declared on CKAN's own metadata so that CKAN's test fixtures
+(``clean_db``) empty it together with the core tables.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+from ckan.model.base import BaseModel
+
+search_index_table = sa.Table(
+    "mofcompliance_search_index",
+    BaseModel.metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("site_id", sa.UnicodeText, nullable=False),
+    sa.Column("name", sa.UnicodeText, nullable=False),
+    sa.Column("title", sa.UnicodeText),
+    sa.Column("state", sa.UnicodeText),
+    sa.Column("capacity", sa.UnicodeText),
+    sa.Column("metadata_created", sa.DateTime),
+    sa.Column("metadata_modified", sa.DateTime),
+    sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("fields", JSONB, nullable=False),
+    sa.Column("search_text", sa.UnicodeText, nullable=False),
+    sa.Column("data_dict", sa.UnicodeText),
+    sa.Column("validated_data_dict", sa.UnicodeText),
+    extend_existing=True,
+)

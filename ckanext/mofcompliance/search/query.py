@@ -1,0 +1,225 @@
+"""Answering CKAN's package queries from the PostgreSQL search index.
+
+``PgPackageSearchQuery.run`` takes the Solr-style query dict that
+``package_search`` (and core code calling the query object directly) builds,
+and fills ``count``, ``results`` and ``facets`` exactly as
+``ckan.lib.search.query.PackageSearchQuery`` does.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.common import config
+from ckan.lib.search.common import SearchError, SearchQueryError
+from ckan.lib.search.query import (
+    MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS, SearchQuery,
+)
+
+from . import lucene
+from .model import search_index_table
+from .sql import Compiler, like_pattern
+
+TABLE = search_index_table.name
+COLUMN_RESULTS = ("id", "name", "title", "state", "capacity", "site_id")
+MULTI_VALUED = re.compile(r"^(tags|groups|permission_labels|urls|res_.*|vocab_.*)$")
+SORT_COLUMNS = {
+    "title_string": 'title COLLATE "C"',
+    "metadata_modified": "metadata_modified",
+    "metadata_created": "metadata_created",
+    "name": "name",
+    "id": "id",
+}
+
+
+def _fl_fields(fl: Any) -> list[str]:
+    if isinstance(fl, (list, tuple)):
+        fl = " ".join(fl)
+    return [f for f in re.split(r"[\s,]+", fl or "") if f]
+
+
+def _check_no_local_params(query: dict[str, Any]) -> None:
+    """Solr's local parameters and magic fields have no meaning here: refuse them."""
+    for key, value in query.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and (MAGIC_FIELD_RE.search(item)
+                                          or QUERY_PARSER_RE.search(item)):
+                raise SearchError("Local parameters are not supported in param '%s'." % key)
+
+
+def _parse(text: str, what: str) -> lucene.Node:
+    try:
+        return lucene.parse(text)
+    except lucene.QuerySyntaxError as error:
+        raise SearchQueryError("Invalid %s: %s" % (what, error))
+
+
+def _unwrap(key: str, values: list[str]) -> Any:
+    if MULTI_VALUED.match(key) or len(values) > 1:
+        return values
+    return values[0] if values else None
+
+
+def _iso(value: Any) -> Optional[str]:
+    return value.isoformat() + "Z" if value is not None else None
+
+
+def row_document(row: Any) -> dict[str, Any]:
+    """The full stored document of an index row, as Solr would return it."""
+    doc = {key: _unwrap(key, values) for key, values in row.fields.items()}
+    doc.update({c: getattr(row, c) for c in COLUMN_RESULTS})
+    doc["metadata_created"] = _iso(row.metadata_created)
+    doc["metadata_modified"] = _iso(row.metadata_modified)
+    doc["permission_labels"] = list(row.permission_labels)
+    doc["data_dict"] = row.data_dict
+    doc["validated_data_dict"] = row.validated_data_dict
+    return doc
+
+
+class PgPackageSearchQuery(SearchQuery):
+    """CKAN's ``PackageSearchQuery``, answered by PostgreSQL."""
+
+    def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
+        rows = model.Session.execute(sa.text(
+            "SELECT id FROM %s WHERE site_id = :site AND state = 'active' "
+            "ORDER BY id LIMIT :limit" % TABLE),
+            {"site": config.get("ckan.site_id"), "limit": max_results})
+        return [r.id for r in rows]
+
+    def get_index(self, reference: str) -> dict[str, Any]:
+        row = model.Session.execute(sa.text(
+            "SELECT * FROM %s WHERE site_id = :site AND (id = :ref OR name = :ref) "
+            "LIMIT 1" % TABLE), {"site": config.get("ckan.site_id"), "ref": reference}).first()
+        if row is None:
+            raise SearchError("Dataset not found in the search index: %s" % reference)
+        return row_document(row)
+
+    def run(self, query: dict[str, Any], permission_labels: Optional[list[str]] = None,
+            **kwargs: Any) -> dict[str, Any]:
+        invalid = set(query.keys()) - VALID_SOLR_PARAMETERS
+        if invalid:
+            raise SearchQueryError("Invalid search parameters: %s" % sorted(invalid))
+        _check_no_local_params(dict(query))
+
+        where, params, rank = self._where(query, permission_labels)
+        rows = int(query.get("rows", 10))
+        start = int(query.get("start", 0) or 0)
+        fl = _fl_fields(query.get("fl") or "name")
+
+        self.count = model.Session.execute(
+            sa.text("SELECT count(*) FROM %s WHERE %s" % (TABLE, where)), params).scalar()
+        self.results = self._page(where, params, rank, query.get("sort"), rows, start, fl)
+        self.facets = self._facets(where, params, query)
+        return {"results": self.results, "count": self.count}
+
+    def _where(self, query: dict[str, Any], labels: Optional[list[str]]
+               ) -> tuple[str, dict[str, Any], str]:
+        compiler = Compiler()
+        q = query.get("q")
+        if not q or q in ('""', "''"):
+            q = "*:*"
+        conditions = [compiler.compile(_parse(q, "query"), collect_terms=True)]
+        filters = [query["fq"]] if isinstance(query.get("fq"), str) else list(query.get("fq") or [])
+        filters.extend(query.get("fq_list") or [])
+        conditions.extend(compiler.compile(_parse(f, "filter query")) for f in filters if f)
+        conditions.append("site_id = %s" % compiler.param(config.get("ckan.site_id")))
+        if not any("+state:" in f for f in filters):
+            conditions.append("state = 'active'")
+        if labels is not None:
+            conditions.append("permission_labels && CAST(%s AS text[])" % compiler.param(list(labels)))
+        return " AND ".join(conditions), compiler.params, self._rank(compiler)
+
+    @staticmethod
+    def _rank(compiler: Compiler) -> str:
+        """Relevance: a hit in the name or title weighs 4, in the tags 2, elsewhere 1."""
+        parts = []
+        for term in compiler.text_terms:
+            pattern = compiler.param(like_pattern(term))
+            parts.append(
+                "(CASE WHEN lower(title) LIKE {p} THEN 4 ELSE 0 END"
+                " + CASE WHEN lower(name) LIKE {p} THEN 4 ELSE 0 END"
+                " + CASE WHEN lower((fields -> 'tags')::text) LIKE {p} THEN 2 ELSE 0 END"
+                " + 1)".format(p=pattern))
+        return " + ".join(parts) or "0"
+
+    def _order_by(self, sort: Optional[str], rank: str, params: dict[str, Any]) -> str:
+        clauses = []
+        for part in (sort or "score desc, metadata_modified desc").split(","):
+            words = part.split()
+            if not words:
+                continue
+            if len(words) != 2 or words[1].lower() not in ("asc", "desc"):
+                raise SearchQueryError('Invalid "sort" parameter')
+            field, direction = words[0], words[1].upper()
+            if field == "score":
+                if rank == "0":
+                    continue  # no free-text terms: every row scores the same
+                expression = "(%s)" % rank
+            elif field in SORT_COLUMNS:
+                expression = SORT_COLUMNS[field]
+            elif re.match(r"^[A-Za-z0-9_\-]+$", field):
+                key = "sort_%d" % len(params)
+                params[key] = field
+                expression = "(fields -> :%s ->> 0)" % key
+            else:
+                raise SearchQueryError('Invalid "sort" parameter')
+            clauses.append("%s %s NULLS LAST" % (expression, direction))
+        clauses.append("id ASC")
+        return ", ".join(clauses)
+
+    def _page(self, where: str, params: dict[str, Any], rank: str, sort: Optional[str],
+              rows: int, start: int, fl: list[str]) -> list[Any]:
+        if rows <= 0:
+            return []
+        params = dict(params, _limit=rows, _offset=start)
+        order_by = self._order_by(sort, rank, params)
+        result = model.Session.execute(sa.text(
+            "SELECT *, (%s) AS score FROM %s WHERE %s ORDER BY %s LIMIT :_limit OFFSET :_offset"
+            % (rank, TABLE, where, order_by)), params)
+        docs = [self._result(row, fl) for row in result]
+        if fl in (["id"], ["name"]):
+            return [doc.get(fl[0]) for doc in docs]
+        return docs
+
+    @staticmethod
+    def _result(row: Any, fl: list[str]) -> dict[str, Any]:
+        doc = row_document(row)
+        doc["score"] = float(row.score)
+        if "*" not in fl:
+            doc = {key: doc[key] for key in fl if key in doc}
+        extras = {key[len("extras_"):]: doc.pop(key) for key in list(doc)
+                  if key.startswith("extras_")}
+        if extras:
+            doc["extras"] = extras
+        return doc
+
+    def _facets(self, where: str, params: dict[str, Any],
+                query: dict[str, Any]) -> dict[str, dict[str, int]]:
+        fields = query.get("facet.field") or []
+        if isinstance(fields, str):
+            fields = json.loads(fields) if fields.startswith("[") else [fields]
+        if str(query.get("facet", "true")).lower() == "false" or not fields:
+            return {}
+        limit = int(query.get("facet.limit", config.get("search.facets.limit")) or -1)
+        mincount = int(query.get("facet.mincount", 1))
+        params = dict(params)
+        selects = []
+        for number, field in enumerate(dict.fromkeys(fields)):
+            key = "facet_%d" % number
+            params[key] = field
+            selects.append(
+                "SELECT CAST(:{k} AS text) AS field, v AS value, count(*) AS n "
+                "FROM {t}, jsonb_array_elements_text(fields -> :{k}) v "
+                "WHERE {w} GROUP BY v".format(k=key, t=TABLE, w=where))
+        facets: dict[str, dict[str, int]] = {field: {} for field in fields}
+        rows = model.Session.execute(sa.text(" UNION ALL ".join(selects)), params)
+        for row in sorted(rows, key=lambda r: (r.field, -r.n, r.value)):
+            values = facets[row.field]
+            if row.n >= mincount and (limit < 0 or len(values) < limit):
+                values[row.value] = row.n
+        return facets
+

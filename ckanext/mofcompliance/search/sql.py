@@ -1,0 +1,159 @@
+"""Turn a parsed Solr query (:mod:`.lucene`) into a parameterised SQL condition.
+
+Values never enter the SQL text: every value, and every field name used as a
+JSON key, is a bound parameter.  How a field is matched follows the field
+types of CKAN's Solr schema:
+
+- ``text`` and bare words: a case-insensitive substring of the dataset's
+  search text (title, name, notes, tags, groups, organisation title, extras,
+  resource names and descriptions).  Substring, not token, matching is what
+  lets a Thai word be found inside a sentence written without spaces;
+- the ``text``-typed fields (``title``, ``notes``, ``res_name`` …) and the
+  autocomplete fields ``name_ngram`` / ``title_ngram``: a substring of that field;
+- ``metadata_modified`` / ``metadata_created``: timestamps, ranges allowed;
+- ``permission_labels`` and the columns ``id``, ``name``, ``state``,
+  ``capacity``, ``site_id``: exact values;
+- every other field (``tags``, ``groups``, ``res_format``, ``owner_org``,
+  ``organization``, ``license_id``, ``dataset_type``, extras …): exact string
+  values, as Solr's ``string`` fields, through a JSONB containment test that
+  the GIN index answers.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional
+
+from . import lucene
+
+TEXT_COLUMN = "search_text"
+EXACT_COLUMNS = {"id", "name", "state", "capacity", "site_id"}
+DATE_COLUMNS = {"metadata_modified", "metadata_created"}
+SUBSTRING_FIELDS = {
+    "title": "lower(title)",
+    "title_ngram": "lower(title)",
+    "name_ngram": "lower(name)",
+}
+SUBSTRING_JSON_FIELDS = {
+    "notes", "res_name", "res_description", "maintainer", "author", "url",
+    "urls", "res_url", "organization_title",
+}
+_NOW_RE = re.compile(r"^NOW(?:/DAY)?(?:([+-])(\d+)(DAYS?|HOURS?|MINUTES?))?(?:/DAY)?$")
+_UNITS = {"DAY": "days", "HOUR": "hours", "MINUTE": "minutes"}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def normalise_text(value: str) -> str:
+    """Lower-case and drop zero-width characters, for indexing and querying alike."""
+    return value.translate(_INVISIBLE).lower()
+
+
+def like_pattern(value: str, prefix_only: bool = False) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%" if prefix_only else "%" + escaped + "%"
+
+
+def parse_solr_date(value: str, now: Optional[datetime] = None) -> datetime:
+    """An ISO date/time or Solr's ``NOW[-nUNIT]`` as a naive UTC datetime."""
+    match = _NOW_RE.match(value.upper())
+    if match:
+        moment = now or datetime.now(timezone.utc).replace(tzinfo=None)
+        if match.group(1):
+            amount = int(match.group(2)) * (-1 if match.group(1) == "-" else 1)
+            unit = _UNITS[match.group(3).rstrip("S")]
+            moment += timedelta(**{unit: amount})
+        return moment
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise lucene.QuerySyntaxError("not a date: %r" % value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+class Compiler:
+    """Compile one query tree; collects bound parameters and free-text terms."""
+
+    def __init__(self, prefix: str = "p") -> None:
+        self.prefix = prefix
+        self.params: dict[str, Any] = {}
+        self.text_terms: list[str] = []
+
+    def param(self, value: Any) -> str:
+        name = "%s%d" % (self.prefix, len(self.params))
+        self.params[name] = value
+        return ":" + name
+
+    def compile(self, node: lucene.Node, collect_terms: bool = False) -> str:
+        self._collect = collect_terms
+        return self._node(node, negated=False)
+
+    def _node(self, node: lucene.Node, negated: bool) -> str:
+        if isinstance(node, lucene.MatchAll):
+            return "TRUE"
+        if isinstance(node, lucene.Not):
+            return "NOT (%s)" % self._node(node.node, not negated)
+        if isinstance(node, lucene.And):
+            return "(%s)" % " AND ".join(self._node(n, negated) for n in node.nodes)
+        if isinstance(node, lucene.Or):
+            return "(%s)" % " OR ".join(self._node(n, negated) for n in node.nodes)
+        if isinstance(node, lucene.Range):
+            return self._range(node)
+        return self._term(node, negated)
+
+    def _term(self, term: lucene.Term, negated: bool) -> str:
+        field = term.field
+        if field in (None, "text"):
+            value = normalise_text(term.value.rstrip("*") if term.is_wildcard else term.value)
+            if self._collect and not negated and value:
+                self.text_terms.append(value)
+            return "%s LIKE %s" % (TEXT_COLUMN, self.param(like_pattern(value)))
+        if term.is_wildcard and term.value == "*":
+            return self._exists(field)
+        if field in SUBSTRING_FIELDS:
+            pattern = like_pattern(normalise_text(term.value.rstrip("*")))
+            return "%s LIKE %s" % (SUBSTRING_FIELDS[field], self.param(pattern))
+        if field in SUBSTRING_JSON_FIELDS:
+            pattern = like_pattern(normalise_text(term.value.rstrip("*")))
+            return "lower((fields -> %s)::text) LIKE %s" % (self.param(field), self.param(pattern))
+        if field in DATE_COLUMNS:
+            return "%s = %s" % (field, self.param(parse_solr_date(term.value)))
+        if field == "permission_labels":
+            return "permission_labels @> ARRAY[CAST(%s AS text)]" % self.param(term.value)
+        if field in EXACT_COLUMNS:
+            if term.is_wildcard:
+                return "%s LIKE %s" % (field, self.param(like_pattern(term.value[:-1], True)))
+            return "%s = %s" % (field, self.param(term.value))
+        if term.is_wildcard:
+            return ("EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> %s) v "
+                    "WHERE v LIKE %s)" % (self.param(field),
+                                          self.param(like_pattern(term.value[:-1], True))))
+        return "fields @> CAST(%s AS jsonb)" % self.param(json.dumps({field: [term.value]}))
+
+    def _exists(self, field: str) -> str:
+        if field in EXACT_COLUMNS | DATE_COLUMNS or field in SUBSTRING_FIELDS:
+            column = SUBSTRING_FIELDS.get(field, field)
+            return "%s IS NOT NULL" % column
+        return "fields ? %s" % self.param(field)
+
+    def _range(self, node: lucene.Range) -> str:
+        if node.field in DATE_COLUMNS:
+            column = node.field
+            convert = parse_solr_date
+        else:
+            column = "v"
+            convert = str
+        conditions = []
+        if node.low is not None:
+            operator = ">=" if node.include_low else ">"
+            conditions.append("%s %s %s" % (column, operator, self.param(convert(node.low))))
+        if node.high is not None:
+            operator = "<=" if node.include_high else "<"
+            conditions.append("%s %s %s" % (column, operator, self.param(convert(node.high))))
+        condition = " AND ".join(conditions) or "TRUE"
+        if column == "v":
+            return ("EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> %s) v WHERE %s)"
+                    % (self.param(node.field), condition))
+        return "(%s IS NOT NULL AND %s)" % (column, condition)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run the whole test suite against a real PostgreSQL and Redis.
+#   bash scripts/test.sh [pytest arguments]
+# CKAN_VERSION=2.12.0 selects the other supported CKAN (default 2.11.6).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_system_packages
+ensure_postgres
+ensure_redis
+ensure_database mofcompliance_test
+ensure_venv
+
+export CKAN_SQLALCHEMY_URL="$(database_url mofcompliance_test)"
+export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
+cd "$ROOT"
+say "Testing with CKAN $CKAN_VERSION"
+"$VENV/bin/python" -m pytest "$@"

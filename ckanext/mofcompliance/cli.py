@@ -1,0 +1,58 @@
+"""The ``ckan mofcompliance`` command group."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+import yaml
+
+import ckan.plugins.toolkit as tk
+
+DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
+
+
+@click.group(short_help="DGA metadata compliance and the Data Catalog KPI")
+def mofcompliance() -> None:
+    """DGA metadata compliance and the Data Catalog KPI."""
+
+
+def _site_context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def _upsert(kind: str, data: dict[str, Any]) -> str:
+    """Create ``kind`` (package or organization) by name, or update it in place."""
+    try:
+        existing = tk.get_action(kind + "_show")(_site_context(), {"id": data["name"]})
+    except tk.ObjectNotFound:
+        tk.get_action(kind + "_create")(_site_context(), data)
+        return "created"
+    tk.get_action(kind + "_update")(_site_context(), dict(data, id=existing["id"]))
+    return "updated"
+
+
+def _demo_dataset(entry: dict[str, Any], organization: str, site_url: str) -> dict[str, Any]:
+    dataset = dict(entry, owner_org=organization)
+    dataset["tags"] = [{"name": tag} for tag in entry.get("tags", [])]
+    dataset["resources"] = [dict(r, url=r["url"].format(site_url=site_url))
+                            for r in entry.get("resources", [])]
+    return dataset
+
+
+@mofcompliance.command("load-demo")
+def load_demo() -> None:
+    """Create or update the demo organisation and its datasets (idempotent)."""
+    with open(DEMO_CATALOG, encoding="utf-8") as source:
+        catalog = yaml.safe_load(source)
+    organization = catalog["organization"]
+    click.echo("organisation %s: %s" % (organization["name"], _upsert("organization", organization)))
+    site_url = tk.config.get("ckan.site_url").rstrip("/")
+    for entry in catalog["datasets"]:
+        dataset = _demo_dataset(entry, organization["name"], site_url)
+        try:
+            outcome = _upsert("package", dataset)
+        except tk.ValidationError as error:
+            raise click.ClickException("dataset %s: %s" % (dataset["name"], error.error_summary))
+        click.echo("dataset %s: %s" % (dataset["name"], outcome))

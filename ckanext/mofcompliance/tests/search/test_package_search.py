@@ -190,10 +190,12 @@ class TestPermissions:
 
 
 class TestCountsAndIndexLifecycle:
-    def test_organisation_and_group_dataset_counts(self, catalog):
-        orgs = {o["name"]: o["package_count"] for o in helpers.call_action(
-            "organization_list", all_fields=True)}
-        assert orgs == {"mof-ops": 2, "other-agency": 1}
+    def test_organisation_and_group_dataset_counts(self, app, catalog):
+        listed = app.get("/api/3/action/organization_list?all_fields=true").json["result"]
+        assert {o["name"]: o["package_count"] for o in listed} == {"mof-ops": 2, "other-agency": 1}
+        member = {"user": catalog["member"]["name"], "ignore_auth": False}
+        shown = helpers.call_action("organization_show", context=member, id="mof-ops")
+        assert shown["package_count"] == 3  # its members count the private dataset too
         assert helpers.call_action("group_show", id="economy")["package_count"] == 1
 
     def test_update_and_delete_are_indexed_at_once(self, catalog):

@@ -31,7 +31,10 @@ fi
     "ckan.site_title=บัญชีข้อมูลกระทรวงการคลัง (MOF Data Catalog demo)" \
     "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
     "solr_url=http://127.0.0.1:8983/solr/ckan" \
-    "ckan.plugins=activity mofcompliance mofcompliance_pgsearch" \
+    "ckan.plugins=activity mofcompliance scheming_datasets mofcompliance_pgsearch" \
+    "scheming.dataset_schemas=ckanext.mofcompliance:schemas/dataset.yaml" \
+    "scheming.presets=ckanext.scheming:presets.json ckanext.mofcompliance:schemas/presets.yaml" \
+    "ckanext.mofcompliance.enforcement=advisory" \
     "ckan.storage_path=$LOCAL/storage" \
     "ckan.locale_default=th" \
     "ckan.locales_offered=th en" \

@@ -1,17 +1,23 @@
 """Wiring of the ``mofcompliance`` plugin: interfaces only, no business logic."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import cli
+from . import cli, helpers
 from .logic import validators
 
 
+@tk.blanket.config_declarations
 class MofcompliancePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
     p.implements(p.IClick)
+
+    # IConfigurer
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
@@ -20,10 +26,15 @@ class MofcompliancePlugin(p.SingletonPlugin):
 
     # IValidators
 
-    def get_validators(self) -> dict[str, object]:
-        return {"tag_name_validator": validators.tag_name_validator}
+    def get_validators(self) -> dict[str, Any]:
+        return validators.all_validators()
+
+    # ITemplateHelpers
+
+    def get_helpers(self) -> dict[str, Any]:
+        return helpers.all_helpers()
 
     # IClick
 
-    def get_commands(self) -> list[object]:
+    def get_commands(self) -> list[Any]:
         return [cli.mofcompliance]

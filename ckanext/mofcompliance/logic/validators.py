@@ -1,12 +1,267 @@
-"""Validators of the ``mofcompliance`` plugin (registered through IValidators)."""
+"""Server-side validation of the DGA standard (API and web form alike).
+
+The field-aware validators are ckanext-scheming validator factories: scheming
+calls them with the schema field, and they read the standard's definition
+for that field (its item number, labels, choice list).  Every message is
+Thai then English and names the item: ``ข้อ 5 อีเมลผู้ติดต่อ: … / Item 5
+Contact e-mail: …``.
+
+Enforcement (``ckanext.mofcompliance.enforcement``): ``strict`` rejects a
+dataset missing any of the 14 items (or whose licence does not fit its data
+category); ``advisory`` accepts it and leaves the verdict to the KPI engine.
+Malformed values (an unknown choice, a bad e-mail, date or interval) are
+rejected in both modes: they would reach the GD Catalog as they are.
+"""
 from __future__ import annotations
 
+import json
 import unicodedata
-from typing import Any
+from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import StopOnError, missing
 
+from ckanext.scheming.validation import scheming_validator
+
+from ..standard import definition as std
+from ..standard import values
+from ..standard.labels import field_title, message
+
+Validator = Callable[[Any, dict, dict, dict], None]
 _TAG_PUNCTUATION = set(" -_.")
+
+
+# ---------------------------------------------------------------- configuration
+
+def is_strict() -> bool:
+    return tk.config.get("ckanext.mofcompliance.enforcement") != "advisory"
+
+
+def licence_rule() -> str:
+    return tk.config.get("ckanext.mofcompliance.licence_rule")
+
+
+# ---------------------------------------------------------------- messages
+
+def _standard_field(field: dict[str, Any]) -> std.Field:
+    scope = "resource" if field.get("mofcompliance_scope") == "resource" else "dataset"
+    return std.field(field["field_name"], scope)
+
+
+def _fail(key: Any, errors: dict, text: str) -> None:
+    errors[key].append(text)
+    raise StopOnError
+
+
+# ---------------------------------------------------------------- value helpers
+
+def _is_blank(value: Any) -> bool:
+    if value is missing or value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip() or value.strip() == "[]"
+    if isinstance(value, (list, tuple)):
+        return not any(str(v).strip() for v in value)
+    return False
+
+
+def as_list(value: Any) -> list[str]:
+    """A multi-select value as the form, the API or a spreadsheet sends it."""
+    if value is missing or value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                value = [text]
+        else:
+            value = text.split(",")
+    if isinstance(value, str):
+        value = [value]
+    selected = [str(v).strip() for v in value]
+    return list(dict.fromkeys(v for v in selected if v))
+
+
+# ---------------------------------------------------------------- validators
+
+@scheming_validator
+def mofcompliance_item_required(field: dict, schema: dict) -> Validator:
+    """A mandatory field: required in strict mode, may be blank in advisory mode."""
+    definition = _standard_field(field)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        if not _is_blank(data.get(key)):
+            return
+        if definition.required and is_strict():
+            _fail(key, errors, message(definition, "ต้องระบุ", "required"))
+        if definition.form != "organization":  # CKAN's own validator decides on no owner
+            data[key] = ""
+
+    return validator
+
+
+@scheming_validator
+def mofcompliance_tags_required(field: dict, schema: dict) -> Validator:
+    """Item 6: at least one tag, sent as ``tag_string`` (forms) or ``tags`` (API)."""
+    definition = _standard_field(field)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        has_tags = any(k[0] == "tags" and len(k) == 3 and k[2] == "name"
+                       and not _is_blank(v) for k, v in data.items())
+        if not has_tags and _is_blank(data.get(key)) and is_strict():
+            errors[key].append(message(definition, "ต้องระบุอย่างน้อย 1 คำ",
+                                       "at least one tag is required"))
+
+    return validator
+
+
+@scheming_validator
+def mofcompliance_choice(field: dict, schema: dict) -> Validator:
+    """A single choice: one of its list's values (thai_gdc 2.1 and 2.2 both accepted)."""
+    definition = _standard_field(field)
+    accepted = std.choice_values(definition.choices)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        value = data.get(key)
+        if _is_blank(value):
+            data[key] = ""
+            return
+        value = str(value).strip()
+        if definition.name == "data_type" and value not in accepted:
+            value = _canonical_data_type(value)
+        if value not in accepted:
+            _fail(key, errors, message(
+                definition, '"%s" ไม่อยู่ในรายการที่กำหนด' % value,
+                '"%s" is not one of the allowed values' % value))
+        data[key] = value
+
+    return validator
+
+
+def _canonical_data_type(value: str) -> str:
+    """The source documents' spellings of a data type, stored as thai_gdc's."""
+    try:
+        return std.data_type(value).value
+    except std.DefinitionError:
+        return value
+
+
+@scheming_validator
+def mofcompliance_multi_choice(field: dict, schema: dict) -> Validator:
+    """Several choices, each on the list; stored as a JSON list like thai_gdc."""
+    definition = _standard_field(field)
+    accepted = std.choice_values(definition.choices)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        selected = as_list(data.get(key))
+        unknown = [v for v in selected if v not in accepted]
+        if unknown:
+            shown = ", ".join('"%s"' % v for v in unknown)
+            _fail(key, errors, message(definition, "%s ไม่อยู่ในรายการที่กำหนด" % shown,
+                                       "%s not among the allowed values" % shown))
+        data[key] = json.dumps(selected, ensure_ascii=False)
+
+    return validator
+
+
+@scheming_validator
+def mofcompliance_other_text(field: dict, schema: dict) -> Validator:
+    """``<field>_other``: required when อื่นๆ is chosen in its field."""
+    definition = _standard_field(field)
+    parent = std.field(definition.companion_of, definition.scope)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        chosen = as_list(data.get(key[:-1] + (parent.name,)))
+        if parent.other_value in chosen and _is_blank(data.get(key)) and is_strict():
+            title_th, title_en = field_title(parent)
+            errors[key].append(
+                "%s: เลือก %s แล้ว ต้องระบุรายละเอียด / %s: \"%s\" (other) was chosen, "
+                "please specify it" % (title_th, parent.other_value, title_en, parent.other_value))
+        if _is_blank(data.get(key)):
+            data[key] = ""
+
+    return validator
+
+
+@scheming_validator
+def mofcompliance_email(field: dict, schema: dict) -> Validator:
+    definition = _standard_field(field)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        value = data.get(key)
+        if _is_blank(value):
+            return
+        if not values.is_email(str(value).strip()):
+            _fail(key, errors, message(definition, "รูปแบบอีเมลไม่ถูกต้อง",
+                                       "not a valid e-mail address"))
+        data[key] = str(value).strip()
+
+    return validator
+
+
+@scheming_validator
+def mofcompliance_interval(field: dict, schema: dict) -> Validator:
+    """Item 9.2: a positive whole number, or blank."""
+    definition = _standard_field(field)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        value = data.get(key)
+        if _is_blank(value):
+            data[key] = ""
+            return
+        text = str(value).strip()
+        if isinstance(value, bool) or not values.is_interval(text):
+            _fail(key, errors, message(definition, "ต้องเป็นจำนวนเต็มบวก หรือเว้นว่าง",
+                                       "must be a positive whole number, or blank"))
+        data[key] = text
+
+    return validator
+
+
+@scheming_validator
+def mofcompliance_date(field: dict, schema: dict) -> Validator:
+    """A date typed with a B.E. or Gregorian year, stored Gregorian ``YYYY-MM-DD``."""
+    definition = _standard_field(field)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        value = data.get(key)
+        if _is_blank(value):
+            data[key] = ""
+            return
+        try:
+            data[key] = values.parse_date(str(value)).isoformat()
+        except ValueError:
+            _fail(key, errors, message(
+                definition, '"%s" ไม่ใช่วันที่ที่ถูกต้อง (ปปปป-ดด-วว เป็น พ.ศ. หรือ ค.ศ.)' % value,
+                '"%s" is not a valid date (YYYY-MM-DD, Buddhist Era or Gregorian)' % value))
+
+    return validator
+
+
+@scheming_validator
+def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validator:
+    """Item 14 must fit item 13 (001:302): by default a public dataset needs an open
+    licence and a non-public one may not carry an open licence."""
+    definition = _standard_field(field)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        licence = data.get(key)
+        category = data.get(key[:-1] + ("data_category",))
+        if licence_rule() == "off" or not is_strict() or _is_blank(licence) or _is_blank(category):
+            return
+        public, open_licence = std.is_public_category(category), std.is_open_licence(licence)
+        if public and not open_licence:
+            errors[key].append(message(
+                definition, "ข้อมูลสาธารณะต้องใช้สัญญาอนุญาตแบบเปิด",
+                "a public dataset needs an open licence"))
+        elif not public and open_licence:
+            errors[key].append(message(
+                definition, "ข้อมูลที่ไม่ใช่ข้อมูลสาธารณะใช้สัญญาอนุญาตแบบเปิดไม่ได้",
+                "a dataset that is not public data may not carry an open licence"))
+
+    return validator
 
 
 def _tag_character_allowed(character: str) -> bool:
@@ -19,8 +274,23 @@ def _tag_character_allowed(character: str) -> bool:
 def tag_name_validator(value: Any, context: dict[str, Any]) -> Any:
     """CKAN's tag character rule, extended to the combining marks of Thai script."""
     if not all(_tag_character_allowed(c) for c in value):
-        raise tk.Invalid(tk._(
-            'คำสำคัญ "%s" ใช้ได้เฉพาะตัวอักษร ตัวเลข ช่องว่าง ขีด (-) ขีดล่าง (_) และจุด (.) / '
-            'Tag "%s" can only contain letters, digits, spaces, hyphens, underscores or dots'
-        ) % (value, value))
+        raise tk.Invalid(
+            'ข้อ 6 คำสำคัญ: "%s" ใช้ได้เฉพาะตัวอักษร ตัวเลข ช่องว่าง ขีด (-) ขีดล่าง (_) และจุด (.) / '
+            'Item 6 Tags: "%s" can only contain letters, digits, spaces, hyphens, underscores '
+            'or dots' % (value, value))
     return value
+
+
+def all_validators() -> dict[str, Any]:
+    return {
+        "tag_name_validator": tag_name_validator,
+        "mofcompliance_item_required": mofcompliance_item_required,
+        "mofcompliance_tags_required": mofcompliance_tags_required,
+        "mofcompliance_choice": mofcompliance_choice,
+        "mofcompliance_multi_choice": mofcompliance_multi_choice,
+        "mofcompliance_other_text": mofcompliance_other_text,
+        "mofcompliance_email": mofcompliance_email,
+        "mofcompliance_interval": mofcompliance_interval,
+        "mofcompliance_date": mofcompliance_date,
+        "mofcompliance_licence_matches_category": mofcompliance_licence_matches_category,
+    }

@@ -10,6 +10,11 @@ from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.search.query import PgPackageSearchQuery
 
+# These tests are about search: the datasets need not carry all 14 DGA items.
+pytestmark = pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+OPEN = "Open Data Common"
+CC_BY = "Creative Commons Attributions"
+
 
 def search_as(user=None, **params):
     context = {"user": user["name"] if user else "", "ignore_auth": False}
@@ -36,18 +41,19 @@ def catalog(clean_db):
         name="fiscal-balance", title="ดุลการคลังตามกระแสเงินสด รายเดือน",
         notes="Monthly cash-basis fiscal balance of the Thai government",
         owner_org=mof["id"], tags=[{"name": "การคลัง"}, {"name": "monthly"}],
-        groups=[{"name": group["name"]}], license_id="cc-by",
-        extras=[{"key": "data_source", "value": "สำนักงานเศรษฐกิจการคลัง"}],
+        groups=[{"name": group["name"]}], license_id=OPEN,
+        data_source="สำนักงานเศรษฐกิจการคลัง",
+        extras=[{"key": "legacy_code", "value": "MOF-FB-0001"}],
         resources=[{"url": "http://example.com/a.csv", "format": "CSV", "name": "ข้อมูลรายเดือน"},
                    {"url": "http://example.com/a.pdf", "format": "PDF"}])
     revenue = factories.Dataset(
         name="government-revenue", title="ผลการจัดเก็บรายได้ของรัฐบาล",
         notes="Government revenue collection", owner_org=mof["id"],
-        tags=[{"name": "รายได้"}, {"name": "monthly"}], license_id="cc-by",
+        tags=[{"name": "รายได้"}, {"name": "monthly"}], license_id=OPEN,
         resources=[{"url": "http://example.com/r.xlsx", "format": "XLSX"}])
     debt = factories.Dataset(
         name="public-debt", title="หนี้สาธารณะคงค้าง", notes="Outstanding public debt",
-        owner_org=other["id"], tags=[{"name": "หนี้"}], license_id="odc-by",
+        owner_org=other["id"], tags=[{"name": "หนี้"}], license_id=CC_BY,
         resources=[{"url": "http://example.com/d.csv", "format": "CSV"}])
     secret = factories.Dataset(
         name="internal-budget-draft", title="ร่างงบประมาณภายใน", private=True,
@@ -74,6 +80,7 @@ class TestFullText:
         assert names(search_as(q="monthly")) == ["fiscal-balance", "government-revenue"]
         assert names(search_as(q="ปลัดกระทรวงการคลัง")) == ["fiscal-balance", "government-revenue"]
         assert names(search_as(q="เศรษฐกิจการคลัง")) == ["fiscal-balance"]
+        assert names(search_as(q="MOF-FB")) == ["fiscal-balance"]
         assert names(search_as(q="ข้อมูลรายเดือน")) == ["fiscal-balance"]
 
     def test_search_is_case_insensitive_and_ignores_zero_width_spaces(self, catalog):
@@ -96,7 +103,8 @@ class TestFilters:
         fq = ' tags:"monthly" res_format:"CSV"'
         assert names(search_as(fq=fq)) == ["fiscal-balance"]
         assert names(search_as(fq=' organization:"other-agency"')) == ["public-debt"]
-        assert names(search_as(fq=' license_id:"odc-by"')) == ["public-debt"]
+        assert names(search_as(fq=' license_id:"%s"' % CC_BY)) == ["public-debt"]
+        assert names(search_as(fq=' data_source:"สำนักงานเศรษฐกิจการคลัง"')) == ["fiscal-balance"]
         assert names(search_as(fq=' groups:"economy"')) == ["fiscal-balance"]
 
     def test_required_excluded_and_or_lists(self, catalog):

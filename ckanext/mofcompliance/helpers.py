@@ -1,0 +1,41 @@
+"""Template helpers of the ``mofcompliance`` plugin."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from .standard import definition as std
+from .standard import values
+
+
+def mofcompliance_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Scheming ``choices_helper``: the field's list from the standard's definition.
+
+    Values kept only for thai_gdc 2.1 compatibility stay selectable (so that
+    editing an old dataset does not lose its value) and say so.
+    """
+    scope = field.get("mofcompliance_scope", "dataset")
+    definition = std.field(field["field_name"], scope)
+    return [{"value": c.value,
+             "label": {"th": c.label_th + (" (thai_gdc 2.1)" if c.compat else ""),
+                       "en": c.label_en + (" (thai_gdc 2.1)" if c.compat else "")}}
+            for c in std.choices(definition.choices)]
+
+
+def mofcompliance_date(value: str | None) -> str:
+    """A stored Gregorian date shown with its Buddhist Era year in the Thai interface."""
+    if not value:
+        return ""
+    try:
+        day = values.parse_date(value)
+    except ValueError:
+        return value
+    if tk.h.lang() == "th":
+        return "%s (พ.ศ.)" % values.buddhist_era(day)
+    return day.isoformat()
+
+
+def all_helpers() -> dict[str, Any]:
+    return {"mofcompliance_choices": mofcompliance_choices,
+            "mofcompliance_date": mofcompliance_date}

@@ -1,0 +1,23 @@
+"""How a field is named to a steward: its item number and Thai and English labels.
+
+Shared by the form labels, the server's validation messages, the Excel import's
+problem list and the KPI evidence, so that one field is called one thing.
+"""
+from __future__ import annotations
+
+from . import definition as std
+
+
+def field_title(field: std.Field) -> tuple[str, str]:
+    """(Thai, English), e.g. ("ข้อ 5 อีเมลผู้ติดต่อ", "Item 5 Contact e-mail")."""
+    if field.item and not field.companion_of:
+        part = next(p for p in std.item(field.item).parts if p.field == field.name)
+        return ("ข้อ %s %s" % (part.number, part.label_th),
+                "Item %s %s" % (part.number, part.label_en))
+    return field.label_th, field.label_en
+
+
+def message(field: std.Field, problem_th: str, problem_en: str) -> str:
+    """One bilingual message about one field: ``ข้อ 5 …: … / Item 5 …: …``."""
+    title_th, title_en = field_title(field)
+    return "%s: %s / %s: %s" % (title_th, problem_th, title_en, problem_en)

@@ -7,13 +7,15 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from . import cli, helpers
-from .logic import validators
+from .logic import action, auth, validators
 
 
 @tk.blanket.config_declarations
 class MofcompliancePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IValidators)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IClick)
 
@@ -28,6 +30,16 @@ class MofcompliancePlugin(p.SingletonPlugin):
 
     def get_validators(self) -> dict[str, Any]:
         return validators.all_validators()
+
+    # IActions
+
+    def get_actions(self) -> dict[str, Any]:
+        return action.all_actions()
+
+    # IAuthFunctions
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return auth.all_auth_functions()
 
     # ITemplateHelpers
 

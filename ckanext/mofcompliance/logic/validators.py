@@ -281,9 +281,25 @@ def tag_name_validator(value: Any, context: dict[str, Any]) -> Any:
     return value
 
 
+def tag_string_convert(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """CKAN's comma-separated tag parsing (forms send ``tag_string``), with the Thai-aware
+    tag rule: core's own converter calls core's tag rule directly, not through the
+    validator registry."""
+    value = data[key]
+    tags = [t.strip() for t in value.split(",")] if isinstance(value, str) else list(value)
+    tags = [t for t in tags if t]
+    first = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "tags"] + [-1]) + 1
+    for number, tag in enumerate(tags, first):
+        data[("tags", number, "name")] = tag
+    for tag in tags:
+        tk.get_validator("tag_length_validator")(tag, context)
+        tag_name_validator(tag, context)
+
+
 def all_validators() -> dict[str, Any]:
     return {
         "tag_name_validator": tag_name_validator,
+        "tag_string_convert": tag_string_convert,
         "mofcompliance_item_required": mofcompliance_item_required,
         "mofcompliance_tags_required": mofcompliance_tags_required,
         "mofcompliance_choice": mofcompliance_choice,

@@ -37,7 +37,7 @@ FORMS: dict[str, dict[str, Any]] = {
     "multi": {"preset": "mofcompliance_multiple_checkbox"},
     "tags": {"preset": "tag_string_autocomplete"},
     "date": {"preset": "mofcompliance_date"},
-    "email": {"form_snippet": "email.html", "display_snippet": "email.html",
+    "email": {"form_snippet": "text.html", "display_snippet": "email.html",
               "validators": "mofcompliance_item_required mofcompliance_email unicode_safe"},
     "number": {"validators": "mofcompliance_interval", "form_attrs": {"inputmode": "numeric"}},
     "url": {"display_snippet": "link.html", "validators": "ignore_missing unicode_safe"},
@@ -65,8 +65,10 @@ CORE_RESOURCE_FIELDS: dict[str, dict[str, Any]] = {
 
 
 def _label(field: std.Field) -> dict[str, str]:
+    """Each interface names the field in its language first, then in the other."""
     title_th, title_en = field_title(field)
-    return {"th": title_th, "en": title_en}
+    return {"th": "%s (%s)" % (title_th, field.label_en),
+            "en": "%s (%s)" % (title_en, field.label_th)}
 
 
 def _help_text(field: std.Field) -> dict[str, str] | None:
@@ -94,6 +96,12 @@ def _scheming_field(field: std.Field, core: dict[str, dict[str, Any]]) -> dict[s
         entry["help_text"] = help_text
     if field.companion_of:
         entry["validators"] = "mofcompliance_other_text unicode_safe"
+    if field.name == "data_type":
+        codes = {}
+        for data_type in std.data_types():
+            codes.update(dict.fromkeys((data_type.value,) + data_type.aliases, data_type.code))
+        entry["form_attrs"] = {"data-module": "mofcompliance-data-type",
+                               "data-module-codes": json.dumps(codes, ensure_ascii=False)}
     types = sorted(field.data_types)
     if len(types) < len(std.data_types()):
         # Shown only for these data types (assets/mofcompliance-form.js).

@@ -1,0 +1,59 @@
+"""The 14 items through the web form: the same validation as the API, shown per field."""
+import re
+
+import pytest
+
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance.tests.factories import COMPLETE_METADATA
+
+
+@pytest.fixture
+def editor(clean_db):
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    return {"headers": {"Authorization": user["token"]}, "org": org}
+
+
+def form_fields(**overrides):
+    fields = {k: v for k, v in COMPLETE_METADATA.items() if k != "tags"}
+    fields.update(tag_string="การคลัง,ดุลการคลัง", name="form-dataset", save="continue")
+    fields.update(overrides)
+    return fields
+
+
+def post_new(app, editor, **overrides):
+    page = app.get("/dataset/new", headers=editor["headers"])
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    data = form_fields(owner_org=editor["org"]["id"], **overrides)
+    if token:
+        data["_csrf_token"] = token.group(1)
+    return app.post("/dataset/new", data=data, headers=editor["headers"], follow_redirects=False)
+
+
+def test_the_thai_form_names_each_item_in_thai_then_english(app, editor):
+    page = app.get("/th/dataset/new", headers=editor["headers"]).get_data(as_text=True)
+    assert "ข้อ 5 อีเมลผู้ติดต่อ (Contact Email)" in page
+    assert "ข้อ 9.1 หน่วยความถี่ของการปรับปรุงข้อมูล" in page
+    assert "ข้อมูลภูมิสารสนเทศเชิงพื้นที่" in page  # choices from the definition
+
+
+def test_the_english_form_names_each_item_in_english_then_thai(app, editor):
+    page = app.get("/dataset/new", headers=editor["headers"]).get_data(as_text=True)
+    assert "Item 5 Contact e-mail (อีเมลผู้ติดต่อ)" in page
+
+
+def test_a_bad_email_in_the_form_is_shown_on_its_field_and_nothing_is_saved(app, editor):
+    response = post_new(app, editor, maintainer_email="policy-at-mof")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "รูปแบบอีเมลไม่ถูกต้อง / Item 5 Contact e-mail: not a valid e-mail address" in body
+    assert helpers.call_action("package_search", include_private=True)["count"] == 0
+
+
+def test_a_complete_form_is_saved_with_thai_gdc_values(app, editor):
+    response = post_new(app, editor, last_updated_date="2567-01-31")
+    assert response.status_code == 302, re.findall(r"error-block[^<]*<[^>]*>([^<]*)|<li data-field-label[^>]*>([^<]*)", response.get_data(as_text=True))
+    saved = helpers.call_action("package_show", id="form-dataset")
+    assert saved["objective"] == COMPLETE_METADATA["objective"]
+    assert saved["last_updated_date"] == "2024-01-31"

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Run the whole test suite against a real PostgreSQL and Redis.
 #   bash scripts/test.sh [pytest arguments]
-# CKAN_VERSION=2.12.0 selects the other supported CKAN (default 2.11.6).
+# CKAN_VERSION=2.12.0 selects the other supported CKAN (default 2.11.6);
+# TEST_DB names the database (default mofcompliance_test).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_system_packages
 ensure_postgres
 ensure_redis
-ensure_database mofcompliance_test
+TEST_DB="${TEST_DB:-mofcompliance_test}"
+ensure_database "$TEST_DB"
 ensure_venv
 
-export CKAN_SQLALCHEMY_URL="$(database_url mofcompliance_test)"
+export CKAN_SQLALCHEMY_URL="$(database_url "$TEST_DB")"
 export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 cd "$ROOT"
 say "Testing with CKAN $CKAN_VERSION"

@@ -32,7 +32,7 @@ def mofcompliance_date(value: str | None) -> str:
     except ValueError:
         return value
     if tk.h.lang() == "th":
-        return "%s (พ.ศ.)" % values.buddhist_era(day)
+        return "%s (%s)" % (values.buddhist_era(day), tk._("B.E."))
     return day.isoformat()
 
 

@@ -5,14 +5,16 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, helpers
 from .logic import action, auth, validators
 
 
 @tk.blanket.config_declarations
-class MofcompliancePlugin(p.SingletonPlugin):
+class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
     p.implements(p.IValidators)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)

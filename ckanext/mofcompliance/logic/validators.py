@@ -29,6 +29,8 @@ from ..standard.labels import field_title, message
 
 Validator = Callable[[Any, dict, dict, dict], None]
 _TAG_PUNCTUATION = set(" -_.")
+# Buttons and hidden inputs of CKAN's dataset form, not metadata.
+FORM_CONTROLS = {"save", "pkg_name"}
 
 
 # ---------------------------------------------------------------- configuration
@@ -264,6 +266,31 @@ def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validat
     return validator
 
 
+@scheming_validator
+def mofcompliance_keep_unknown_fields(field: None, schema: dict) -> Validator:
+    """Advisory mode: top-level fields the schema does not know are kept as extras.
+
+    A catalog migrating old data may hold fields from another thai_gdc version
+    or another extension; an update must not silently drop them.
+    """
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        # CKAN's validation has gathered the fields no schema knows under __extras.
+        unknown = data.get(("__extras",))
+        if is_strict() or not isinstance(unknown, dict):
+            return
+        first = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "extras"] + [-1]) + 1
+        names = [k for k in unknown if not k.startswith("_") and k not in FORM_CONTROLS]
+        for number, name in enumerate(names, first):
+            value = unknown.pop(name)
+            if not isinstance(value, str):
+                value = json.dumps(value, ensure_ascii=False)
+            data[("extras", number, "key")] = name
+            data[("extras", number, "value")] = value
+
+    return validator
+
+
 def _tag_character_allowed(character: str) -> bool:
     # Thai vowel and tone marks are combining marks (Mn), which CKAN's own
     # ``\w`` test rejects: a tag such as "การคลัง" could not be saved.
@@ -309,4 +336,5 @@ def all_validators() -> dict[str, Any]:
         "mofcompliance_interval": mofcompliance_interval,
         "mofcompliance_date": mofcompliance_date,
         "mofcompliance_licence_matches_category": mofcompliance_licence_matches_category,
+        "mofcompliance_keep_unknown_fields": mofcompliance_keep_unknown_fields,
     }

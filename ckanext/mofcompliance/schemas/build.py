@@ -118,6 +118,7 @@ def scheming_schema() -> dict[str, Any]:
         "dataset_type": "dataset",
         "about": "DGA mandatory metadata (14 items) and the thai_gdc fields",
         "form_languages": ["th", "en"],
+        "before_validators": "mofcompliance_keep_unknown_fields",
         "dataset_fields": [_scheming_field(f, CORE_DATASET_FIELDS) for f in std.dataset_fields()],
         "resource_fields": [_scheming_field(f, CORE_RESOURCE_FIELDS)
                             for f in std.resource_fields()],

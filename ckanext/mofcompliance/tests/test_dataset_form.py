@@ -57,3 +57,11 @@ def test_a_complete_form_is_saved_with_thai_gdc_values(app, editor):
     saved = helpers.call_action("package_show", id="form-dataset")
     assert saved["objective"] == COMPLETE_METADATA["objective"]
     assert saved["last_updated_date"] == "2024-01-31"
+
+
+def test_dates_are_shown_with_buddhist_era_years_in_thai(app, editor):
+    post_new(app, editor, last_updated_date="2024-01-31")
+    thai = app.get("/th/dataset/form-dataset", headers=editor["headers"]).get_data(as_text=True)
+    assert "2567-01-31 (พ.ศ.)" in thai
+    english = app.get("/dataset/form-dataset", headers=editor["headers"]).get_data(as_text=True)
+    assert "2024-01-31" in english and "2567-01-31" not in english

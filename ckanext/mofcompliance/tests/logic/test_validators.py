@@ -169,3 +169,13 @@ class TestAdvisoryMode:
     def test_malformed_values_are_still_refused(self, org):
         assert "maintainer_email" in errors_of(org, maintainer_email="not-an-email")
         assert "geo_coverage" in errors_of(org, geo_coverage="ดาวอังคาร")
+
+    def test_an_update_never_drops_fields_the_schema_does_not_know(self, org):
+        created = create(org)
+        helpers.call_action("package_update", **dict(
+            helpers.call_action("package_show", id=created["id"]),
+            legacy_agency_code="MOF-0001", maintainer_email=""))
+        shown = helpers.call_action("package_show", id=created["id"])
+        assert {"key": "legacy_agency_code", "value": "MOF-0001"} in [
+            {"key": e["key"], "value": e["value"]} for e in shown["extras"]]
+        assert shown["maintainer_email"] == ""

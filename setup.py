@@ -8,5 +8,8 @@ setup(
         [ckan.plugins]
         mofcompliance = ckanext.mofcompliance.plugin:MofcompliancePlugin
         mofcompliance_pgsearch = ckanext.mofcompliance.search.plugin:PgSearchPlugin
+
+        [console_scripts]
+        mofcompliance-audit = ckanext.mofcompliance.standard.audit:main
     """,
 )

@@ -39,6 +39,7 @@ fi
     "ckan.locale_default=th" \
     "ckan.locales_offered=th en" \
     "ckan.auth.create_user_via_web=false" \
+    "ckan.csrf_protection.ignore_extensions=false" \
     "ckan.views.default_views=" >/dev/null
 "$VENV/bin/ckan" config-tool "$INI" -s logger_ckan "level=INFO" >/dev/null
 "$VENV/bin/ckan" config-tool "$INI" -s logger_ckanext "level=WARNING" >/dev/null

@@ -1,0 +1,244 @@
+"""``mofcompliance-audit``: score a catalog from a JSON file or a live CKAN, without CKAN.
+
+Input (a file, or ``-`` for standard input) is one of:
+
+* a JSON list of package dicts;
+* a ``package_search`` response: ``{"result": {"results": [...]}}`` or ``{"results": [...]}``;
+* an object ``{"catalog_url", "plan", "use_cases", "registrations", "datasets": [...]}``.
+
+Or ``--url`` reads a live CKAN through paged ``package_search`` calls. Exit status: 0 on
+success, 2 on bad input or an unreachable catalog (one line on standard error, no traceback).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from typing import Any, Iterator, Mapping, TextIO
+
+import click
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .kpi import audit_catalog, profile_ids
+
+PAGE_ROWS = 100
+BAD_INPUT = 2
+
+
+class AuditInputError(Exception):
+    """The input cannot be audited; the message is one line for the user."""
+
+
+# ---------------------------------------------------------------- reading input
+
+def _datasets(value: Any, where: str) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list):
+        raise AuditInputError(f"{where} is not a list of package dicts")
+    for i, pkg in enumerate(value, 1):
+        if not isinstance(pkg, Mapping):
+            raise AuditInputError(f"{where}: item {i} is not a JSON object")
+    return value
+
+
+def parse_input(data: Any) -> dict[str, Any]:
+    """Normalise any accepted input shape to ``{"datasets", "catalog_url", "plan", …}``."""
+    if isinstance(data, list):
+        return {"datasets": _datasets(data, "the input")}
+    if not isinstance(data, Mapping):
+        raise AuditInputError("the input must be a JSON list or object")
+    if isinstance(data.get("result"), Mapping) and "results" in data["result"]:
+        return {"datasets": _datasets(data["result"]["results"], "result.results")}
+    if "results" in data:
+        return {"datasets": _datasets(data["results"], "results")}
+    if "datasets" in data:
+        return {
+            "datasets": _datasets(data["datasets"], "datasets"),
+            "catalog_url": data.get("catalog_url"),
+            "plan": _object(data.get("plan"), "plan"),
+            "use_cases": _list_of_objects(data.get("use_cases"), "use_cases"),
+            "registrations": _object(data.get("registrations"), "registrations"),
+        }
+    raise AuditInputError("no datasets found: expected a list, a package_search response, "
+                          "or an object with \"datasets\"")
+
+
+def _object(value: Any, name: str) -> Mapping[str, Any] | None:
+    if value is not None and not isinstance(value, Mapping):
+        raise AuditInputError(f"{name} must be a JSON object")
+    return value
+
+
+def _list_of_objects(value: Any, name: str) -> list[Mapping[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise AuditInputError(f"{name} must be a list of JSON objects")
+    return value
+
+
+def read_file(stream: TextIO) -> dict[str, Any]:
+    try:
+        return parse_input(json.load(stream))
+    except json.JSONDecodeError as exc:
+        raise AuditInputError(f"not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    except UnicodeDecodeError:
+        raise AuditInputError("the file is not UTF-8 text") from None
+
+
+# ---------------------------------------------------------------- reading a live CKAN
+
+def _session(api_token: str | None, retries: int) -> requests.Session:
+    session = requests.Session()
+    retry = Retry(total=retries, backoff_factor=0.5, status_forcelist=(429, 500, 502, 503, 504),
+                  allowed_methods=("GET",))
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    session.headers["User-Agent"] = "mofcompliance-audit"
+    if api_token:
+        session.headers["Authorization"] = api_token
+    return session
+
+
+def _search_page(session: requests.Session, url: str, start: int, rows: int, timeout: float,
+                 include_private: bool) -> dict[str, Any]:
+    params = {"q": "*:*", "rows": rows, "start": start, "sort": "id asc",
+              "include_private": str(include_private).lower()}
+    try:
+        resp = session.get(f"{url.rstrip('/')}/api/3/action/package_search", params=params,
+                           timeout=timeout)
+        body = resp.json()
+    except requests.RequestException as exc:
+        raise AuditInputError(f"cannot read {url}: {type(exc).__name__}") from None
+    except ValueError:
+        raise AuditInputError(f"{url} did not answer with JSON (HTTP {resp.status_code})") from None
+    if not (isinstance(body, Mapping) and body.get("success") and isinstance(body.get("result"), Mapping)):
+        raise AuditInputError(f"{url} package_search failed (HTTP {resp.status_code})")
+    return body["result"]
+
+
+def fetch_catalog(url: str, api_token: str | None = None, rows: int = PAGE_ROWS,
+                  timeout: float = 30.0, retries: int = 3,
+                  progress: TextIO | None = None) -> Iterator[Mapping[str, Any]]:
+    """Every package dict of a live CKAN, paged by ``package_search`` (``sort=id asc``)."""
+    session = _session(api_token, retries)
+    first = _search_page(session, url, 0, rows, timeout, bool(api_token))
+    total = int(first.get("count") or 0)
+    with click.progressbar(length=total, label="package_search", file=progress or sys.stderr,
+                           show_pos=True) as bar:
+        page, start = first, 0
+        while True:
+            results = _datasets(page.get("results"), "result.results")
+            yield from results
+            bar.update(len(results))
+            start += len(results)
+            if not results or start >= total:
+                return
+            page = _search_page(session, url, start, rows, timeout, bool(api_token))
+
+
+# ---------------------------------------------------------------- output
+
+def render_json(report: Mapping[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2)
+
+
+def _indicator_levels(ds: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v['level']}" for k, v in ds["open_indicators"].items())
+
+
+def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
+    lines = [
+        f"{report['profile_title_th']}",
+        f"{report['profile_title_en']}",
+        f"คะแนน / score: {report['score']:.2f}   ระดับ / level: {report['level']}",
+        "",
+        "เกณฑ์ / criteria:",
+    ]
+    for c in report["criteria"]:
+        mark = "✓" if c["met"] else "✗"
+        lines.append(f"  {mark} [{c['level']}] {c['id']}: {c['points']}/{c['max_points']}"
+                     f" — {c['note_th']} / {c['note_en']}")
+    lines += ["", "ชุดข้อมูล / datasets:"]
+    for ds in report["datasets"]:
+        missing = ", ".join(ds["missing_items"]) or "-"
+        lines.append(f"  {ds['name']}: 14 รายการ/items {'ครบ/complete' if ds['metadata_complete'] else 'ไม่ครบ/incomplete'}"
+                     f" (ขาด/missing: {missing}); open level {ds['open_level']} ({_indicator_levels(ds)})")
+    steps = report["next_steps"]
+    if steps:
+        lines += ["", f"ขั้นต่อไปสู่ระดับ {report['next_level']} / next steps to level {report['next_level']}:"]
+        lines += [f"  - {s['text_th']}\n    {s['text_en']}" for s in steps[:max_steps]]
+        if len(steps) > max_steps:
+            lines.append(f"  … และอีก {len(steps) - max_steps} ขั้น / and {len(steps) - max_steps} more")
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = ("name", "title", "metadata_complete", "missing_items", "open_level", "public",
+               "access", "granularity", "format", "searchable")
+
+
+def render_csv(report: Mapping[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for ds in report["datasets"]:
+        ind = ds["open_indicators"]
+        writer.writerow([
+            ds["name"], ds["title"], ds["metadata_complete"], ";".join(ds["missing_items"]),
+            ds["open_level"], ds["public"],
+            *(ind[k]["level"] if k in ind else "" for k in CSV_COLUMNS[6:]),
+        ])
+    return out.getvalue().rstrip("\n")
+
+
+RENDERERS = {"json": render_json, "text": render_text, "csv": render_csv}
+
+
+# ---------------------------------------------------------------- command
+
+@click.command(name="mofcompliance-audit")
+@click.argument("input_file", type=click.File("r", encoding="utf-8"), required=False)
+@click.option("--url", help="Base URL of a live CKAN to read with package_search.")
+@click.option("--api-token", envvar="CKAN_API_TOKEN", help="API token (also CKAN_API_TOKEN); "
+              "with it, private datasets the token can see are included.")
+@click.option("--profile", "profile_id", type=click.Choice(profile_ids()), default="fy2565",
+              show_default=True, help="The fiscal year's KPI rules.")
+@click.option("--format", "output_format", type=click.Choice(tuple(RENDERERS)), default="json",
+              show_default=True)
+@click.option("--catalog-url", help="The agency catalog URL to report (default: --url).")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds per request.")
+@click.option("--retries", type=int, default=3, show_default=True)
+def main(input_file: TextIO | None, url: str | None, api_token: str | None, profile_id: str,
+         output_format: str, catalog_url: str | None, timeout: float, retries: int) -> None:
+    """ตรวจบัญชีข้อมูลตามตัวชี้วัด Data Catalog / Audit a data catalog against the KPI.
+
+    INPUT_FILE is a JSON file ("-" for standard input); or give --url.
+    """
+    try:
+        source = _load(input_file, url, api_token, timeout, retries)
+        report = audit_catalog(
+            source["datasets"], profile_id, plan=source.get("plan"),
+            use_cases=source.get("use_cases") or (),
+            catalog_url=catalog_url or source.get("catalog_url") or url,
+            registrations=source.get("registrations"),
+        )
+    except AuditInputError as exc:
+        click.echo(f"mofcompliance-audit: error: {exc}", err=True)
+        sys.exit(BAD_INPUT)
+    click.echo(RENDERERS[output_format](report))
+
+
+def _load(input_file: TextIO | None, url: str | None, api_token: str | None,
+          timeout: float, retries: int) -> dict[str, Any]:
+    if bool(input_file) == bool(url):
+        raise AuditInputError("give either an input file or --url")
+    if input_file is not None:
+        return read_file(input_file)
+    return {"datasets": list(fetch_catalog(url, api_token, timeout=timeout, retries=retries))}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The mofcompliance-audit console script (click's CliRunner; no CKAN, no network)."""
+import csv
+import io
+import json
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from ckanext.mofcompliance.standard import audit
+
+from .builders import pkg, resource
+
+DATASETS = [pkg("a", resources=[resource()]), pkg("b", drop=("notes",))]
+
+
+def runner():
+    """Standard error kept apart from standard output (click 8.1 needs asking, 8.2 does it)."""
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:
+        return CliRunner()
+
+
+def invoke(*args, input=None):
+    return runner().invoke(audit.main, list(args), input=input)
+
+
+@pytest.fixture
+def catalog_file(tmp_path):
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps({"catalog_url": "https://c.example.go.th",
+                                "plan": {"focus_area": "9", "issue": "e-Service"},
+                                "use_cases": [], "datasets": DATASETS}, ensure_ascii=False),
+                    encoding="utf-8")
+    return str(path)
+
+
+def test_json_output_has_the_stable_shape(catalog_file):
+    result = invoke(catalog_file)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["profile"] == "fy2565"
+    assert isinstance(report["score"], float) and 0 <= report["score"] <= 100
+    assert report["level"] in (0, 50, 75, 100)
+    for c in report["criteria"]:
+        assert {"id", "met", "points", "max_points"} <= set(c)
+    assert [d["name"] for d in report["datasets"]] == ["a", "b"]
+    for d in report["datasets"]:
+        assert {"name", "metadata_complete", "missing_items", "open_level", "open_indicators"} <= set(d)
+    assert report["datasets"][1]["missing_items"] == ["notes"]
+
+
+@pytest.mark.parametrize("shape", [
+    lambda ds: ds, lambda ds: {"results": ds}, lambda ds: {"success": True, "result": {"results": ds}},
+])
+def test_accepts_a_list_and_package_search_responses(shape):
+    result = invoke("-", input=json.dumps(shape(DATASETS), ensure_ascii=False))
+    assert result.exit_code == 0 and len(json.loads(result.stdout)["datasets"]) == 2
+
+
+@pytest.mark.parametrize("profile", ["fy2564", "fy2565", "fy2567"])
+def test_every_profile_runs(catalog_file, profile):
+    result = invoke(catalog_file, "--profile", profile)
+    assert result.exit_code == 0 and json.loads(result.stdout)["profile"] == profile
+
+
+def test_text_output_is_bilingual(catalog_file):
+    result = invoke(catalog_file, "--format", "text")
+    assert result.exit_code == 0
+    assert "คะแนน / score:" in result.output and "ขั้นต่อไป" in result.output
+    assert "b: 14 รายการ/items ไม่ครบ/incomplete (ขาด/missing: notes)" in result.output
+
+
+def test_csv_output_has_one_row_per_dataset(catalog_file):
+    result = invoke(catalog_file, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.exit_code == 0 and [r["name"] for r in rows] == ["a", "b"]
+    assert rows[1]["missing_items"] == "notes" and rows[0]["access"] == "1"
+
+
+@pytest.mark.parametrize("content,reason", [
+    ("not json", "not valid JSON"),
+    ('{"foo": 1}', "no datasets found"),
+    ("[1, 2]", "item 1 is not a JSON object"),
+    ('{"datasets": {}}', "not a list"),
+    ('{"datasets": [], "plan": []}', "plan must be a JSON object"),
+    ('"text"', "JSON list or object"),
+])
+def test_bad_input_exits_2_with_one_line(content, reason):
+    result = runner().invoke(audit.main, ["-"], input=content)
+    assert result.exit_code == 2
+    assert reason in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_neither_file_nor_url_is_bad_input():
+    result = runner().invoke(audit.main, [])
+    assert result.exit_code == 2 and "either an input file or --url" in result.stderr
+
+
+class FakeResponse:
+    status_code = 200
+
+    def __init__(self, body):
+        self.body = body
+
+    def json(self):
+        return self.body
+
+
+def test_url_pages_through_package_search(monkeypatch):
+    pages = [DATASETS[:1], DATASETS[1:]]
+    calls = []
+
+    def fake_get(self, url, params, timeout):
+        calls.append((url, params["start"], self.headers.get("Authorization")))
+        start = params["start"]
+        return FakeResponse({"success": True,
+                             "result": {"count": 2, "results": pages[start] if start < 2 else []}})
+
+    monkeypatch.setattr(audit, "PAGE_ROWS", 1)
+    monkeypatch.setattr(requests.Session, "get", fake_get)
+    result = runner().invoke(
+        audit.main, ["--url", "https://ckan.example.go.th/", "--api-token", "tok"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [d["name"] for d in report["datasets"]] == ["a", "b"]
+    assert calls[0] == ("https://ckan.example.go.th/api/3/action/package_search", 0, "tok")
+    assert criterion_url(report) == "https://ckan.example.go.th/"
+
+
+def criterion_url(report):
+    return next(c for c in report["criteria"] if c["id"] == "agency_catalog_url")["evidence"]["catalog_url"]
+
+
+def test_an_unreachable_url_exits_2(monkeypatch):
+    def boom(self, url, params, timeout):
+        raise requests.ConnectionError("refused")
+
+    monkeypatch.setattr(requests.Session, "get", boom)
+    result = runner().invoke(audit.main, ["--url", "http://127.0.0.1:9"])
+    assert result.exit_code == 2 and "ConnectionError" in result.stderr

@@ -58,7 +58,7 @@ CORE_DATASET_FIELDS: dict[str, dict[str, Any]] = {
 }
 CORE_RESOURCE_FIELDS: dict[str, dict[str, Any]] = {
     "url": {"preset": "resource_url_upload"},
-    "name": {"validators": "ignore_missing unicode_safe"},
+    "name": {"validators": "mofcompliance_item_required unicode_safe"},
     "description": {"form_snippet": "markdown.html"},
     "format": {"preset": "resource_format_autocomplete"},
 }

@@ -197,4 +197,6 @@ class PgPackageSearchIndex(SearchIndex):
         model.Session.commit()
 
     def commit(self) -> None:
-        """Rows are committed with the session that wrote them; nothing to flush."""
+        """Commit rows written outside a dataset change (CKAN's bulk private/public
+        updates re-index after their own commit, then call this)."""
+        model.Session.commit()

@@ -212,6 +212,15 @@ class TestCountsAndIndexLifecycle:
         helpers.call_action("package_delete", id="public-debt")
         assert names(search_as(q="หนี้สาธารณะ")) == []
 
+    def test_bulk_private_and_public_updates_reach_the_index(self, catalog):
+        mof = catalog["mof"]["id"]
+        helpers.call_action("bulk_update_private", org_id=mof,
+                            datasets=[catalog["fiscal"]["id"]])
+        assert "fiscal-balance" not in names(search_as())
+        helpers.call_action("bulk_update_public", org_id=mof,
+                            datasets=[catalog["fiscal"]["id"]])
+        assert "fiscal-balance" in names(search_as())
+
     def test_index_row_rolls_back_with_the_dataset(self, catalog):
         query = PgPackageSearchQuery()
         pkg = model.Package.get("public-debt")

@@ -9,6 +9,8 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 
+from . import scoring
+
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
 
 
@@ -56,3 +58,24 @@ def load_demo() -> None:
         except tk.ValidationError as error:
             raise click.ClickException("dataset %s: %s" % (dataset["name"], error.error_summary))
         click.echo("dataset %s: %s" % (dataset["name"], outcome))
+
+
+@mofcompliance.command()
+@click.option("--org", help="Only this organisation (name or id).")
+def rescore(org: str | None) -> None:
+    """Rebuild the score store from the database (set-based reads), then take snapshots."""
+    org_id = tk.get_action("organization_show")(
+        _site_context(), {"id": org, "include_datasets": False})["id"] if org else None
+    with click.progressbar(length=1, label="rescoring / คำนวณใหม่") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+        count = scoring.rescore(org_id, progress)
+    click.echo("%d datasets scored / ให้คะแนน %d ชุดข้อมูล" % (count, count))
+    click.echo("%d snapshots / สแนปช็อต" % scoring.take_snapshots())
+
+
+@mofcompliance.command()
+def snapshot() -> None:
+    """Record today's score and level of every organisation (run daily from cron)."""
+    click.echo("%d snapshots / สแนปช็อต" % scoring.take_snapshots())

@@ -23,19 +23,27 @@ def mofcompliance_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
             for c in std.choices(definition.choices)]
 
 
-def mofcompliance_date(value: str | None) -> str:
-    """A stored Gregorian date shown with its Buddhist Era year in the Thai interface."""
+def mofcompliance_date(value: str | None, buddhist_era: bool | None = None) -> str:
+    """A stored Gregorian date shown with its Buddhist Era year in the Thai interface
+    (``buddhist_era=True``: always, as evaluation reports are dated)."""
     if not value:
         return ""
     try:
         day = values.parse_date(value)
     except ValueError:
         return value
-    if tk.h.lang() == "th":
+    if buddhist_era or (buddhist_era is None and tk.h.lang() == "th"):
         return "%s (%s)" % (values.buddhist_era(day), tk._("B.E."))
     return day.isoformat()
 
 
+def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
+    """The dataset's compliance report for the current user (who may edit it)."""
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    return tk.get_action("mofcompliance_dataset_report")({"user": user}, {"id": package_id})
+
+
 def all_helpers() -> dict[str, Any]:
     return {"mofcompliance_choices": mofcompliance_choices,
-            "mofcompliance_date": mofcompliance_date}
+            "mofcompliance_date": mofcompliance_date,
+            "mofcompliance_dataset_report": mofcompliance_dataset_report}

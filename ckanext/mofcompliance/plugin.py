@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, helpers
+from . import cli, helpers, scoring, views
 from .logic import action, auth, validators
 
 
@@ -20,6 +20,8 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthFunctions)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IClick)
+    p.implements(p.IBlueprint)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
 
@@ -52,3 +54,16 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_commands(self) -> list[Any]:
         return [cli.mofcompliance]
+
+    # IBlueprint
+
+    def get_blueprint(self) -> list[Any]:
+        return views.blueprints()
+
+    # IPackageController: the score store follows every dataset change
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return scoring.on_dataset_index(pkg_dict)
+
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        scoring.remove_score(pkg_dict["id"])

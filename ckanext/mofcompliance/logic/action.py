@@ -1,14 +1,23 @@
 """API actions of the ``mofcompliance`` plugin."""
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import scoring
+from ..model import plan_table, use_case_table
 from ..standard import definition as std
+from ..standard import kpi
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
-from . import validators
+from . import auth, validators
 
 
 def _item_summary(item: std.Item) -> dict[str, Any]:
@@ -43,5 +52,194 @@ def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, An
     }
 
 
+def _profile(data_dict: dict[str, Any]) -> str:
+    profile = data_dict.get("profile") or scoring.default_profile()
+    if profile not in kpi.profile_ids():
+        raise tk.ValidationError({"profile": [
+            "ไม่มีเกณฑ์ปีงบประมาณ %s (มี %s) / no profile %s (known: %s)"
+            % (profile, ", ".join(kpi.profile_ids()), profile, ", ".join(kpi.profile_ids()))]})
+    return profile
+
+
+def _organizations(org_ids: Any) -> list[dict[str, Any]]:
+    group = model.group_table
+    query = sa.select(group.c.id, group.c.name, group.c.title).where(
+        group.c.is_organization.is_(True), group.c.state == "active").order_by(group.c.title)
+    if org_ids is not None:
+        query = query.where(group.c.id.in_(list(org_ids)))
+    return [dict(r._mapping) for r in model.Session.execute(query)]
+
+
+def _summary(org: dict[str, Any], result: kpi.KpiResult,
+             results: list[kpi.DatasetResult]) -> dict[str, Any]:
+    return {
+        "id": org["id"], "name": org["name"], "title": org["title"],
+        "datasets": len(results),
+        "complete": sum(1 for r in results if r.completeness.complete),
+        "score": result.score, "level": result.level,
+        "criteria": [{"id": c.id, "met": c.met, "points": c.points,
+                      "max_points": c.max_points} for c in result.criteria],
+    }
+
+
+@tk.side_effect_free
+def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """The KPI of the whole catalog and of each organisation the user may see.
+
+    :param profile: ``fy2564``, ``fy2565`` or ``fy2567`` (default: the site's)
+    """
+    tk.check_access("mofcompliance_site_kpi", context, data_dict)
+    profile = _profile(data_dict)
+    scope = auth.dashboard_scope(context)
+    by_org = scoring.dataset_results(profile, scope.org_ids, scope.public_only)
+    organizations = []
+    for org in _organizations(scope.org_ids):
+        results = by_org.get(org["id"], [])
+        organizations.append(_summary(org, scoring.evaluate(org["id"], profile, results), results))
+    everything = [r for results in by_org.values() for r in results]
+    site = scoring.evaluate("", profile, everything)
+    return {"profile": profile, "public_only": scope.public_only,
+            "site": dict(site.to_dict(), datasets=len(everything),
+                         complete=sum(1 for r in everything if r.completeness.complete)),
+            "organizations": organizations}
+
+
+@tk.side_effect_free
+def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """One organisation's KPI with every criterion's evidence, its datasets' results,
+    the next steps, its plan and its use cases.
+
+    :param id: the organisation's id or name
+    :param profile: the fiscal-year profile (default: the site's)
+    """
+    tk.check_access("mofcompliance_org_kpi", context, data_dict)
+    profile = _profile(data_dict)
+    org = tk.get_action("organization_show")(
+        {"ignore_auth": True}, {"id": data_dict["id"], "include_datasets": False})
+    scope = auth.dashboard_scope(context)
+    results = scoring.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
+    visible = {r.name for r in results}
+    return {
+        "profile": profile, "public_only": scope.public_only,
+        "organization": {k: org[k] for k in ("id", "name", "title")},
+        "kpi": scoring.evaluate(org["id"], profile, results).to_dict(),
+        "datasets": [r.to_dict() for r in sorted(results, key=lambda r: r.title)],
+        "plan": {k: v for k, v in scoring.plan_of(org["id"]).items() if k != "modified"},
+        "use_cases": [dict(u, created=u["created"].isoformat())
+                      for u in scoring.use_cases_of(org["id"]) if u["dataset"] in visible],
+    }
+
+
+def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """A dataset's 14-item checklist and open-characteristics levels, with what to do.
+
+    :param id: the dataset's id or name
+    :param profile: the fiscal-year profile (default: the site's)
+    """
+    tk.check_access("mofcompliance_dataset_report", context, data_dict)
+    profile = _profile(data_dict)
+    pkg = tk.get_action("package_show")(dict(context), {"id": data_dict["id"]})
+    result = kpi.assess_dataset(pkg, profile)
+    report = result.to_dict()
+    report["checklist"] = [
+        {"number": part.number, "field": part.field,
+         "label_th": part.label_th, "label_en": part.label_en,
+         "filled": part.field not in result.completeness.missing_items}
+        for item in std.items() for part in item.parts if part.counts]
+    report["profile"] = profile
+    return report
+
+
+def _plan_fields(data_dict: dict[str, Any]) -> dict[str, Any]:
+    users = data_dict.get("expected_user_agencies") or []
+    if isinstance(users, str):
+        users = [u.strip() for u in users.replace("\n", ",").split(",") if u.strip()]
+    url = (data_dict.get("catalog_url") or "").strip()
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise tk.ValidationError({"catalog_url": [
+            "URL ของระบบบัญชีข้อมูลต้องขึ้นต้นด้วย http:// หรือ https:// / "
+            "the catalog URL must start with http:// or https://"]})
+    focus = str(data_dict.get("focus_area") or "").strip()
+    if focus and focus not in {a.key for a in std.focus_areas()}:
+        raise tk.ValidationError({"focus_area": [
+            "Focus Area ต้องเป็นหนึ่งใน 10 ด้าน / the Focus Area must be one of the ten"]})
+    return {"focus_area": focus, "issue": (data_dict.get("issue") or "").strip(),
+            "intended_use": (data_dict.get("intended_use") or "").strip(),
+            "expected_user_agencies": users, "catalog_url": url}
+
+
+def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """Set an organisation's plan (Focus Area, issue, intended use, expected users) and
+    catalog URL; ``owner`` is the organisation id or name ("" for the whole site)."""
+    owner = _owner(data_dict)
+    tk.check_access("mofcompliance_plan_update", context, dict(data_dict, owner=owner))
+    row = dict(_plan_fields(data_dict), owner=owner, modified=datetime.utcnow())
+    statement = insert(plan_table).values(row)
+    model.Session.execute(statement.on_conflict_do_update(
+        index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
+    model.Session.commit()
+    return scoring.plan_of(owner)
+
+
+def _owner(data_dict: dict[str, Any]) -> str:
+    owner = data_dict.get("owner") or ""
+    if not owner:
+        return ""
+    return tk.get_action("organization_show")(
+        {"ignore_auth": True}, {"id": owner, "include_datasets": False})["id"]
+
+
+def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """Record a concrete use of open data: the dataset, the report or dashboard link,
+    what changed and the measured result (FY2565's 5 points)."""
+    owner = _owner(data_dict)
+    tk.check_access("mofcompliance_use_case_create", context, dict(data_dict, owner=owner))
+    labels = {"dataset": ("ชุดข้อมูล", "dataset"), "link": ("ลิงก์รายงานหรือแดชบอร์ด", "link"),
+              "change": ("สิ่งที่เปลี่ยนแปลง", "what changed"),
+              "result": ("ผลลัพธ์ที่วัดได้", "measured result")}
+    row = {k: str(data_dict.get(k) or "").strip() for k in labels}
+    errors = {k: ["%s: ต้องระบุ / %s: required" % labels[k]] for k, v in row.items() if not v}
+    if row["link"] and not row["link"].lower().startswith(("http://", "https://")):
+        errors["link"] = ["ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// / "
+                          "the link must start with http:// or https://"]
+    if errors:
+        raise tk.ValidationError(errors)
+    row.update(id=str(uuid.uuid4()), owner=owner, created=datetime.utcnow())
+    model.Session.execute(use_case_table.insert().values(row))
+    model.Session.commit()
+    return dict(row, created=row["created"].isoformat())
+
+
+def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    table = use_case_table
+    row = model.Session.execute(sa.select(table).where(table.c.id == data_dict.get("id"))).first()
+    if row is None:
+        raise tk.ObjectNotFound("ไม่พบหลักฐานการใช้ประโยชน์ / use case not found")
+    tk.check_access("mofcompliance_use_case_delete", context, {"owner": row.owner})
+    model.Session.execute(table.delete().where(table.c.id == row.id))
+    model.Session.commit()
+    return {"id": row.id}
+
+
+def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """Rebuild the score store (``org``: one organisation). ``background`` queues it as a
+    CKAN job on Redis; otherwise it runs now and returns the number of datasets."""
+    tk.check_access("mofcompliance_rescore", context, data_dict)
+    org_id = _owner({"owner": data_dict.get("org")}) or None
+    if tk.asbool(data_dict.get("background")):
+        job = tk.enqueue_job(scoring.rescore_job, [org_id], title="mofcompliance rescore")
+        return {"job_id": job.id}
+    return {"datasets": scoring.rescore(org_id)}
+
+
 def all_actions() -> dict[str, Any]:
-    return {"mofcompliance_standard_show": mofcompliance_standard_show}
+    return {
+        "mofcompliance_standard_show": mofcompliance_standard_show,
+        "mofcompliance_site_kpi": mofcompliance_site_kpi,
+        "mofcompliance_org_kpi": mofcompliance_org_kpi,
+        "mofcompliance_dataset_report": mofcompliance_dataset_report,
+        "mofcompliance_plan_update": mofcompliance_plan_update,
+        "mofcompliance_use_case_create": mofcompliance_use_case_create,
+        "mofcompliance_use_case_delete": mofcompliance_use_case_delete,
+        "mofcompliance_rescore": mofcompliance_rescore,
+    }

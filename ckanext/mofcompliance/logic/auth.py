@@ -1,9 +1,55 @@
-"""Authorisation functions of the ``mofcompliance`` plugin."""
+"""Authorisation of the ``mofcompliance`` plugin, and who sees which compliance numbers.
+
+Who sees what (read where the data is read, see ``dashboard_scope``):
+sysadmins and the users in ``ckanext.mofcompliance.evaluators`` see every
+organisation with its private datasets; members of an organisation see their
+organisations; anyone else sees a summary computed from public datasets only, and
+only when ``ckanext.mofcompliance.public_dashboard`` is on.
+"""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple, Optional
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
+
+
+class Scope(NamedTuple):
+    """What a user may see: all organisations (``org_ids`` None) or some, and whether
+    only public datasets may be read."""
+    allowed: bool
+    org_ids: Optional[frozenset[str]]
+    public_only: bool
+
+    def covers(self, org_id: str) -> bool:
+        return self.allowed and (self.org_ids is None or org_id in self.org_ids)
+
+
+NOBODY = Scope(False, frozenset(), True)
+
+
+def is_evaluator(user_name: Optional[str]) -> bool:
+    return bool(user_name) and (
+        authz.is_sysadmin(user_name)
+        or user_name in tk.config.get("ckanext.mofcompliance.evaluators"))
+
+
+def dashboard_scope(context: dict[str, Any]) -> Scope:
+    user_name = context.get("user")
+    if context.get("ignore_auth") or is_evaluator(user_name):
+        return Scope(True, None, False)
+    if user_name:
+        orgs = tk.get_action("organization_list_for_user")(
+            {"user": user_name, "ignore_auth": True}, {"permission": "read"})
+        if orgs:
+            return Scope(True, frozenset(o["id"] for o in orgs), False)
+    if tk.config.get("ckanext.mofcompliance.public_dashboard"):
+        return Scope(True, None, True)
+    return NOBODY
+
+
+def _refuse(reason_th: str, reason_en: str) -> dict[str, Any]:
+    return {"success": False, "msg": "%s / %s" % (reason_th, reason_en)}
 
 
 @tk.auth_allow_anonymous_access
@@ -12,5 +58,49 @@ def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, An
     return {"success": True}
 
 
+@tk.auth_allow_anonymous_access
+def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    if dashboard_scope(context).allowed:
+        return {"success": True}
+    return _refuse("ไม่มีสิทธิ์ดูผลการประเมิน", "not allowed to see the compliance results")
+
+
+@tk.auth_allow_anonymous_access
+def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    org = tk.get_action("organization_show")(
+        {"ignore_auth": True}, {"id": data_dict.get("id"), "include_datasets": False,
+                                "include_users": False, "include_extras": False})
+    if dashboard_scope(context).covers(org["id"]):
+        return {"success": True}
+    return _refuse("ไม่มีสิทธิ์ดูผลการประเมินของหน่วยงานนี้",
+                   "not allowed to see this organisation's compliance")
+
+
+def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """What is missing in a dataset is told to those who can fix it."""
+    return authz.is_authorized("package_update", context, data_dict)
+
+
+def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """An organisation's plan, catalog URL and use cases: its admins (site: sysadmins)."""
+    owner = data_dict.get("owner") or ""
+    if not owner:
+        return _refuse("เฉพาะผู้ดูแลระบบ", "sysadmins only")
+    return authz.is_authorized("organization_update", context, {"id": owner})
+
+
+def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    return _refuse("เฉพาะผู้ดูแลระบบ", "sysadmins only")
+
+
 def all_auth_functions() -> dict[str, Any]:
-    return {"mofcompliance_standard_show": mofcompliance_standard_show}
+    return {
+        "mofcompliance_standard_show": mofcompliance_standard_show,
+        "mofcompliance_site_kpi": mofcompliance_site_kpi,
+        "mofcompliance_org_kpi": mofcompliance_org_kpi,
+        "mofcompliance_dataset_report": mofcompliance_dataset_report,
+        "mofcompliance_plan_update": mofcompliance_plan_update,
+        "mofcompliance_use_case_create": mofcompliance_plan_update,
+        "mofcompliance_use_case_delete": mofcompliance_plan_update,
+        "mofcompliance_rescore": mofcompliance_rescore,
+    }

@@ -6,4 +6,5 @@ import pytest
 def clean_db(reset_db, migrate_db_for, with_plugins):
     """CKAN's ``clean_db``, plus this extension's own tables (its migrations)."""
     reset_db()
+    migrate_db_for("mofcompliance")
     migrate_db_for("mofcompliance_pgsearch")

@@ -130,3 +130,11 @@ def test_evaluate_accepts_typed_inputs():
     results = [assess_dataset(p, prof) for p in worked_example()]
     kpi = evaluate(prof, results, AgencyPlan.from_dict(PLAN), [UseCase("x")], URL, {})
     assert kpi.score == 70.0 and kpi.criterion("metadata_14_items").points == 10.0
+
+
+def test_a_result_survives_its_json_round_trip():
+    import json
+    from ckanext.mofcompliance.standard.kpi import dataset_result_from_json
+    for dataset in worked_example() + [advanced_pkg("advanced", private=True)]:
+        result = assess_dataset(dataset, "fy2565")
+        assert dataset_result_from_json(json.loads(json.dumps(result))) == result

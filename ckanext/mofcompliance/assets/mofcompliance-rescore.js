@@ -1,0 +1,18 @@
+/* Rescore button: shows the background job's progress (done / total) until it ends. */
+ckan.module("mofcompliance-rescore", function ($) {
+  return {
+    options: {statusUrl: ""},
+    initialize: function () {
+      var url = this.options.statusUrl;
+      var out = this.el.find(".mofcompliance-progress");
+      if (!url) { return; }
+      function poll() {
+        $.getJSON(url).done(function (s) {
+          out.text(s.status + (s.total ? " " + s.done + " / " + s.total : ""));
+          if (s.status !== "finished" && s.status !== "failed") { setTimeout(poll, 1000); }
+        });
+      }
+      poll();
+    }
+  };
+});

@@ -1,0 +1,76 @@
+"""CSV and XLSX exports of the compliance tables, safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+would run as a formula when an evaluator opens the file: such text is
+prefixed with an apostrophe, the spreadsheet convention for "this is text".
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Iterable, Sequence
+
+from openpyxl import Workbook
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula, kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def restore(value: Any) -> Any:
+    """The original text of a neutralised cell (for importers reading an export back)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel shows Thai text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet.append([neutralise(h) for h in header])
+    for row in rows:
+        sheet.append([neutralise(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+SITE_HEADER = ["หน่วยงาน / Organisation", "ชื่อ / Name", "ชุดข้อมูล / Datasets",
+               "ครบ 14 รายการ / Complete", "คะแนน / Score", "ระดับ / Level"]
+ORG_HEADER = ["ชื่อชุดข้อมูล / Dataset", "URL name", "ครบ 14 รายการ / Complete",
+              "รายการที่ขาด / Missing items", "ระดับคุณลักษณะแบบเปิด / Open level",
+              "ช่องทางการเข้าถึง / Access", "ความละเอียด / Granularity",
+              "รูปแบบและโครงสร้าง / Format", "ข้อมูลสาธารณะ / Public"]
+
+
+def site_rows(site_kpi: dict[str, Any]) -> list[list[Any]]:
+    return [[o["title"], o["name"], o["datasets"], o["complete"], o["score"], o["level"]]
+            for o in site_kpi["organizations"]]
+
+
+def _indicator(dataset: dict[str, Any], name: str) -> Any:
+    indicator = dataset["open_indicators"].get(name)
+    return indicator["level"] if indicator else ""
+
+
+def org_rows(org_kpi: dict[str, Any]) -> list[list[Any]]:
+    return [[d["title"], d["name"], "ใช่ / yes" if d["metadata_complete"] else "ไม่ / no",
+             ", ".join(d["missing_items"]), d["open_level"], _indicator(d, "access"),
+             _indicator(d, "granularity"), _indicator(d, "format"),
+             "ใช่ / yes" if d["public"] else "ไม่ / no"]
+            for d in org_kpi["datasets"]]

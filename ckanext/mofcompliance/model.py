@@ -1,0 +1,67 @@
+"""The extension's own tables (created by the ``mofcompliance`` plugin's migrations).
+
+Declared on CKAN's metadata so that CKAN's test fixtures empty them with the core
+tables. No foreign keys into core tables: rows are joined to ``package`` and
+``group`` when read, so a purged dataset simply stops matching.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from ckan.model.base import BaseModel
+
+metadata = BaseModel.metadata
+
+# One row per dataset: its results under each open-characteristics ruleset, written in the
+# same transaction as the dataset change.
+dataset_score_table = sa.Table(
+    "mofcompliance_dataset_score", metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("owner_org", sa.UnicodeText),
+    sa.Column("metadata_complete", sa.Boolean, nullable=False),
+    sa.Column("missing_items", JSONB, nullable=False),
+    sa.Column("open_level", sa.SmallInteger, nullable=False),
+    sa.Column("results", JSONB, nullable=False),
+    sa.Column("scored_at", sa.DateTime, nullable=False),
+    extend_existing=True,
+)
+
+# The agency's plan (the Template 1 header) and catalog URL; owner "" is the whole site.
+plan_table = sa.Table(
+    "mofcompliance_plan", metadata,
+    sa.Column("owner", sa.UnicodeText, primary_key=True),
+    sa.Column("focus_area", sa.UnicodeText, nullable=False, server_default=""),
+    sa.Column("issue", sa.UnicodeText, nullable=False, server_default=""),
+    sa.Column("intended_use", sa.UnicodeText, nullable=False, server_default=""),
+    sa.Column("expected_user_agencies", JSONB, nullable=False, server_default="[]"),
+    sa.Column("catalog_url", sa.UnicodeText, nullable=False, server_default=""),
+    sa.Column("modified", sa.DateTime, nullable=False),
+    extend_existing=True,
+)
+
+# Evidence of concrete use of open data (FY2565's 5 points).
+use_case_table = sa.Table(
+    "mofcompliance_use_case", metadata,
+    sa.Column("id", sa.UnicodeText, primary_key=True),
+    sa.Column("owner", sa.UnicodeText, nullable=False, index=True),
+    sa.Column("dataset", sa.UnicodeText, nullable=False),
+    sa.Column("link", sa.UnicodeText, nullable=False),
+    sa.Column("change", sa.UnicodeText, nullable=False),
+    sa.Column("result", sa.UnicodeText, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False),
+    extend_existing=True,
+)
+
+# Daily history per organisation and profile, for the trend chart.
+snapshot_table = sa.Table(
+    "mofcompliance_snapshot", metadata,
+    sa.Column("owner", sa.UnicodeText, primary_key=True),
+    sa.Column("profile", sa.UnicodeText, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("level", sa.SmallInteger, nullable=False),
+    sa.Column("datasets", sa.Integer, nullable=False),
+    sa.Column("complete", sa.Integer, nullable=False),
+    extend_existing=True,
+)

@@ -1,0 +1,257 @@
+"""The bridge from CKAN to the standard: score datasets into the score store, read them back.
+
+A dataset is scored when CKAN indexes it (``before_dataset_index``), which happens
+before the commit of every dataset create, update and resource change, with Solr and
+with ``mofcompliance_pgsearch`` alike: the score row commits or rolls back with the
+dataset, so the dashboard is never behind the data.  ``rescore`` rebuilds the store
+with set-based reads (a handful of queries per thousand datasets, no package_show).
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from .model import dataset_score_table, plan_table, snapshot_table, use_case_table
+from .standard import kpi
+
+BATCH_SIZE = 1000
+
+
+def default_profile() -> str:
+    return tk.config.get("ckanext.mofcompliance.profile")
+
+
+def _profile_per_ruleset() -> dict[str, str]:
+    """One profile for each open-characteristics ruleset: results differ only by ruleset."""
+    chosen: dict[str, str] = {}
+    for profile_id in kpi.profile_ids():
+        chosen.setdefault(kpi.load_profile(profile_id).openness_rules, profile_id)
+    return chosen
+
+
+def ruleset_of(profile_id: str) -> str:
+    return kpi.load_profile(profile_id).openness_rules
+
+
+def score_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The score-store row of one package dict (as ``package_show`` returns it)."""
+    results = {ruleset: kpi.assess_dataset(pkg_dict, profile)
+               for ruleset, profile in _profile_per_ruleset().items()}
+    main = results[ruleset_of(default_profile())]
+    return {
+        "package_id": pkg_dict["id"],
+        "owner_org": pkg_dict.get("owner_org"),
+        "metadata_complete": main.completeness.complete,
+        "missing_items": list(main.completeness.missing_items),
+        "open_level": main.openness.level,
+        "results": json.loads(json.dumps(results)),
+        "scored_at": datetime.utcnow(),
+    }
+
+
+def store_rows(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    statement = insert(dataset_score_table).values(rows)
+    model.Session.execute(statement.on_conflict_do_update(
+        index_elements=["package_id"],
+        set_={c: statement.excluded[c] for c in rows[0] if c != "package_id"}))
+
+
+def store_score(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Score one dataset into the store, in the caller's transaction; return the row."""
+    row = score_row(pkg_dict)
+    store_rows([row])
+    return row
+
+
+def on_dataset_index(index_dict: dict[str, Any]) -> dict[str, Any]:
+    """``before_dataset_index``: score the dataset CKAN is indexing (its validated dict)."""
+    validated = index_dict.get("validated_data_dict")
+    pkg_dict = json.loads(validated) if validated else index_dict
+    if pkg_dict.get("type", "dataset") == "dataset" and pkg_dict.get("id"):
+        store_score(pkg_dict)
+    return index_dict
+
+
+def remove_score(package_id: str) -> None:
+    model.Session.execute(dataset_score_table.delete().where(
+        dataset_score_table.c.package_id == package_id))
+
+
+# ---------------------------------------------------------------- bulk reads
+
+def _active_packages(org_id: Optional[str]) -> sa.sql.Select:
+    package = model.package_table
+    query = sa.select(package).where(package.c.state == "active", package.c.type == "dataset")
+    if org_id:
+        query = query.where(package.c.owner_org == org_id)
+    return query.order_by(package.c.id)
+
+
+def _extras(ids: list[str]) -> dict[str, dict[str, str]]:
+    extra = model.package_extra_table
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    rows = model.Session.execute(sa.select(extra.c.package_id, extra.c.key, extra.c.value)
+                                 .where(extra.c.package_id.in_(ids)))
+    for package_id, key, value in rows:
+        found[package_id][key] = value
+    return found
+
+
+def _tags(ids: list[str]) -> dict[str, list[dict[str, str]]]:
+    package_tag, tag = model.package_tag_table, model.tag_table
+    found: dict[str, list[dict[str, str]]] = defaultdict(list)
+    rows = model.Session.execute(
+        sa.select(package_tag.c.package_id, tag.c.name)
+        .join(tag, tag.c.id == package_tag.c.tag_id)
+        .where(package_tag.c.package_id.in_(ids), package_tag.c.state == "active",
+               tag.c.vocabulary_id.is_(None)))
+    for package_id, name in rows:
+        found[package_id].append({"name": name})
+    return found
+
+
+def _resources(ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    resource = model.resource_table
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rows = model.Session.execute(
+        sa.select(resource).where(resource.c.package_id.in_(ids), resource.c.state == "active")
+        .order_by(resource.c.package_id, resource.c.position))
+    for row in rows:
+        entry = {k: v for k, v in row._mapping.items() if k != "extras"}
+        entry.update(json.loads(row.extras) if isinstance(row.extras, str) else row.extras or {})
+        found[row.package_id].append(entry)
+    return found
+
+
+def package_dicts(org_id: Optional[str] = None,
+                  batch_size: int = BATCH_SIZE) -> Iterator[list[dict[str, Any]]]:
+    """Package dicts shaped as ``package_show`` returns them (extras at the top level,
+    tags, resources with their extras), a batch at a time, four queries per batch."""
+    result = model.Session.execute(_active_packages(org_id)).yield_per(batch_size)
+    for rows in result.partitions(batch_size):
+        packages = [dict(row._mapping) for row in rows]
+        ids = [p["id"] for p in packages]
+        extras, tags, resources = _extras(ids), _tags(ids), _resources(ids)
+        for package in packages:
+            package.update(extras.get(package["id"], {}))
+            package["tags"] = tags.get(package["id"], [])
+            package["resources"] = resources.get(package["id"], [])
+        yield packages
+
+
+def rescore(org_id: Optional[str] = None,
+            progress: Optional[Callable[[int, int], None]] = None) -> int:
+    """Rebuild the score store (for one organisation or all), committing per batch."""
+    total = model.Session.execute(
+        sa.select(sa.func.count()).select_from(_active_packages(org_id).subquery())).scalar()
+    done = 0
+    for batch in package_dicts(org_id):
+        store_rows([score_row(p) for p in batch])
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    model.Session.commit()
+    return done
+
+
+def rescore_job(org_id: Optional[str] = None) -> int:
+    """``rescore`` as a CKAN background job: progress in the job's meta, then snapshots."""
+    import rq
+    job = rq.get_current_job()
+
+    def progress(done: int, total: int) -> None:
+        if job is not None:
+            job.meta.update(done=done, total=total)
+            job.save_meta()
+
+    count = rescore(org_id, progress)
+    take_snapshots()
+    return count
+
+
+# ---------------------------------------------------------------- reading for the KPI
+
+def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
+                    public_only: bool = False) -> dict[str, list[kpi.DatasetResult]]:
+    """Stored results per organisation id, read with the dataset's current state:
+    deleted or purged datasets drop out, and ``public_only`` leaves private ones unread."""
+    package, score = model.package_table, dataset_score_table
+    query = (sa.select(package.c.owner_org, score.c.results[ruleset_of(profile_id)])
+             .join(package, package.c.id == score.c.package_id)
+             .where(package.c.state == "active", package.c.type == "dataset"))
+    if org_ids is not None:
+        query = query.where(package.c.owner_org.in_(list(org_ids)))
+    if public_only:
+        query = query.where(package.c.private.is_(False))
+    found: dict[str, list[kpi.DatasetResult]] = defaultdict(list)
+    with kpi.gc_paused():
+        for owner_org, result in model.Session.execute(query):
+            found[owner_org or ""].append(kpi.dataset_result_from_json(result))
+    return found
+
+
+def plan_of(owner: str) -> dict[str, Any]:
+    row = model.Session.execute(sa.select(plan_table).where(plan_table.c.owner == owner)).first()
+    if row is None:
+        return {"owner": owner, "focus_area": "", "issue": "", "intended_use": "",
+                "expected_user_agencies": [], "catalog_url": ""}
+    return dict(row._mapping)
+
+
+def use_cases_of(owner: str) -> list[dict[str, Any]]:
+    table = use_case_table
+    rows = model.Session.execute(sa.select(table).where(table.c.owner == owner)
+                                 .order_by(table.c.created))
+    return [dict(r._mapping) for r in rows]
+
+
+def evaluate(owner: str, profile_id: str, results: list[kpi.DatasetResult],
+             registrations: Optional[dict[str, str]] = None) -> kpi.KpiResult:
+    """The KPI of one organisation (or of the site, owner "") from stored results."""
+    plan = plan_of(owner)
+    return kpi.evaluate(profile_id, results, plan=plan,
+                        use_cases=[{k: u[k] for k in ("dataset", "link", "change", "result")}
+                                   for u in use_cases_of(owner)],
+                        catalog_url=plan["catalog_url"] or None,
+                        registrations=registrations or {})
+
+
+def take_snapshots(day: Optional[date] = None) -> int:
+    """Today's score and level of every organisation and of the site, per profile
+    (run daily by cron: ``ckan mofcompliance snapshot``); returns the rows written."""
+    day = day or date.today()
+    rows = []
+    for profile_id in kpi.profile_ids():
+        by_org = dataset_results(profile_id)
+        everything = [r for results in by_org.values() for r in results]
+        for owner, results in list(by_org.items()) + [("", everything)]:
+            result = evaluate(owner, profile_id, results)
+            rows.append({"owner": owner, "profile": profile_id, "day": day,
+                         "score": result.score, "level": result.level,
+                         "datasets": len(results),
+                         "complete": sum(1 for r in results if r.completeness.complete)})
+    if rows:
+        statement = insert(snapshot_table).values(rows)
+        model.Session.execute(statement.on_conflict_do_update(
+            index_elements=["owner", "profile", "day"],
+            set_={k: statement.excluded[k] for k in ("score", "level", "datasets", "complete")}))
+    model.Session.commit()
+    return len(rows)
+
+
+def snapshots_of(owner: str, profile_id: str, limit: int = 60) -> list[dict[str, Any]]:
+    table = snapshot_table
+    rows = model.Session.execute(
+        sa.select(table).where(table.c.owner == owner, table.c.profile == profile_id)
+        .order_by(table.c.day.desc()).limit(limit))
+    return [dict(r._mapping) for r in reversed(list(rows))]

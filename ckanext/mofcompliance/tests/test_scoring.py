@@ -1,0 +1,70 @@
+"""The score store follows every dataset change, in the same transaction."""
+import pytest
+
+import ckan.model as model
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance import scoring
+from ckanext.mofcompliance.model import dataset_score_table
+from ckanext.mofcompliance.standard import kpi
+from ckanext.mofcompliance.tests.factories import complete_dataset
+
+
+def stored(package_id):
+    return model.Session.execute(dataset_score_table.select().where(
+        dataset_score_table.c.package_id == package_id)).first()
+
+
+@pytest.fixture
+def org(clean_db):
+    return factories.Organization(name="mof-ops")
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_create_update_and_delete_reach_the_store_at_once(org):
+    dataset = helpers.call_action("package_create",
+                                  **complete_dataset(org["id"], maintainer_email=""))
+    assert stored(dataset["id"]).missing_items == ["maintainer_email"]
+    helpers.call_action("package_patch", id=dataset["id"], maintainer_email="data@mof.go.th")
+    assert stored(dataset["id"]).metadata_complete is True
+    helpers.call_action("package_delete", id=dataset["id"])
+    assert stored(dataset["id"]) is None
+
+
+def test_a_resource_change_rescores_the_dataset(org):
+    dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
+    assert stored(dataset["id"]).open_level == 0
+    helpers.call_action("resource_create", package_id=dataset["id"], name="รายเดือน",
+                        url="https://data.mof.go.th/fiscal.csv", format="CSV")
+    assert stored(dataset["id"]).open_level >= 1
+
+
+def test_a_refused_change_leaves_the_store_as_it_was(org):
+    dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
+    with pytest.raises(Exception):
+        helpers.call_action("package_patch", id=dataset["id"], maintainer_email="broken")
+    assert stored(dataset["id"]).metadata_complete is True
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_bulk_rescore_gives_what_package_show_gives(org):
+    names = []
+    for missing in ({}, {"objective": []}, {"geo_coverage": "", "data_format": []}):
+        created = helpers.call_action("package_create", **complete_dataset(
+            org["id"], resources=[{"url": "https://x.go.th/a.csv", "name": "a", "format": "CSV",
+                                   "authoritative_source": "True"}], **missing))
+        names.append(created["name"])
+    model.Session.execute(dataset_score_table.delete())
+    model.Session.commit()
+    assert scoring.rescore() == 3
+    from_store = {r.name: r for r in scoring.dataset_results("fy2565")[org["id"]]}
+    for name in names:
+        expected = kpi.assess_dataset(helpers.call_action("package_show", id=name), "fy2565")
+        assert from_store[name] == expected
+
+
+def test_snapshots_record_each_organisation_and_the_site(org):
+    helpers.call_action("package_create", **complete_dataset(org["id"]))
+    assert scoring.take_snapshots() == 2 * len(kpi.profile_ids())
+    history = scoring.snapshots_of(org["id"], "fy2565")
+    assert len(history) == 1 and history[0]["datasets"] == 1 and history[0]["complete"] == 1

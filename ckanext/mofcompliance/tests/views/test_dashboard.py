@@ -1,0 +1,157 @@
+"""The compliance dashboard: who sees what, current numbers, the same result as the audit."""
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance.standard.kpi import audit_catalog
+from ckanext.mofcompliance.tests.factories import complete_dataset
+
+SECRET_TITLE = "งบลับเฉพาะภายในหน่วยงาน"
+SECRET_NAME = "secret-internal-budget"
+PLAN = {"focus_area": "1", "issue": "ติดตามฐานะการคลัง", "intended_use": "วางแผนงบประมาณ",
+        "expected_user_agencies": "สำนักงบประมาณ, สำนักงาน ก.พ.ร.",
+        "catalog_url": "https://data.mof.go.th"}
+pytestmark = pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+
+
+@pytest.fixture
+def people(clean_db):
+    users = {role: factories.UserWithToken() for role in
+             ("member", "editor", "admin", "outsider", "evaluator")}
+    users["sysadmin"] = factories.SysadminWithToken()
+    mof = factories.Organization(name="mof-ops", title="สำนักงานปลัดกระทรวงการคลัง", users=[
+        {"name": users[r]["name"], "capacity": r} for r in ("member", "editor", "admin")])
+    factories.Organization(name="other-agency", users=[
+        {"name": users["outsider"]["name"], "capacity": "admin"}])
+    kpi_fields = {"kpi_mission": "บูรณาการข้อมูลเศรษฐกิจการคลัง",
+                  "kpi_main_process": "งานบูรณาข้อมูลด้านเศรษฐกิจการเงินการคลัง"}
+    for number in range(4):
+        helpers.call_action("package_create", **complete_dataset(
+            mof["id"], name="complete-%d" % number, **kpi_fields))
+    helpers.call_action("package_create", **complete_dataset(
+        mof["id"], name="missing-one", maintainer_email="", **kpi_fields))
+    helpers.call_action("package_create", **complete_dataset(
+        mof["id"], name=SECRET_NAME, title=SECRET_TITLE, private=True, objective=[],
+        **kpi_fields))
+    helpers.call_action("mofcompliance_plan_update", owner="mof-ops", **PLAN)
+    return users
+
+
+def get(app, url, user=None, status=None):
+    headers = {"Authorization": user["token"]} if user else {}
+    response = app.get(url, headers=headers, status=status)
+    return response
+
+
+VIEWS = ["/compliance/", "/compliance/mof-ops", "/compliance/mof-ops/report",
+         "/compliance/export.csv", "/compliance/mof-ops/export.csv",
+         "/compliance/mof-ops/export.xlsx", "/api/3/action/mofcompliance_site_kpi",
+         "/api/3/action/mofcompliance_org_kpi?id=mof-ops"]
+# role → expected status of each view above
+MATRIX = {
+    None: [403] * 8,
+    "outsider": [200, 403, 403, 200, 403, 403, 200, 403],
+    "member": [200] * 8, "editor": [200] * 8, "admin": [200] * 8,
+    "evaluator": [200] * 8, "sysadmin": [200] * 8,
+}
+
+
+def body_text(response):
+    if response.headers.get("Content-Type", "").startswith("application/vnd.openxml"):
+        book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
+        return " ".join(str(c) for s in book for row in s.iter_rows(values_only=True) for c in row)
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.evaluators", "")
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_authorization_matrix(app, people, role, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.evaluators",
+                        [people["evaluator"]["name"]])
+    user = people.get(role) if role else None
+    for url, expected in zip(VIEWS, MATRIX[role]):
+        response = get(app, url, user)
+        assert response.status_code == expected, (role, url)
+        sees_private = role in ("member", "editor", "admin", "evaluator", "sysadmin")
+        if not sees_private:
+            text = body_text(response)
+            assert SECRET_TITLE not in text and SECRET_NAME not in text, (role, url)
+
+
+def test_members_see_their_private_datasets_on_the_dashboard(app, people):
+    assert SECRET_TITLE in get(app, "/compliance/mof-ops", people["member"]).get_data(as_text=True)
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
+def test_the_public_dashboard_reads_public_datasets_only(app, people):
+    for url in ("/compliance/", "/compliance/mof-ops", "/compliance/mof-ops/report",
+                "/compliance/mof-ops/export.csv"):
+        response = get(app, url)
+        assert response.status_code == 200
+        assert SECRET_TITLE not in body_text(response) and SECRET_NAME not in body_text(response)
+    result = get(app, "/api/3/action/mofcompliance_org_kpi?id=mof-ops").json["result"]
+    assert result["public_only"] and len(result["datasets"]) == 5
+
+
+def test_only_admins_change_the_plan_and_only_sysadmins_rescore(app, people):
+    for role, expected in (("member", 403), ("editor", 403), ("outsider", 403), ("admin", 302)):
+        page = get(app, "/compliance/mof-ops", people["admin"]).get_data(as_text=True)
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page).group(1)
+        response = app.post("/compliance/mof-ops/plan", data=dict(PLAN, _csrf_token=token),
+                            headers={"Authorization": people[role]["token"]},
+                            follow_redirects=False)
+        assert response.status_code == expected, role
+    for role in ("admin", "evaluator"):
+        with pytest.raises(Exception):
+            helpers.call_action("mofcompliance_rescore",
+                                context={"user": people[role]["name"], "ignore_auth": False})
+
+
+def test_the_dashboard_equals_the_audit_command(people):
+    context = {"ignore_auth": True}
+    dashboard = helpers.call_action("mofcompliance_org_kpi", context=context, id="mof-ops")
+    datasets = helpers.call_action("package_search", fq="owner_org:%s" % dashboard[
+        "organization"]["id"], include_private=True, rows=100)["results"]
+    audit = audit_catalog(datasets, "fy2565", plan=PLAN, catalog_url=PLAN["catalog_url"])
+    assert dashboard["kpi"]["score"] == audit["score"]
+    assert dashboard["kpi"]["level"] == audit["level"]
+    assert [(c["id"], c["met"], c["points"]) for c in dashboard["kpi"]["criteria"]] == \
+        [(c["id"], c["met"], c["points"]) for c in audit["criteria"]]
+
+
+def test_an_edit_changes_the_dashboard_at_once(app, people):
+    def metadata_points():
+        result = get(app, "/api/3/action/mofcompliance_org_kpi?id=mof-ops",
+                     people["sysadmin"]).json["result"]
+        return next(c["points"] for c in result["kpi"]["criteria"]
+                    if c["id"] == "metadata_14_items")
+    before = metadata_points()
+    helpers.call_action("package_patch", id="missing-one", maintainer_email="data@mof.go.th")
+    assert metadata_points() > before
+
+
+def test_exports_neutralise_formulas(app, people):
+    helpers.call_action("package_patch", id="complete-0", title="=HYPERLINK(\"http://x\")")
+    csv_text = get(app, "/compliance/mof-ops/export.csv", people["admin"]).get_data(as_text=True)
+    assert "'=HYPERLINK" in csv_text
+    book = load_workbook(io.BytesIO(get(app, "/compliance/mof-ops/export.xlsx",
+                                        people["admin"]).get_data()))
+    titles = [row[0].value for row in book.active.iter_rows(min_row=2)]
+    assert "'=HYPERLINK(\"http://x\")" in titles
+
+
+def test_the_dataset_page_tells_its_editors_what_is_missing(app, people):
+    page = get(app, "/dataset/missing-one", people["editor"]).get_data(as_text=True)
+    assert "ข้อ 5 อีเมลผู้ติดต่อ / Item 5 Contact e-mail" in page
+    assert "ข้อ 5 อีเมลผู้ติดต่อ / Item 5" not in get(app, "/dataset/missing-one").get_data(
+        as_text=True)
+
+
+def test_the_printable_report_has_the_date_in_buddhist_era(app, people):
+    page = get(app, "/compliance/mof-ops/report", people["admin"]).get_data(as_text=True)
+    assert re.search(r"25[6-9]\d-\d\d-\d\d \((พ\.ศ\.|B\.E\.)\)", page)
+    assert "@media print" in page

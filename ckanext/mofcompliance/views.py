@@ -1,0 +1,202 @@
+"""The compliance dashboard: ``/compliance`` and ``/compliance/<org>`` with their exports.
+
+Every page reads through the API actions (``mofcompliance_site_kpi``,
+``mofcompliance_org_kpi``), so what a page, an export and the API show is one result,
+filtered for the user where the data is read.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import jobs
+
+from . import exports, scoring
+from .standard import definition as std
+from .standard import kpi
+
+compliance = Blueprint("mofcompliance", __name__, url_prefix="/compliance")
+PAGE_SIZE = 25
+DATASET_SORTS = {
+    "title": lambda d: d["title"],
+    "missing": lambda d: (-len(d["missing_items"]), d["title"]),
+    "open_level": lambda d: (d["open_level"], d["title"]),
+}
+MIME = {"csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return tk.get_action(action)(_context(), data_dict)
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ObjectNotFound:
+        return tk.abort(404, "ไม่พบหน่วยงาน / organisation not found")
+    except tk.ValidationError as error:
+        return tk.abort(400, str(error.error_summary))
+
+
+def _profile() -> str:
+    return tk.request.args.get("profile") or scoring.default_profile()
+
+
+def _download(content: bytes, filename: str, fmt: str) -> Response:
+    return Response(content, mimetype=MIME[fmt],
+                    headers={"Content-Disposition": 'attachment; filename="%s"' % filename})
+
+
+def _profiles() -> list[kpi.Profile]:
+    return [kpi.load_profile(p) for p in kpi.profile_ids()]
+
+
+def _level_distribution(organizations: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    counts = Counter(o["level"] for o in organizations)
+    return [(str(level), counts.get(level, 0)) for level in (0, 50, 75, 100)]
+
+
+def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    counts = Counter(item for d in datasets for item in d["missing_items"])
+    titles = {p.field: "ข้อ %s %s" % (p.number, p.label_th)
+              for i in std.items() for p in i.parts}
+    return [(titles.get(f, f), n) for f, n in counts.most_common(14)]
+
+
+@compliance.route("/")
+def site() -> str:
+    result = _call("mofcompliance_site_kpi", {"profile": _profile()})
+    return tk.render("mofcompliance/site.html", {
+        "result": result, "profiles": _profiles(),
+        "levels": _level_distribution(result["organizations"]),
+        "trend": scoring.snapshots_of("", result["profile"]),
+        "plan": scoring.plan_of(""), "focus_areas": std.focus_areas(),
+        "can_manage": tk.h.check_access("mofcompliance_rescore")})
+
+
+@compliance.route("/export.<fmt>")
+def site_export(fmt: str) -> Response:
+    if fmt not in MIME:
+        return tk.abort(404)
+    result = _call("mofcompliance_site_kpi", {"profile": _profile()})
+    rows = exports.site_rows(result)
+    content = (exports.to_csv(exports.SITE_HEADER, rows) if fmt == "csv"
+               else exports.to_xlsx("KPI", exports.SITE_HEADER, rows))
+    return _download(content, "compliance-%s.%s" % (result["profile"], fmt), fmt)
+
+
+def _filtered(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    args = tk.request.args
+    if args.get("complete") in ("yes", "no"):
+        datasets = [d for d in datasets if d["metadata_complete"] == (args["complete"] == "yes")]
+    if args.get("q"):
+        needle = args["q"].lower()
+        datasets = [d for d in datasets if needle in d["title"].lower() or needle in d["name"]]
+    sort = DATASET_SORTS.get(args.get("sort", "missing"), DATASET_SORTS["missing"])
+    return sorted(datasets, key=sort)
+
+
+@compliance.route("/<org>")
+def organization(org: str) -> str:
+    result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
+    datasets = _filtered(result["datasets"])
+    page = max(1, tk.asint(tk.request.args.get("page", 1)))
+    can_edit_plan = tk.h.check_access("mofcompliance_plan_update",
+                                      {"owner": result["organization"]["id"]})
+    return tk.render("mofcompliance/organization.html", {
+        "result": result, "profiles": _profiles(),
+        "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
+        "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
+        "missing": _missing_items(result["datasets"]),
+        "trend": scoring.snapshots_of(result["organization"]["id"], result["profile"]),
+        "focus_areas": std.focus_areas(), "can_edit_plan": can_edit_plan,
+        "checklist": [p for i in std.items() for p in i.parts if p.counts]})
+
+
+@compliance.route("/<org>/export.<fmt>")
+def organization_export(org: str, fmt: str) -> Response:
+    if fmt not in MIME:
+        return tk.abort(404)
+    result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
+    rows = exports.org_rows(result)
+    content = (exports.to_csv(exports.ORG_HEADER, rows) if fmt == "csv"
+               else exports.to_xlsx(result["organization"]["name"], exports.ORG_HEADER, rows))
+    name = "compliance-%s-%s.%s" % (result["organization"]["name"], result["profile"], fmt)
+    return _download(content, name, fmt)
+
+
+@compliance.route("/<org>/report")
+def organization_report(org: str) -> str:
+    result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
+    return tk.render("mofcompliance/report.html", {
+        "result": result, "profile": kpi.load_profile(result["profile"]),
+        "today": date.today().isoformat()})
+
+
+def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:
+    try:
+        tk.get_action(action)(_context(), data_dict)
+        tk.h.flash_success("บันทึกแล้ว / Saved")
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ValidationError as error:
+        tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
+    return tk.redirect_to(back)
+
+
+@compliance.route("/plan", methods=["POST"])
+def site_plan() -> Response:
+    data = dict(tk.request.form, owner="")
+    return _form_action("mofcompliance_plan_update", data, tk.url_for("mofcompliance.site"))
+
+
+@compliance.route("/<org>/plan", methods=["POST"])
+def organization_plan(org: str) -> Response:
+    data = dict(tk.request.form, owner=org)
+    return _form_action("mofcompliance_plan_update", data,
+                        tk.url_for("mofcompliance.organization", org=org))
+
+
+@compliance.route("/<org>/use-cases", methods=["POST"])
+def use_case_create(org: str) -> Response:
+    data = dict(tk.request.form, owner=org)
+    return _form_action("mofcompliance_use_case_create", data,
+                        tk.url_for("mofcompliance.organization", org=org))
+
+
+@compliance.route("/<org>/use-cases/<use_case_id>/delete", methods=["POST"])
+def use_case_delete(org: str, use_case_id: str) -> Response:
+    return _form_action("mofcompliance_use_case_delete", {"id": use_case_id},
+                        tk.url_for("mofcompliance.organization", org=org))
+
+
+@compliance.route("/rescore", methods=["POST"])
+def rescore() -> Response:
+    try:
+        job = tk.get_action("mofcompliance_rescore")(_context(), {"background": True})
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    return tk.redirect_to(tk.url_for("mofcompliance.site", job=job["job_id"]))
+
+
+@compliance.route("/rescore/<job_id>")
+def rescore_status(job_id: str) -> Response:
+    if not tk.h.check_access("mofcompliance_rescore"):
+        return tk.abort(403)
+    try:
+        job = jobs.job_from_id(job_id)
+    except KeyError:
+        return jsonify({"status": "finished"})
+    return jsonify({"status": job.get_status(), "done": job.meta.get("done", 0),
+                    "total": job.meta.get("total")})
+
+
+def blueprints() -> list[Blueprint]:
+    return [compliance]

@@ -39,6 +39,18 @@ ensure_system_packages() {
     fi
 }
 
+# Headless Chromium and its driver, with Thai fonts, for the end-to-end browser test.
+ensure_browser() {
+    local missing=()
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v chromedriver >/dev/null || missing+=(chromium-driver)
+    fc-list 2>/dev/null | grep -qi "tlwg\|thai" || missing+=(fonts-thai-tlwg)
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "Installing ${missing[*]}"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
 ensure_postgres() {
     if pg_isready -q -h "$PGHOST" -p "$PGPORT"; then return; fi
     say "Starting PostgreSQL"

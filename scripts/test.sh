@@ -6,6 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_system_packages
+ensure_browser
 ensure_postgres
 ensure_redis
 TEST_DB="${TEST_DB:-mofcompliance_test}"

@@ -58,6 +58,10 @@ def load_demo() -> None:
         except tk.ValidationError as error:
             raise click.ClickException("dataset %s: %s" % (dataset["name"], error.error_summary))
         click.echo("dataset %s: %s" % (dataset["name"], outcome))
+    plan = dict(catalog["plan"], owner=organization["name"],
+                catalog_url=catalog["plan"]["catalog_url"].format(site_url=site_url))
+    tk.get_action("mofcompliance_plan_update")(_site_context(), plan)
+    click.echo("plan of %s: saved" % organization["name"])
 
 
 @mofcompliance.command()

@@ -187,44 +187,10 @@ def mofcompliance_other_text(field: dict, schema: dict) -> Validator:
     return validator
 
 
-@scheming_validator
-def mofcompliance_email(field: dict, schema: dict) -> Validator:
-    definition = _standard_field(field)
-
-    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
-        value = data.get(key)
-        if _is_blank(value):
-            return
-        if not values.is_email(str(value).strip()):
-            _fail(key, errors, message(definition, "รูปแบบอีเมลไม่ถูกต้อง",
-                                       "not a valid e-mail address"))
-        data[key] = str(value).strip()
-
-    return validator
-
-
-@scheming_validator
-def mofcompliance_interval(field: dict, schema: dict) -> Validator:
-    """Item 9.2: a positive whole number, or blank."""
-    definition = _standard_field(field)
-
-    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
-        value = data.get(key)
-        if _is_blank(value):
-            data[key] = ""
-            return
-        text = str(value).strip()
-        if isinstance(value, bool) or not values.is_interval(text):
-            _fail(key, errors, message(definition, "ต้องเป็นจำนวนเต็มบวก หรือเว้นว่าง",
-                                       "must be a positive whole number, or blank"))
-        data[key] = text
-
-    return validator
-
-
-@scheming_validator
-def mofcompliance_date(field: dict, schema: dict) -> Validator:
-    """A date typed with a B.E. or Gregorian year, stored Gregorian ``YYYY-MM-DD``."""
+def _single_value(field: dict, convert: Callable[[Any], str],
+                  problem: Callable[[Any], tuple[str, str]]) -> Validator:
+    """Blank stays blank; any other value is converted for storage, or refused with
+    ``problem(value)`` (Thai, English) when ``convert`` raises ValueError."""
     definition = _standard_field(field)
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
@@ -233,13 +199,50 @@ def mofcompliance_date(field: dict, schema: dict) -> Validator:
             data[key] = ""
             return
         try:
-            data[key] = values.parse_date(str(value)).isoformat()
+            data[key] = convert(value)
         except ValueError:
-            _fail(key, errors, message(
-                definition, '"%s" ไม่ใช่วันที่ที่ถูกต้อง (ปปปป-ดด-วว เป็น พ.ศ. หรือ ค.ศ.)' % value,
-                '"%s" is not a valid date (YYYY-MM-DD, Buddhist Era or Gregorian)' % value))
+            _fail(key, errors, message(definition, *problem(value)))
 
     return validator
+
+
+def _email(value: Any) -> str:
+    text = str(value).strip()
+    if not values.is_email(text):
+        raise ValueError(text)
+    return text
+
+
+def _interval(value: Any) -> str:
+    text = str(value).strip()
+    if isinstance(value, bool) or not values.is_interval(text):
+        raise ValueError(text)
+    return text
+
+
+def _date(value: Any) -> str:
+    return values.parse_date(str(value)).isoformat()
+
+
+@scheming_validator
+def mofcompliance_email(field: dict, schema: dict) -> Validator:
+    return _single_value(field, _email, lambda value: (
+        "รูปแบบอีเมลไม่ถูกต้อง", "not a valid e-mail address"))
+
+
+@scheming_validator
+def mofcompliance_interval(field: dict, schema: dict) -> Validator:
+    """Item 9.2: a positive whole number, or blank."""
+    return _single_value(field, _interval, lambda value: (
+        "ต้องเป็นจำนวนเต็มบวก หรือเว้นว่าง", "must be a positive whole number, or blank"))
+
+
+@scheming_validator
+def mofcompliance_date(field: dict, schema: dict) -> Validator:
+    """A date typed with a B.E. or Gregorian year, stored Gregorian ``YYYY-MM-DD``."""
+    return _single_value(field, _date, lambda value: (
+        '"%s" ไม่ใช่วันที่ที่ถูกต้อง (ปปปป-ดด-วว เป็น พ.ศ. หรือ ค.ศ.)' % value,
+        '"%s" is not a valid date (YYYY-MM-DD, Buddhist Era or Gregorian)' % value))
 
 
 @scheming_validator

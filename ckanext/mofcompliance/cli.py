@@ -9,7 +9,7 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 
-from . import scoring
+from . import reminders, scoring
 
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
 
@@ -64,12 +64,18 @@ def load_demo() -> None:
     click.echo("plan of %s: saved" % organization["name"])
 
 
+def _org_id(org: str | None) -> str | None:
+    if not org:
+        return None
+    return tk.get_action("organization_show")(
+        _site_context(), {"id": org, "include_datasets": False})["id"]
+
+
 @mofcompliance.command()
 @click.option("--org", help="Only this organisation (name or id).")
 def rescore(org: str | None) -> None:
     """Rebuild the score store from the database (set-based reads), then take snapshots."""
-    org_id = tk.get_action("organization_show")(
-        _site_context(), {"id": org, "include_datasets": False})["id"] if org else None
+    org_id = _org_id(org)
     with click.progressbar(length=1, label="rescoring / คำนวณใหม่") as bar:
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)
@@ -83,3 +89,18 @@ def rescore(org: str | None) -> None:
 def snapshot() -> None:
     """Record today's score and level of every organisation (run daily from cron)."""
     click.echo("%d snapshots / สแนปช็อต" % scoring.take_snapshots())
+
+
+@mofcompliance.command()
+@click.option("--org", help="Only this organisation (name or id).")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and record nothing.")
+def remind(org: str | None, dry_run: bool) -> None:
+    """Mail each maintainer the items missing in their datasets, once per problem
+    (cron-friendly: a problem already mailed is not mailed again until it recurs)."""
+    org_id = _org_id(org)
+    if dry_run:
+        for recipient, (_problems, body) in sorted(reminders.digests(org_id).items()):
+            click.echo("To: %s\n%s" % (recipient, body))
+        return
+    sent = reminders.send_digests(org_id)
+    click.echo("%d digests sent / ส่งแล้ว %d ฉบับ" % (len(sent), len(sent)))

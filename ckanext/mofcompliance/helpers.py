@@ -5,6 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from . import scoring
 from .standard import definition as std
 from .standard import values
 
@@ -43,7 +44,13 @@ def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
     return tk.get_action("mofcompliance_dataset_report")({"user": user}, {"id": package_id})
 
 
+def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
+    """The dataset's compact verdict (shown to everyone who may see the dataset)."""
+    return scoring.badges([package_id]).get(package_id)
+
+
 def all_helpers() -> dict[str, Any]:
     return {"mofcompliance_choices": mofcompliance_choices,
             "mofcompliance_date": mofcompliance_date,
-            "mofcompliance_dataset_report": mofcompliance_dataset_report}
+            "mofcompliance_dataset_report": mofcompliance_dataset_report,
+            "mofcompliance_badge": mofcompliance_badge}

@@ -65,3 +65,13 @@ snapshot_table = sa.Table(
     sa.Column("complete", sa.Integer, nullable=False),
     extend_existing=True,
 )
+
+# Which missing item of which dataset a reminder digest has told whom (sent once).
+reminder_table = sa.Table(
+    "mofcompliance_reminder", metadata,
+    sa.Column("recipient", sa.UnicodeText, primary_key=True),
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("item", sa.UnicodeText, primary_key=True),
+    sa.Column("sent", sa.DateTime, nullable=False),
+    extend_existing=True,
+)

@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, helpers, scoring, views
+from . import cli, facets, helpers, scoring, views
 from .logic import action, auth, validators
 
 
@@ -22,6 +22,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
 
@@ -67,3 +68,16 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         scoring.remove_score(pkg_dict["id"])
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return facets.after_search(search_results)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return facets.add_facets(facets_dict)
+
+    def organization_facets(self, facets_dict: dict[str, Any], organization_type: str,
+                            package_type: str) -> dict[str, Any]:
+        return facets.add_facets(facets_dict)

@@ -73,13 +73,30 @@ def store_score(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+COMPLETE_FIELD = "mofcompliance_complete"
+OPEN_LEVEL_FIELD = "mofcompliance_open_level"
+
+
 def on_dataset_index(index_dict: dict[str, Any]) -> dict[str, Any]:
-    """``before_dataset_index``: score the dataset CKAN is indexing (its validated dict)."""
+    """``before_dataset_index``: score the dataset CKAN is indexing (its validated dict),
+    and index the verdict so that search can filter and facet on it (Solr or PostgreSQL)."""
     validated = index_dict.get("validated_data_dict")
     pkg_dict = json.loads(validated) if validated else index_dict
     if pkg_dict.get("type", "dataset") == "dataset" and pkg_dict.get("id"):
-        store_score(pkg_dict)
+        row = store_score(pkg_dict)
+        index_dict[COMPLETE_FIELD] = "true" if row["metadata_complete"] else "false"
+        index_dict[OPEN_LEVEL_FIELD] = str(row["open_level"])
     return index_dict
+
+
+def badges(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The compact verdict of each dataset (no item names: anyone who sees it may read it)."""
+    table = dataset_score_table
+    rows = model.Session.execute(
+        sa.select(table.c.package_id, table.c.metadata_complete, table.c.missing_items,
+                  table.c.open_level).where(table.c.package_id.in_(list(package_ids))))
+    return {r.package_id: {"complete": r.metadata_complete, "missing": len(r.missing_items),
+                           "open_level": r.open_level} for r in rows}
 
 
 def remove_score(package_id: str) -> None:
@@ -215,15 +232,21 @@ def use_cases_of(owner: str) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def evaluate(owner: str, profile_id: str, results: list[kpi.DatasetResult],
-             registrations: Optional[dict[str, str]] = None) -> kpi.KpiResult:
-    """The KPI of one organisation (or of the site, owner "") from stored results."""
+def kpi_inputs(owner: str) -> dict[str, Any]:
+    """What the KPI reads besides the datasets: the plan, use cases and catalog URL."""
     plan = plan_of(owner)
-    return kpi.evaluate(profile_id, results, plan=plan,
-                        use_cases=[{k: u[k] for k in ("dataset", "link", "change", "result")}
-                                   for u in use_cases_of(owner)],
-                        catalog_url=plan["catalog_url"] or None,
-                        registrations=registrations or {})
+    return {"plan": plan,
+            "use_cases": [{k: u[k] for k in ("dataset", "link", "change", "result")}
+                          for u in use_cases_of(owner)],
+            "catalog_url": plan["catalog_url"] or None}
+
+
+def evaluate(owner: str, profile_id: str, results: list[kpi.DatasetResult],
+             registrations: Optional[dict[str, str]] = None,
+             inputs: Optional[dict[str, Any]] = None) -> kpi.KpiResult:
+    """The KPI of one organisation (or of the site, owner "") from stored results."""
+    return kpi.evaluate(profile_id, results, registrations=registrations or {},
+                        **(inputs or kpi_inputs(owner)))
 
 
 def take_snapshots(day: Optional[date] = None) -> int:

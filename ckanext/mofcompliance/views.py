@@ -15,11 +15,12 @@ from flask import Blueprint, Response, jsonify
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from . import exports, scoring
+from . import exports, scoring, todo
 from .standard import definition as std
 from .standard import kpi
 
 compliance = Blueprint("mofcompliance", __name__, url_prefix="/compliance")
+steward = Blueprint("mofcompliance_steward", __name__, url_prefix="/dashboard")
 PAGE_SIZE = 25
 DATASET_SORTS = {
     "title": lambda d: d["title"],
@@ -198,5 +199,18 @@ def rescore_status(job_id: str) -> Response:
                     "total": job.meta.get("total")})
 
 
+@steward.route("/compliance")
+def todo_list() -> str:
+    """The logged-in steward's to-do list (under the user dashboard)."""
+    if not tk.current_user.is_authenticated:
+        return tk.abort(403, "กรุณาเข้าสู่ระบบ / please log in")
+    profile = _profile()
+    user_dict = tk.get_action("user_show")({"ignore_auth": True},
+                                           {"id": tk.current_user.name})
+    return tk.render("mofcompliance/todo.html", {
+        "rows": todo.todo_for(tk.current_user.name, profile), "profile": profile,
+        "user_dict": user_dict})
+
+
 def blueprints() -> list[Blueprint]:
-    return [compliance]
+    return [compliance, steward]

@@ -276,6 +276,9 @@ def mofcompliance_keep_unknown_fields(field: None, schema: dict) -> Validator:
     A catalog migrating old data may hold fields from another thai_gdc version
     or another extension; an update must not silently drop them.
     """
+    from ckan.logic.schema import default_show_package_schema
+    # What package_show adds (organization, num_resources, isopen …) is not metadata.
+    derived = set(default_show_package_schema()) | FORM_CONTROLS
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
         # CKAN's validation has gathered the fields no schema knows under __extras.
@@ -283,7 +286,7 @@ def mofcompliance_keep_unknown_fields(field: None, schema: dict) -> Validator:
         if is_strict() or not isinstance(unknown, dict):
             return
         first = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "extras"] + [-1]) + 1
-        names = [k for k in unknown if not k.startswith("_") and k not in FORM_CONTROLS]
+        names = [k for k in unknown if not k.startswith("_") and k not in derived]
         for number, name in enumerate(names, first):
             value = unknown.pop(name)
             if not isinstance(value, str):

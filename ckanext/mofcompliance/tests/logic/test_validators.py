@@ -179,3 +179,10 @@ class TestAdvisoryMode:
         assert {"key": "legacy_agency_code", "value": "MOF-0001"} in [
             {"key": e["key"], "value": e["value"]} for e in shown["extras"]]
         assert shown["maintainer_email"] == ""
+        assert [e["key"] for e in shown["extras"]] == ["legacy_agency_code"]  # nothing derived
+
+    def test_a_patch_keeps_the_dataset_as_it_was(self, org):
+        created = create(org)
+        helpers.call_action("package_patch", id=created["id"], title="ชื่อใหม่")
+        shown = helpers.call_action("package_show", id=created["id"])
+        assert shown["title"] == "ชื่อใหม่" and not shown.get("extras")

@@ -1,0 +1,134 @@
+"""Reminder digests: one e-mail per recipient listing the missing items in their datasets.
+
+A problem (a missing item of a dataset, told to one address) is mailed once: the
+database remembers what was sent, forgets it when the item is filled, and so mails
+it again only if it goes missing again. Recipients are the dataset's maintainer
+(item 5) or, when the dataset has no valid contact e-mail, its organisation's admins:
+never anyone else.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib import mailer
+
+from .model import dataset_score_table, reminder_table
+from .standard import definition as std
+from .standard import values
+
+Problem = tuple[str, str, str]  # (recipient, package_id, item field)
+
+
+def _admin_emails(org_ids: set[str]) -> dict[str, list[str]]:
+    member, user = model.member_table, model.user_table
+    rows = model.Session.execute(
+        sa.select(member.c.group_id, user.c.email)
+        .join(user, user.c.id == member.c.table_id)
+        .where(member.c.group_id.in_(list(org_ids)), member.c.table_name == "user",
+               member.c.capacity == "admin", member.c.state == "active",
+               user.c.state == "active"))
+    found: dict[str, list[str]] = defaultdict(list)
+    for org_id, email in rows:
+        if email and values.is_email(email):
+            found[org_id].append(email)
+    return found
+
+
+def _incomplete(org_id: Optional[str]) -> list[Any]:
+    package, score = model.package_table, dataset_score_table
+    query = (sa.select(package.c.id, package.c.name, package.c.title, package.c.owner_org,
+                       package.c.maintainer_email, score.c.missing_items)
+             .join(score, score.c.package_id == package.c.id)
+             .where(package.c.state == "active", score.c.metadata_complete.is_(False)))
+    if org_id:
+        query = query.where(package.c.owner_org == org_id)
+    return list(model.Session.execute(query))
+
+
+def current_problems(org_id: Optional[str] = None) -> tuple[set[Problem], dict[str, Any]]:
+    """Every (recipient, dataset, missing item) now, and the datasets they are about."""
+    datasets = _incomplete(org_id)
+    admins = _admin_emails({d.owner_org for d in datasets if d.owner_org})
+    problems: set[Problem] = set()
+    for dataset in datasets:
+        email = (dataset.maintainer_email or "").strip()
+        recipients = [email] if values.is_email(email) else admins.get(dataset.owner_org, [])
+        for recipient in recipients:
+            problems.update((recipient, dataset.id, item) for item in dataset.missing_items)
+    return problems, {d.id: d for d in datasets}
+
+
+def _already_sent(org_id: Optional[str]) -> set[Problem]:
+    table, package = reminder_table, model.package_table
+    query = sa.select(table.c.recipient, table.c.package_id, table.c.item)
+    if org_id:
+        query = query.join(package, package.c.id == table.c.package_id).where(
+            package.c.owner_org == org_id)
+    return {tuple(r) for r in model.Session.execute(query)}
+
+
+def _item_title(field: str) -> str:
+    for item in std.items():
+        for part in item.parts:
+            if part.field == field:
+                return "ข้อ %s %s / Item %s %s" % (part.number, part.label_th, part.number,
+                                                   part.label_en)
+    return field
+
+
+def _body(problems: list[Problem], datasets: dict[str, Any]) -> str:
+    site_url = tk.config.get("ckan.site_url").rstrip("/")
+    lines = ["ชุดข้อมูลต่อไปนี้ยังขาดคำอธิบายข้อมูลตามมาตรฐาน สพร. (14 รายการ)",
+             "These datasets still miss DGA mandatory metadata (the 14 items):", ""]
+    by_dataset: dict[str, list[str]] = defaultdict(list)
+    for _recipient, package_id, item in problems:
+        by_dataset[package_id].append(item)
+    for package_id, items in sorted(by_dataset.items(), key=lambda i: datasets[i[0]].title):
+        dataset = datasets[package_id]
+        lines.append("- %s (%s/dataset/edit/%s)" % (dataset.title, site_url, dataset.name))
+        lines.extend("    %s" % _item_title(item) for item in sorted(items))
+    return "\n".join(lines) + "\n"
+
+
+def digests(org_id: Optional[str] = None) -> dict[str, tuple[list[Problem], str]]:
+    """What would be sent now: per recipient, the new problems and the mail body."""
+    problems, datasets = current_problems(org_id)
+    new = sorted(problems - _already_sent(org_id))
+    by_recipient: dict[str, list[Problem]] = defaultdict(list)
+    for problem in new:
+        by_recipient[problem[0]].append(problem)
+    return {r: (p, _body(p, datasets)) for r, p in by_recipient.items()}
+
+
+def _forget_resolved(org_id: Optional[str], problems: set[Problem]) -> None:
+    resolved = _already_sent(org_id) - problems
+    for recipient, package_id, item in resolved:
+        model.Session.execute(reminder_table.delete().where(
+            reminder_table.c.recipient == recipient, reminder_table.c.package_id == package_id,
+            reminder_table.c.item == item))
+
+
+SUBJECT = "[%s] คำอธิบายข้อมูลที่ยังขาด / Missing dataset metadata"
+
+
+def send_digests(org_id: Optional[str] = None) -> list[str]:
+    """Mail each recipient their new problems once; return the recipients mailed."""
+    problems, _datasets = current_problems(org_id)
+    _forget_resolved(org_id, problems)
+    sent = []
+    subject = SUBJECT % tk.config.get("ckan.site_title")
+    for recipient, (new, body) in digests(org_id).items():
+        mailer.mail_recipient(recipient, recipient, subject, body)
+        model.Session.execute(reminder_table.insert().values(
+            [{"recipient": r, "package_id": p, "item": i, "sent": datetime.utcnow()}
+             for r, p, i in new]))
+        model.Session.commit()
+        sent.append(recipient)
+    model.Session.commit()
+    return sent

@@ -1,0 +1,80 @@
+"""Compliance where stewards already work: badges, facets and the to-do list."""
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance.model import dataset_score_table
+from ckanext.mofcompliance.tests.factories import complete_dataset
+
+pytestmark = pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+CSV = [{"url": "https://data.mof.go.th/a.csv", "name": "ตาราง", "format": "CSV"}]
+
+
+@pytest.fixture
+def catalog(clean_db):
+    editor = factories.UserWithToken()
+    org = factories.Organization(name="mof-ops", users=[
+        {"name": editor["name"], "capacity": "editor"}])
+    helpers.call_action("package_create", **complete_dataset(org["id"], name="ok-1",
+                                                             resources=CSV))
+    helpers.call_action("package_create", **complete_dataset(org["id"], name="ok-2"))
+    helpers.call_action("package_create", **complete_dataset(
+        org["id"], name="no-email", title="ไม่มีอีเมล", maintainer_email=""))
+    helpers.call_action("package_create", **complete_dataset(
+        org["id"], name="two-missing", title="ขาดสองรายการ", objective=[], geo_coverage=""))
+    return {"editor": editor, "org": org}
+
+
+def test_facet_counts_equal_the_score_store(catalog):
+    result = helpers.call_action("package_search", **{
+        "facet.field": ["mofcompliance_complete", "mofcompliance_open_level"]})
+    table = dataset_score_table
+    stored = dict(model.Session.execute(
+        sa.select(table.c.metadata_complete, sa.func.count()).group_by(table.c.metadata_complete)
+    ).all())
+    assert result["facets"]["mofcompliance_complete"] == {"true": stored[True],
+                                                         "false": stored[False]}
+    levels = dict(model.Session.execute(
+        sa.select(table.c.open_level, sa.func.count()).group_by(table.c.open_level)).all())
+    assert result["facets"]["mofcompliance_open_level"] == {str(k): v for k, v in levels.items()}
+
+
+def test_the_api_filters_on_compliance(catalog):
+    found = helpers.call_action("package_search", fq="mofcompliance_complete:false")
+    assert sorted(d["name"] for d in found["results"]) == ["no-email", "two-missing"]
+
+
+def test_search_results_carry_badges_without_item_names(catalog):
+    results = {d["name"]: d["mofcompliance"]
+               for d in helpers.call_action("package_search")["results"]}
+    assert results["two-missing"] == {"complete": False, "missing": 2, "open_level": 0}
+    assert results["ok-1"]["complete"] is True
+
+
+def test_the_dataset_list_shows_facets_and_badges(app, catalog):
+    page = app.get("/dataset/").get_data(as_text=True)
+    assert "ครบ 14 รายการ / 14 items complete" in page
+    assert "ขาด 2 รายการ / 2 missing" in page
+    page = app.get("/dataset/?mofcompliance_complete=false").get_data(as_text=True)
+    assert "ไม่มีอีเมล" in page and "ok-1" not in page
+
+
+def test_the_dataset_page_shows_its_badge_to_everyone(app, catalog):
+    page = app.get("/dataset/no-email").get_data(as_text=True)
+    assert "ขาด 1 รายการ / 1 missing" in page
+    assert "mofcompliance-panel" not in page  # the list of missing items is for editors only
+
+
+def test_the_to_do_list_ranks_by_score_gained_and_links_to_the_fields(app, catalog):
+    page = app.get("/dashboard/compliance",
+                   headers={"Authorization": catalog["editor"]["token"]}).get_data(as_text=True)
+    assert page.index("ไม่มีอีเมล") < page.index("ขาดสองรายการ") or \
+        page.index("ขาดสองรายการ") < page.index("ไม่มีอีเมล")
+    assert "/dataset/edit/no-email#field-maintainer_email" in page
+    assert "/dataset/edit/ok-1" not in page
+
+
+def test_the_to_do_list_needs_a_login(app, catalog):
+    assert app.get("/dashboard/compliance").status_code == 403

@@ -1,0 +1,50 @@
+"""A steward's to-do list: the datasets they can edit that miss items, the most
+rewarding fix first (how much completing it raises its organisation's KPI score)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from . import scoring
+from .standard import definition as std
+from .standard import kpi
+
+MAX_ROWS = 200
+
+
+def _completed(result: kpi.DatasetResult) -> kpi.DatasetResult:
+    done = result.completeness._replace(complete=True, missing_items=(),
+                                        filled=result.completeness.total)
+    return result._replace(completeness=done)
+
+
+def _gains(owner: str, profile_id: str, results: list[kpi.DatasetResult]) -> list[tuple]:
+    inputs = scoring.kpi_inputs(owner)
+    base = scoring.evaluate(owner, profile_id, results, inputs=inputs).score
+    gains = []
+    for index, result in enumerate(results):
+        if result.completeness.complete:
+            continue
+        fixed = results[:index] + [_completed(result)] + results[index + 1:]
+        score = scoring.evaluate(owner, profile_id, fixed, inputs=inputs).score
+        gains.append((round(score - base, 2), result))
+    return gains
+
+
+def todo_for(user_name: str, profile_id: str) -> list[dict[str, Any]]:
+    orgs = tk.get_action("organization_list_for_user")(
+        {"user": user_name, "ignore_auth": True}, {"permission": "update_dataset"})
+    titles = {p.field: (p.number, p.label_th, p.label_en)
+              for item in std.items() for p in item.parts}
+    by_org = scoring.dataset_results(profile_id, [o["id"] for o in orgs])
+    rows = []
+    for org in orgs:
+        for gain, result in _gains(org["id"], profile_id, by_org.get(org["id"], [])):
+            rows.append({"organization": org["title"] or org["name"], "gain": gain,
+                         "name": result.name, "title": result.title,
+                         "missing": [dict(zip(("field", "number", "label_th", "label_en"),
+                                              (f,) + titles.get(f, ("", f, f))))
+                                     for f in result.completeness.missing_items]})
+    rows.sort(key=lambda r: (-r["gain"], -len(r["missing"]), r["title"]))
+    return rows[:MAX_ROWS]

@@ -8,6 +8,7 @@ with set-based reads (a handful of queries per thousand datasets, no package_sho
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from datetime import date, datetime
@@ -21,6 +22,7 @@ import ckan.plugins.toolkit as tk
 
 from .model import dataset_score_table, plan_table, snapshot_table, use_case_table
 from .standard import kpi
+from .standard.completeness import metadata_complete
 
 BATCH_SIZE = 1000
 
@@ -29,6 +31,7 @@ def default_profile() -> str:
     return tk.config.get("ckanext.mofcompliance.profile")
 
 
+@functools.lru_cache(maxsize=1)
 def _profile_per_ruleset() -> dict[str, str]:
     """One profile for each open-characteristics ruleset: results differ only by ruleset."""
     chosen: dict[str, str] = {}
@@ -43,7 +46,8 @@ def ruleset_of(profile_id: str) -> str:
 
 def score_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """The score-store row of one package dict (as ``package_show`` returns it)."""
-    results = {ruleset: kpi.assess_dataset(pkg_dict, profile)
+    completeness = metadata_complete(pkg_dict)
+    results = {ruleset: kpi.assess_dataset(pkg_dict, profile, completeness)
                for ruleset, profile in _profile_per_ruleset().items()}
     main = results[ruleset_of(default_profile())]
     return {
@@ -52,7 +56,7 @@ def score_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         "metadata_complete": main.completeness.complete,
         "missing_items": list(main.completeness.missing_items),
         "open_level": main.openness.level,
-        "results": json.loads(json.dumps(results)),
+        "results": results,  # NamedTuples: stored as JSON arrays
         "scored_at": datetime.utcnow(),
     }
 
@@ -60,10 +64,10 @@ def score_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 def store_rows(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    statement = insert(dataset_score_table).values(rows)
+    statement = insert(dataset_score_table)
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["package_id"],
-        set_={c: statement.excluded[c] for c in rows[0] if c != "package_id"}))
+        set_={c: statement.excluded[c] for c in rows[0] if c != "package_id"}), rows)
 
 
 def store_score(pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -168,12 +172,18 @@ def package_dicts(org_id: Optional[str] = None,
 
 def rescore(org_id: Optional[str] = None,
             progress: Optional[Callable[[int, int], None]] = None) -> int:
-    """Rebuild the score store (for one organisation or all), committing per batch."""
+    """Rebuild the score store (for one organisation or all) in one transaction: readers
+    see the old rows until the new ones are all written."""
     total = model.Session.execute(
         sa.select(sa.func.count()).select_from(_active_packages(org_id).subquery())).scalar()
+    table = dataset_score_table
+    delete = table.delete()
+    if org_id:
+        delete = delete.where(table.c.owner_org == org_id)
+    model.Session.execute(delete)
     done = 0
     for batch in package_dicts(org_id):
-        store_rows([score_row(p) for p in batch])
+        model.Session.execute(table.insert(), [score_row(p) for p in batch])
         done += len(batch)
         if progress:
             progress(done, total)

@@ -132,6 +132,7 @@ def profile_from_dict(raw: Mapping[str, Any]) -> Profile:
     )
 
 
+@functools.lru_cache(maxsize=1)
 def profile_ids() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
 
@@ -250,15 +251,18 @@ class DatasetResult(NamedTuple):
         }
 
 
-def assess_dataset(pkg_dict: Mapping[str, Any], profile: Profile | str = "fy2565") -> DatasetResult:
-    """Completeness and open level of one package dict, under the profile's open rules."""
+def assess_dataset(pkg_dict: Mapping[str, Any], profile: Profile | str = "fy2565",
+                   completeness: CompletenessResult | None = None) -> DatasetResult:
+    """Completeness and open level of one package dict, under the profile's open rules.
+
+    ``completeness`` (the same under every profile) may be passed when already known."""
     prof = _profile(profile)
     get = field_reader(pkg_dict)
     return DatasetResult(                   # positional: this runs once per dataset
         _text(pkg_dict.get("name") or pkg_dict.get("id") or pkg_dict.get("title")),
         _text(pkg_dict.get("id")),
         _text(pkg_dict.get("title")),
-        metadata_complete(pkg_dict),
+        completeness or metadata_complete(pkg_dict),
         open_level(pkg_dict, ruleset(prof.openness_rules)),
         _text(get("data_category")) in d.public_categories(),
         is_true(pkg_dict.get("private")),

@@ -208,6 +208,15 @@ def rescore_job(org_id: Optional[str] = None) -> int:
 
 # ---------------------------------------------------------------- reading for the KPI
 
+def organization_of(reference: str) -> dict[str, str]:
+    """An active organisation by id or name (without counting its datasets, as
+    organization_show would)."""
+    group = model.Group.get(reference) if reference else None
+    if group is None or not group.is_organization or group.state != "active":
+        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / organisation not found")
+    return {"id": group.id, "name": group.name, "title": group.title}
+
+
 def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
                     public_only: bool = False) -> dict[str, list[kpi.DatasetResult]]:
     """Stored results per organisation id, read with the dataset's current state:
@@ -227,12 +236,13 @@ def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
     return found
 
 
+EMPTY_PLAN = {"focus_area": "", "issue": "", "intended_use": "",
+              "expected_user_agencies": [], "catalog_url": ""}
+
+
 def plan_of(owner: str) -> dict[str, Any]:
     row = model.Session.execute(sa.select(plan_table).where(plan_table.c.owner == owner)).first()
-    if row is None:
-        return {"owner": owner, "focus_area": "", "issue": "", "intended_use": "",
-                "expected_user_agencies": [], "catalog_url": ""}
-    return dict(row._mapping)
+    return dict(row._mapping) if row else dict(EMPTY_PLAN, owner=owner)
 
 
 def use_cases_of(owner: str) -> list[dict[str, Any]]:
@@ -242,21 +252,31 @@ def use_cases_of(owner: str) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def kpi_inputs(owner: str) -> dict[str, Any]:
-    """What the KPI reads besides the datasets: the plan, use cases and catalog URL."""
-    plan = plan_of(owner)
-    return {"plan": plan,
-            "use_cases": [{k: u[k] for k in ("dataset", "link", "change", "result")}
-                          for u in use_cases_of(owner)],
-            "catalog_url": plan["catalog_url"] or None}
+def kpi_inputs(owners: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """What the KPI reads besides the datasets, per owner: plan, use cases, catalog URL
+    (two queries for any number of owners)."""
+    owners = list(owners)
+    plans = {r.owner: dict(r._mapping) for r in model.Session.execute(
+        sa.select(plan_table).where(plan_table.c.owner.in_(owners)))}
+    cases: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in model.Session.execute(sa.select(use_case_table).where(
+            use_case_table.c.owner.in_(owners)).order_by(use_case_table.c.created)):
+        cases[row.owner].append({k: getattr(row, k) for k in ("dataset", "link", "change",
+                                                                "result")})
+    inputs = {}
+    for owner in owners:
+        plan = plans.get(owner) or dict(EMPTY_PLAN, owner=owner)
+        inputs[owner] = {"plan": plan, "use_cases": cases.get(owner, []),
+                         "catalog_url": plan["catalog_url"] or None}
+    return inputs
 
 
 def evaluate(owner: str, profile_id: str, results: list[kpi.DatasetResult],
              registrations: Optional[dict[str, str]] = None,
-             inputs: Optional[dict[str, Any]] = None) -> kpi.KpiResult:
+             inputs: Optional[dict[str, Any]] = None, next_steps: bool = True) -> kpi.KpiResult:
     """The KPI of one organisation (or of the site, owner "") from stored results."""
     return kpi.evaluate(profile_id, results, registrations=registrations or {},
-                        **(inputs or kpi_inputs(owner)))
+                        next_steps=next_steps, **(inputs or kpi_inputs([owner])[owner]))
 
 
 def take_snapshots(day: Optional[date] = None) -> int:
@@ -267,8 +287,9 @@ def take_snapshots(day: Optional[date] = None) -> int:
     for profile_id in kpi.profile_ids():
         by_org = dataset_results(profile_id)
         everything = [r for results in by_org.values() for r in results]
+        inputs = kpi_inputs(list(by_org) + [""])
         for owner, results in list(by_org.items()) + [("", everything)]:
-            result = evaluate(owner, profile_id, results)
+            result = evaluate(owner, profile_id, results, inputs=inputs[owner], next_steps=False)
             rows.append({"owner": owner, "profile": profile_id, "day": day,
                          "score": result.score, "level": result.level,
                          "datasets": len(results),

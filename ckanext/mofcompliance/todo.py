@@ -20,14 +20,14 @@ def _completed(result: kpi.DatasetResult) -> kpi.DatasetResult:
 
 
 def _gains(owner: str, profile_id: str, results: list[kpi.DatasetResult]) -> list[tuple]:
-    inputs = scoring.kpi_inputs(owner)
-    base = scoring.evaluate(owner, profile_id, results, inputs=inputs).score
+    inputs = scoring.kpi_inputs([owner])[owner]
+    base = scoring.evaluate(owner, profile_id, results, inputs=inputs, next_steps=False).score
     gains = []
     for index, result in enumerate(results):
         if result.completeness.complete:
             continue
         fixed = results[:index] + [_completed(result)] + results[index + 1:]
-        score = scoring.evaluate(owner, profile_id, fixed, inputs=inputs).score
+        score = scoring.evaluate(owner, profile_id, fixed, inputs=inputs, next_steps=False).score
         gains.append((round(score - base, 2), result))
     return gains
 

@@ -92,12 +92,16 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
     profile = _profile(data_dict)
     scope = auth.dashboard_scope(context)
     by_org = scoring.dataset_results(profile, scope.org_ids, scope.public_only)
+    orgs = _organizations(scope.org_ids)
+    inputs = scoring.kpi_inputs([o["id"] for o in orgs] + [""])
     organizations = []
-    for org in _organizations(scope.org_ids):
+    for org in orgs:
         results = by_org.get(org["id"], [])
-        organizations.append(_summary(org, scoring.evaluate(org["id"], profile, results), results))
+        result = scoring.evaluate(org["id"], profile, results, inputs=inputs[org["id"]],
+                                  next_steps=False)
+        organizations.append(_summary(org, result, results))
     everything = [r for results in by_org.values() for r in results]
-    site = scoring.evaluate("", profile, everything)
+    site = scoring.evaluate("", profile, everything, inputs=inputs[""])
     return {"profile": profile, "public_only": scope.public_only,
             "site": dict(site.to_dict(), datasets=len(everything),
                          complete=sum(1 for r in everything if r.completeness.complete)),
@@ -114,14 +118,13 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     """
     tk.check_access("mofcompliance_org_kpi", context, data_dict)
     profile = _profile(data_dict)
-    org = tk.get_action("organization_show")(
-        {"ignore_auth": True}, {"id": data_dict["id"], "include_datasets": False})
+    org = scoring.organization_of(data_dict.get("id"))
     scope = auth.dashboard_scope(context)
     results = scoring.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
     visible = {r.name for r in results}
     return {
         "profile": profile, "public_only": scope.public_only,
-        "organization": {k: org[k] for k in ("id", "name", "title")},
+        "organization": org,
         "kpi": scoring.evaluate(org["id"], profile, results).to_dict(),
         "datasets": [r.to_dict() for r in sorted(results, key=lambda r: r.title)],
         "plan": {k: v for k, v in scoring.plan_of(org["id"]).items() if k != "modified"},
@@ -185,8 +188,7 @@ def _owner(data_dict: dict[str, Any]) -> str:
     owner = data_dict.get("owner") or ""
     if not owner:
         return ""
-    return tk.get_action("organization_show")(
-        {"ignore_auth": True}, {"id": owner, "include_datasets": False})["id"]
+    return scoring.organization_of(owner)["id"]
 
 
 def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:

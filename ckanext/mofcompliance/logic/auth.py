@@ -13,6 +13,8 @@ from typing import Any, NamedTuple, Optional
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 
+from .. import scoring
+
 
 class Scope(NamedTuple):
     """What a user may see: all organisations (``org_ids`` None) or some, and whether
@@ -67,9 +69,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
 
 @tk.auth_allow_anonymous_access
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    org = tk.get_action("organization_show")(
-        {"ignore_auth": True}, {"id": data_dict.get("id"), "include_datasets": False,
-                                "include_users": False, "include_extras": False})
+    org = scoring.organization_of(data_dict.get("id"))
     if dashboard_scope(context).covers(org["id"]):
         return {"success": True}
     return _refuse("ไม่มีสิทธิ์ดูผลการประเมินของหน่วยงานนี้",

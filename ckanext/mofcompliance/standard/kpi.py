@@ -785,16 +785,19 @@ def evaluate(
     use_cases: Iterable[UseCase | Mapping[str, Any]] = (),
     catalog_url: str | None = None,
     registrations: Mapping[str, str] | None = None,
+    next_steps: bool = True,
 ) -> KpiResult:
-    """Score a catalog under a fiscal-year profile and say what reaches the next level."""
+    """Score a catalog under a fiscal-year profile and say what reaches the next level
+    (``next_steps=False`` skips that search, for summaries that do not show it)."""
     with gc_paused():
         return _evaluate(_profile(profile), datasets_results, plan, use_cases, catalog_url,
-                         registrations)
+                         registrations, next_steps)
 
 
 def _evaluate(prof: Profile, datasets_results: Sequence[DatasetResult],
               plan: AgencyPlan | Mapping[str, Any] | None, use_cases: Iterable[Any],
-              catalog_url: str | None, registrations: Mapping[str, str] | None) -> KpiResult:
+              catalog_url: str | None, registrations: Mapping[str, str] | None,
+              next_steps: bool) -> KpiResult:
     plan = plan if isinstance(plan, AgencyPlan) else AgencyPlan.from_dict(plan)
     cases = [u if isinstance(u, UseCase) else UseCase.from_dict(u) for u in use_cases]
     ctx = _context(prof, datasets_results, plan, cases, catalog_url)
@@ -803,7 +806,8 @@ def _evaluate(prof: Profile, datasets_results: Sequence[DatasetResult],
     judged = _judge_all(prof, totals, ctx)
     score, level = _score_level(prof, judged)
     target = next((lv for lv in sorted(prof.level_values()) if lv > level), None)
-    steps = () if target is None else _plan_steps(prof, datasets_results, states, totals, ctx, target)
+    steps = () if target is None or not next_steps else _plan_steps(
+        prof, datasets_results, states, totals, ctx, target)
     return KpiResult(prof.id, score, level, target,
                      ctx.size_group.group if ctx.size_group else None,
                      _criterion_results(prof, judged), steps)

@@ -181,10 +181,14 @@ def use_case_delete(org: str, use_case_id: str) -> Response:
 @compliance.route("/rescore", methods=["POST"])
 def rescore() -> Response:
     try:
-        job = tk.get_action("mofcompliance_rescore")(_context(), {"background": True})
+        outcome = tk.get_action("mofcompliance_rescore")(_context(), {"background": True})
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
-    return tk.redirect_to(tk.url_for("mofcompliance.site", job=job["job_id"]))
+    if "job_id" not in outcome:  # no job queue: done already
+        tk.h.flash_success("คำนวณใหม่แล้ว %d ชุดข้อมูล / %d datasets rescored"
+                           % (outcome["datasets"], outcome["datasets"]))
+        return tk.redirect_to(tk.url_for("mofcompliance.site"))
+    return tk.redirect_to(tk.url_for("mofcompliance.site", job=outcome["job_id"]))
 
 
 @compliance.route("/rescore/<job_id>")

@@ -1,10 +1,12 @@
 """API actions of the ``mofcompliance`` plugin."""
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 from typing import Any
 
+import redis
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
@@ -18,6 +20,8 @@ from ..standard import kpi
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
 from . import auth, validators
+
+log = logging.getLogger(__name__)
 
 
 def _item_summary(item: std.Item) -> dict[str, Any]:
@@ -229,8 +233,11 @@ def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) ->
     tk.check_access("mofcompliance_rescore", context, data_dict)
     org_id = _owner({"owner": data_dict.get("org")}) or None
     if tk.asbool(data_dict.get("background")):
-        job = tk.enqueue_job(scoring.rescore_job, [org_id], title="mofcompliance rescore")
-        return {"job_id": job.id}
+        try:
+            job = tk.enqueue_job(scoring.rescore_job, [org_id], title="mofcompliance rescore")
+            return {"job_id": job.id}
+        except redis.exceptions.RedisError:
+            log.warning("Redis is unreachable: rescoring now instead of in the background")
     return {"datasets": scoring.rescore(org_id)}
 
 

@@ -75,3 +75,16 @@ reminder_table = sa.Table(
     sa.Column("sent", sa.DateTime, nullable=False),
     extend_existing=True,
 )
+
+# Computed KPI summaries (per owner, profile and public-only view), marked stale in the
+# same transaction as any change that could alter them, recomputed when next read.
+kpi_cache_table = sa.Table(
+    "mofcompliance_kpi_cache", metadata,
+    sa.Column("owner", sa.UnicodeText, primary_key=True),
+    sa.Column("profile", sa.UnicodeText, primary_key=True),
+    sa.Column("public_only", sa.Boolean, primary_key=True),
+    sa.Column("stale", sa.Boolean, nullable=False),
+    sa.Column("payload", JSONB, nullable=False),
+    sa.Column("computed_at", sa.DateTime, nullable=False),
+    extend_existing=True,
+)

@@ -23,6 +23,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IBlueprint)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer
 
@@ -81,3 +82,9 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     def organization_facets(self, facets_dict: dict[str, Any], organization_type: str,
                             package_type: str) -> dict[str, Any]:
         return facets.add_facets(facets_dict)
+
+    # ISignal
+
+    def get_signal_subscriptions(self) -> dict[Any, Any]:
+        return {tk.signals.action_succeeded: [
+            {"sender": "dataset_purge", "receiver": scoring.on_dataset_purged}]}

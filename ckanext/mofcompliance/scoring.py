@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from . import kpi_cache
 from .model import dataset_score_table, plan_table, snapshot_table, use_case_table
 from .standard import kpi
 from .standard.completeness import metadata_complete
@@ -73,7 +74,10 @@ def store_rows(rows: list[dict[str, Any]]) -> None:
 def store_score(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Score one dataset into the store, in the caller's transaction; return the row."""
     row = score_row(pkg_dict)
+    previous = model.Session.execute(sa.select(dataset_score_table.c.owner_org).where(
+        dataset_score_table.c.package_id == row["package_id"])).scalar()
     store_rows([row])
+    kpi_cache.invalidate({row["owner_org"] or "", previous or ""})
     return row
 
 
@@ -103,9 +107,21 @@ def badges(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
                            "open_level": r.open_level} for r in rows}
 
 
-def remove_score(package_id: str) -> None:
+def on_dataset_purged(sender: str, **kwargs: Any) -> None:
+    """After ``dataset_purge`` (no package hook runs): drop scores of datasets that no
+    longer exist and mark every summary stale."""
+    package = model.package_table
     model.Session.execute(dataset_score_table.delete().where(
-        dataset_score_table.c.package_id == package_id))
+        dataset_score_table.c.package_id.not_in(sa.select(package.c.id))))
+    kpi_cache.invalidate_all()
+    model.Session.commit()
+
+
+def remove_score(package_id: str) -> None:
+    table = dataset_score_table
+    owners = model.Session.execute(table.delete().where(table.c.package_id == package_id)
+                                   .returning(table.c.owner_org)).scalars().all()
+    kpi_cache.invalidate(o or "" for o in owners)
 
 
 # ---------------------------------------------------------------- bulk reads
@@ -181,6 +197,7 @@ def rescore(org_id: Optional[str] = None,
     if org_id:
         delete = delete.where(table.c.owner_org == org_id)
     model.Session.execute(delete)
+    kpi_cache.invalidate_all()
     done = 0
     for batch in package_dicts(org_id):
         model.Session.execute(table.insert(), [score_row(p) for p in batch])

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import scoring
+from .. import kpi_cache, scoring
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
 from ..standard import kpi
@@ -74,10 +74,8 @@ def _organizations(org_ids: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in model.Session.execute(query)]
 
 
-def _summary(org: dict[str, Any], result: kpi.KpiResult,
-             results: list[kpi.DatasetResult]) -> dict[str, Any]:
+def _summary(result: kpi.KpiResult, results: list[kpi.DatasetResult]) -> dict[str, Any]:
     return {
-        "id": org["id"], "name": org["name"], "title": org["title"],
         "datasets": len(results),
         "complete": sum(1 for r in results if r.completeness.complete),
         "score": result.score, "level": result.level,
@@ -86,30 +84,56 @@ def _summary(org: dict[str, Any], result: kpi.KpiResult,
     }
 
 
+def _site_summary(profile: str, results: list[kpi.DatasetResult],
+                  inputs: dict[str, Any]) -> dict[str, Any]:
+    site = scoring.evaluate("", profile, results, inputs=inputs)
+    return dict(site.to_dict(), **_summary(site, results))
+
+
+def _computer(profile: str, public_only: bool) -> Any:
+    """Compute the summaries the cache lacks, reading only the datasets they need."""
+    def compute(owners: list[str]) -> dict[str, Any]:
+        whole = kpi_cache.SITE in owners
+        by_org = scoring.dataset_results(profile, None if whole else owners, public_only)
+        inputs = scoring.kpi_inputs(owners)
+        payloads = {}
+        for owner in owners:
+            if owner == kpi_cache.SITE:
+                everything = [r for results in by_org.values() for r in results]
+                payloads[owner] = _site_summary(profile, everything, inputs[owner])
+            else:
+                results = by_org.get(owner, [])
+                payloads[owner] = _summary(scoring.evaluate(
+                    owner, profile, results, inputs=inputs[owner], next_steps=False), results)
+        return payloads
+    return compute
+
+
 @tk.side_effect_free
 def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The KPI of the whole catalog and of each organisation the user may see.
+
+    Summaries come from a cache that every change marks stale in its own transaction,
+    so they are always current without recomputing the catalog on every view.
 
     :param profile: ``fy2564``, ``fy2565`` or ``fy2567`` (default: the site's)
     """
     tk.check_access("mofcompliance_site_kpi", context, data_dict)
     profile = _profile(data_dict)
     scope = auth.dashboard_scope(context)
-    by_org = scoring.dataset_results(profile, scope.org_ids, scope.public_only)
     orgs = _organizations(scope.org_ids)
-    inputs = scoring.kpi_inputs([o["id"] for o in orgs] + [""])
-    organizations = []
-    for org in orgs:
-        results = by_org.get(org["id"], [])
-        result = scoring.evaluate(org["id"], profile, results, inputs=inputs[org["id"]],
-                                  next_steps=False)
-        organizations.append(_summary(org, result, results))
-    everything = [r for results in by_org.values() for r in results]
-    site = scoring.evaluate("", profile, everything, inputs=inputs[""])
-    return {"profile": profile, "public_only": scope.public_only,
-            "site": dict(site.to_dict(), datasets=len(everything),
-                         complete=sum(1 for r in everything if r.completeness.complete)),
-            "organizations": organizations}
+    whole_catalog = scope.org_ids is None
+    owners = [o["id"] for o in orgs] + ([kpi_cache.SITE] if whole_catalog else [])
+    found = kpi_cache.summaries(owners, profile, scope.public_only,
+                                _computer(profile, scope.public_only))
+    if whole_catalog:
+        site = found[kpi_cache.SITE]
+    else:  # a member's view of the site: their organisations only, not cached
+        by_org = scoring.dataset_results(profile, scope.org_ids, scope.public_only)
+        site = _site_summary(profile, [r for rs in by_org.values() for r in rs],
+                             scoring.kpi_inputs([kpi_cache.SITE])[kpi_cache.SITE])
+    return {"profile": profile, "public_only": scope.public_only, "site": site,
+            "organizations": [dict(org, **found[org["id"]]) for org in orgs]}
 
 
 @tk.side_effect_free
@@ -184,6 +208,7 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
     statement = insert(plan_table).values(row)
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
+    kpi_cache.invalidate([owner])
     model.Session.commit()
     return scoring.plan_of(owner)
 
@@ -212,6 +237,7 @@ def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, 
         raise tk.ValidationError(errors)
     row.update(id=str(uuid.uuid4()), owner=owner, created=datetime.utcnow())
     model.Session.execute(use_case_table.insert().values(row))
+    kpi_cache.invalidate([owner])
     model.Session.commit()
     return dict(row, created=row["created"].isoformat())
 
@@ -223,6 +249,7 @@ def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, 
         raise tk.ObjectNotFound("ไม่พบหลักฐานการใช้ประโยชน์ / use case not found")
     tk.check_access("mofcompliance_use_case_delete", context, {"owner": row.owner})
     model.Session.execute(table.delete().where(table.c.id == row.id))
+    kpi_cache.invalidate([row.owner])
     model.Session.commit()
     return {"id": row.id}
 

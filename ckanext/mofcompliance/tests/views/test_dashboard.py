@@ -155,3 +155,20 @@ def test_the_printable_report_has_the_date_in_buddhist_era(app, people):
     page = get(app, "/compliance/mof-ops/report", people["admin"]).get_data(as_text=True)
     assert re.search(r"25[6-9]\d-\d\d-\d\d \((พ\.ศ\.|B\.E\.)\)", page)
     assert "@media print" in page
+
+
+def test_the_site_summary_is_current_after_edits_plans_and_purges(people):
+    def site():
+        return helpers.call_action("mofcompliance_site_kpi")
+    first = site()
+    assert site() == first  # read again: the same, from the cache
+    helpers.call_action("package_patch", id="missing-one", maintainer_email="data@mof.go.th")
+    second = site()
+    assert second["site"]["complete"] == first["site"]["complete"] + 1
+    mof = next(o for o in second["organizations"] if o["name"] == "mof-ops")
+    assert mof["complete"] == second["site"]["complete"]
+    helpers.call_action("mofcompliance_plan_update", owner="", catalog_url="https://x.go.th")
+    met = {c["id"]: c["met"] for c in site()["site"]["criteria"]}
+    assert met["agency_catalog_url"] is True
+    helpers.call_action("dataset_purge", id="complete-0")
+    assert site()["site"]["datasets"] == second["site"]["datasets"] - 1

@@ -47,6 +47,7 @@ def served(make_app, clean_db):
 @pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
 def test_an_evaluator_logs_in_and_sees_the_level(served):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
     admin = factories.Sysadmin(password=PASSWORD)
     org = factories.Organization(name="mof-ops", title="สำนักงานปลัดกระทรวงการคลัง")
     for number in range(3):
@@ -62,8 +63,10 @@ def test_an_evaluator_logs_in_and_sees_the_level(served):
         browser.find_element(By.ID, "field-login").send_keys(admin["name"])
         browser.find_element(By.ID, "field-password").send_keys(PASSWORD)
         browser.find_element(By.ID, "field-password").submit()
+        WebDriverWait(browser, 30).until(lambda b: "/user/login" not in b.current_url)
         browser.get(served + "/compliance/")
-        level = browser.find_element(By.CSS_SELECTOR, "[data-kpi-level]")
+        level = WebDriverWait(browser, 30).until(
+            lambda b: b.find_element(By.CSS_SELECTOR, "[data-kpi-level]"))
         OUTPUT.mkdir(exist_ok=True)
         browser.save_screenshot(str(OUTPUT / "compliance-dashboard.png"))
         assert level.text == str(expected)

@@ -47,12 +47,17 @@ fi
 say "Migrating the database"
 ckan db upgrade >/dev/null
 
-if ! ckan user show admin 2>/dev/null | grep -q "name=admin"; then
-    say "Creating the sysadmin"
+if [ ! -s "$LOCAL/admin-password" ]; then
     "$VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(12))" > "$LOCAL/admin-password"
     chmod 600 "$LOCAL/admin-password"
+fi
+if ! ckan user show admin 2>/dev/null | grep -q "name=admin"; then
+    say "Creating the sysadmin"
     ckan user add admin email=admin@localhost.localdomain password="$(cat "$LOCAL/admin-password")" >/dev/null
     ckan sysadmin add admin >/dev/null
+else
+    # The database may outlive this checkout: the password printed below is made true.
+    ckan user setpass admin -p "$(cat "$LOCAL/admin-password")" >/dev/null
 fi
 
 say "Loading the demo catalog"

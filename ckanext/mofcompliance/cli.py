@@ -10,6 +10,7 @@ import yaml
 import ckan.plugins.toolkit as tk
 
 from . import reminders, scoring
+from .excel import commands as excel_commands
 
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
 
@@ -104,3 +105,7 @@ def remind(org: str | None, dry_run: bool) -> None:
         return
     sent = reminders.send_digests(org_id)
     click.echo("%d digests sent / ส่งแล้ว %d ฉบับ" % (len(sent), len(sent)))
+
+
+mofcompliance.add_command(excel_commands.import_workbook)
+mofcompliance.add_command(excel_commands.export_workbook)

@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, facets, helpers, scoring, views
+from .excel import views as excel_views
 from .logic import action, auth, validators
 
 
@@ -60,7 +61,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     # IBlueprint
 
     def get_blueprint(self) -> list[Any]:
-        return views.blueprints()
+        return views.blueprints() + excel_views.blueprints()
 
     # IPackageController: the score store follows every dataset change
 

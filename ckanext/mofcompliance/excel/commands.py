@@ -1,0 +1,103 @@
+"""``ckan mofcompliance import|export``: the NSO workbook from the command line.
+
+Registered in the ``ckan mofcompliance`` group (``cli.py``). Both run as the site user
+unless ``--user`` names another, whose rights CKAN's actions then check.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Optional
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+from . import importer, settings, writer
+from .reader import Problem
+
+
+def _user(name: Optional[str]) -> str:
+    return name or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+def _organization(name: str) -> dict:
+    try:
+        return tk.get_action("organization_show")(
+            {"ignore_auth": True}, {"id": name, "include_datasets": False})
+    except tk.ObjectNotFound:
+        raise click.BadParameter("ไม่พบองค์กร %s / no organisation %s" % (name, name),
+                                 param_hint="--org")
+
+
+@click.command("import", short_help="Import an NSO Template 2/3 workbook (dry run or commit)")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "organization", required=True,
+              help="The organisation (name or id) the datasets belong to.")
+@click.option("--dry-run", is_flag=True,
+              help="Validate every row and list the problems; write nothing.")
+@click.option("--unknown-choices", type=click.Choice(settings.UNKNOWN_CHOICES),
+              help="A value not on its list: reject it, or keep it as อื่นๆ with the text "
+                   "in <field>_other. Default: ckanext.mofcompliance.excel.unknown_choices.")
+@click.option("--public", is_flag=True,
+              help="Create new datasets public (default: private, as thai_gdc does).")
+@click.option("--user", help="Import with this user's rights (default: the site user).")
+def import_workbook(path: str, organization: str, dry_run: bool,
+                    unknown_choices: Optional[str], public: bool, user: Optional[str]) -> None:
+    """Import PATH: create or update (by dataset code) every dataset of the workbook in one
+    transaction, all or nothing. Exits with status 1 when anything was refused."""
+    target = importer.Target(organization=_organization(organization), user=_user(user),
+                             private=not public)
+    outcome = importer.import_file(path, os.path.basename(path), target,
+                                   unknown_choices or settings.unknown_choices(), dry_run,
+                                   progress=_progress)
+    click.echo("", err=True)
+    for notice in outcome.notices:
+        click.echo("หมายเหตุ / notice  %s" % _located(notice))
+    for problem in outcome.problems:
+        click.echo("ปัญหา / problem  %s" % _located(problem))
+    click.echo(_summary(outcome))
+    if outcome.problems:
+        raise click.exceptions.Exit(1)
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo("\r%d/%d" % (done, total), nl=False, err=True)
+
+
+def _located(problem: Problem) -> str:
+    """``Temp2_Meta_Stat!F7 maintainer_email: message``, as a spreadsheet names a cell."""
+    place = problem.sheet or ""
+    if problem.column or problem.row:
+        place += "!%s%s" % (problem.column or "", problem.row or "")
+    field = " %s" % problem.field if problem.field else ""
+    return "%s%s: %s" % (place, field, problem.message) if place else problem.message
+
+
+def _summary(outcome: importer.Outcome) -> str:
+    created, updated = len(outcome.created), len(outcome.updated)
+    if outcome.problems:
+        return ("ไม่ได้บันทึกข้อมูลใด ๆ: พบปัญหา %d รายการ / nothing was written: %d problems"
+                % (len(outcome.problems), len(outcome.problems)))
+    if outcome.dry_run:
+        return ("ตรวจสอบผ่าน: จะสร้าง %d ปรับปรุง %d ชุดข้อมูล / dry run passed: would create "
+                "%d and update %d datasets" % (created, updated, created, updated))
+    return ("บันทึกแล้ว: สร้าง %d ปรับปรุง %d ชุดข้อมูล / committed: created %d and updated %d "
+            "datasets" % (created, updated, created, updated))
+
+
+@click.command("export", short_help="Export the catalog as the NSO Template 2/3 workbook")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--org", "organization", help="Only this organisation (name or id).")
+@click.option("--user", help="Export what this user may read (default: the site user, "
+                             "who reads everything).")
+def export_workbook(path: str, organization: Optional[str], user: Optional[str]) -> None:
+    """Write the datasets to PATH (.xlsx), B.E. dates, one sheet pair per data type."""
+    organization_id = _organization(organization)["id"] if organization else None
+    directory = os.path.dirname(os.path.abspath(path))
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".xlsx", delete=False) as out:
+        count = writer.write_workbook(writer.readable_packages(_user(user), organization_id),
+                                      out)
+    os.replace(out.name, path)
+    click.echo("ส่งออก %d ชุดข้อมูลไปที่ %s / exported %d datasets to %s"
+               % (count, path, count, path))

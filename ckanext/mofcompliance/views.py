@@ -15,11 +15,11 @@ from flask import Blueprint, Response, jsonify
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from . import exports, scoring, todo
+from . import csrf, exports, scoring, todo
 from .standard import definition as std
 from .standard import kpi
 
-compliance = Blueprint("mofcompliance", __name__, url_prefix="/compliance")
+compliance = csrf.protect(Blueprint("mofcompliance", __name__, url_prefix="/compliance"))
 steward = Blueprint("mofcompliance_steward", __name__, url_prefix="/dashboard")
 PAGE_SIZE = 25
 DATASET_SORTS = {

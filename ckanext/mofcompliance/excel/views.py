@@ -12,17 +12,16 @@ import tempfile
 from typing import Any, Iterable
 
 from flask import Blueprint, Response, send_file
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 import ckan.plugins.toolkit as tk
 
+from .. import csrf
 from . import jobs, settings, writer
 from .reader import read_workbook
 from .settings import Limits
 from .workbook import Rejected
 
-excel = Blueprint("mofcompliance_excel", __name__)
+excel = csrf.protect(Blueprint("mofcompliance_excel", __name__))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING = ("queued", "running")
 
@@ -63,22 +62,6 @@ def _upload(organization: dict[str, Any], token: str) -> dict[str, Any]:
     return data
 
 
-def _check_csrf() -> None:
-    """Check the form's CSRF token here as well as in CKAN's request hook.
-
-    CKAN skips the check for requests signed with an API token; CKAN 2.12.0 does so with
-    ``csrf.exempt(view)``, which lasts for the life of the process, so after one API call
-    to this view a browser's post would no longer be checked.
-    """
-    if tk.g.get("login_via_auth_header"):
-        return
-    try:
-        validate_csrf(tk.request.form.get(tk.config.get("WTF_CSRF_FIELD_NAME")))
-    except ValidationError:
-        tk.abort(400, "โทเค็น CSRF ไม่ถูกต้อง กรุณาโหลดหน้าใหม่ / the CSRF token is missing or "
-                      "invalid; reload the page")
-
-
 def _form_options() -> dict[str, Any]:
     unknown = tk.request.form.get("unknown_choices")
     return {"unknown_choices": unknown if unknown in settings.UNKNOWN_CHOICES
@@ -91,7 +74,6 @@ def upload(id: str) -> Any:
     """The upload form; a posted workbook is staged and its dry run started at once."""
     organization = _admin_organization(id)
     if tk.request.method == "POST":
-        _check_csrf()
         try:
             token = _stage_and_dry_run(organization)
         except Rejected as rejected:
@@ -137,7 +119,6 @@ def status(id: str, token: str) -> str:
 def commit(id: str, token: str) -> Any:
     """Commit an upload whose dry run found no problem (the commit checks everything again)."""
     organization = _admin_organization(id)
-    _check_csrf()
     data = _upload(organization, token)
     outcome = data.get("outcome") or {}
     if data["state"] != "done" or not outcome.get("dry_run") or outcome.get("problems"):

@@ -8,6 +8,10 @@ setup(
         [ckan.plugins]
         mofcompliance = ckanext.mofcompliance.plugin:MofcompliancePlugin
         mofcompliance_pgsearch = ckanext.mofcompliance.search.plugin:PgSearchPlugin
+        mofcompliance_gdcatalog = ckanext.mofcompliance.harvest.plugin:GDCatalogPlugin
+
+        [ckan.rdf.profiles]
+        mofcompliance_dga = ckanext.mofcompliance.harvest.dcat_profile:DGAProfile
 
         [console_scripts]
         mofcompliance-audit = ckanext.mofcompliance.standard.audit:main

@@ -103,7 +103,7 @@ quiet_pip() {
 ensure_venv() {
     local stamp="$VENV/.installed"
     local wanted
-    wanted="$CKAN_VERSION $(cat "$ROOT/setup.cfg" "$ROOT/requirements/dev.txt" | sha1sum | cut -c1-12)"
+    wanted="$CKAN_VERSION $(cat "$ROOT/setup.py" "$ROOT/setup.cfg" "$ROOT/requirements/dev.txt" | sha1sum | cut -c1-12)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then return; fi
     say "Installing CKAN $CKAN_VERSION and the extension into $VENV"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"

@@ -11,6 +11,7 @@ ensure_postgres
 ensure_redis
 TEST_DB="${TEST_DB:-mofcompliance_test}"
 ensure_database "$TEST_DB"
+ensure_database "${TEST_DB}_gdcatalog"   # the GD Catalog of the end-to-end harvest test
 ensure_venv
 
 export CKAN_SQLALCHEMY_URL="$(database_url "$TEST_DB")"

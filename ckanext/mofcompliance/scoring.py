@@ -21,6 +21,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import kpi_cache
+from .harvest.registration import registrations_for
 from .model import dataset_score_table, plan_table, snapshot_table, use_case_table
 from .standard import kpi
 from .standard.completeness import metadata_complete
@@ -135,6 +136,10 @@ def _active_packages(org_id: Optional[str]) -> sa.sql.Select:
 
 
 def _extras(ids: list[str]) -> dict[str, dict[str, str]]:
+    """Extras of CKAN 2.11's ``package_extra`` table (CKAN 2.12 keeps them in a JSON
+    column of ``package``, read with the package row itself)."""
+    if "extras" in model.package_table.c:
+        return {}
     extra = model.package_extra_table
     found: dict[str, dict[str, str]] = defaultdict(dict)
     rows = model.Session.execute(sa.select(extra.c.package_id, extra.c.key, extra.c.value)
@@ -180,7 +185,7 @@ def package_dicts(org_id: Optional[str] = None,
         ids = [p["id"] for p in packages]
         extras, tags, resources = _extras(ids), _tags(ids), _resources(ids)
         for package in packages:
-            package.update(extras.get(package["id"], {}))
+            package.update(package.pop("extras", None) or extras.get(package["id"], {}))
             package["tags"] = tags.get(package["id"], [])
             package["resources"] = resources.get(package["id"], [])
         yield packages
@@ -291,8 +296,11 @@ def kpi_inputs(owners: Iterable[str]) -> dict[str, dict[str, Any]]:
 def evaluate(owner: str, profile_id: str, results: list[kpi.DatasetResult],
              registrations: Optional[dict[str, str]] = None,
              inputs: Optional[dict[str, Any]] = None, next_steps: bool = True) -> kpi.KpiResult:
-    """The KPI of one organisation (or of the site, owner "") from stored results."""
-    return kpi.evaluate(profile_id, results, registrations=registrations or {},
+    """The KPI of one organisation (or of the site, owner "") from stored results, with
+    the datasets' GD Catalog registration states (FY2567)."""
+    if registrations is None:
+        registrations = registrations_for(r.name for r in results)
+    return kpi.evaluate(profile_id, results, registrations=registrations,
                         next_steps=next_steps, **(inputs or kpi_inputs([owner])[owner]))
 
 

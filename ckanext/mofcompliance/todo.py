@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from . import scoring
+from .harvest.registration import registrations_for
 from .standard import definition as std
 from .standard import kpi
 
@@ -21,14 +22,19 @@ def _completed(result: kpi.DatasetResult) -> kpi.DatasetResult:
 
 def _gains(owner: str, profile_id: str, results: list[kpi.DatasetResult]) -> list[tuple]:
     inputs = scoring.kpi_inputs([owner])[owner]
-    base = scoring.evaluate(owner, profile_id, results, inputs=inputs, next_steps=False).score
+    registrations = registrations_for(r.name for r in results)
+
+    def score(candidates: list[kpi.DatasetResult]) -> float:
+        return scoring.evaluate(owner, profile_id, candidates, registrations=registrations,
+                                inputs=inputs, next_steps=False).score
+
+    base = score(results)
     gains = []
     for index, result in enumerate(results):
         if result.completeness.complete:
             continue
         fixed = results[:index] + [_completed(result)] + results[index + 1:]
-        score = scoring.evaluate(owner, profile_id, fixed, inputs=inputs, next_steps=False).score
-        gains.append((round(score - base, 2), result))
+        gains.append((round(score(fixed) - base, 2), result))
     return gains
 
 

@@ -1,6 +1,7 @@
 """Faults: with Redis unreachable, saving a dataset still succeeds and its score is current."""
 import pytest
 
+import ckan.lib.jobs as ckan_jobs
 import ckan.lib.redis as ckan_redis
 from ckan.tests import factories, helpers
 
@@ -12,7 +13,9 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def no_redis(ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "ckan.redis.url", DEAD_REDIS)
+    # CKAN caches its Redis pool and its job queues: both must see the dead address.
     monkeypatch.setattr(ckan_redis, "_connection_pool", None, raising=False)
+    monkeypatch.setattr(ckan_jobs, "_queues", {}, raising=False)
     yield
     monkeypatch.setattr(ckan_redis, "_connection_pool", None, raising=False)
 

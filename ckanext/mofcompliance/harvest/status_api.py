@@ -1,0 +1,202 @@
+"""สถานะจาก GD Catalog / Registration states refreshed from the GD Catalog's status API.
+
+Only in a background job (``enqueue_refresh``), never while a page renders: the GD Catalog
+may be slow or down. The request (thai_gdc's, one dataset at a time, batched here):
+
+    POST <ckanext.mofcompliance.gdcatalog_status_url>
+    {"site_url": "<this catalog's host name>", "packages": ["<package id>", …]}
+
+answered, CKAN-action style, with ``{"success": true, "result": {"<package id>": "<STATE>"}}``.
+Up to ``BATCH_SIZE`` ids per request; unknown states are reported and skipped.
+
+The URL comes from configuration, so a mistaken or malicious value must not turn the job
+into a probe of the internal network: the host name is resolved once, every address must
+be public unless listed in ``ckanext.mofcompliance.gdcatalog_allowed_hosts``, and the
+connection goes to the checked address (no second resolution, no redirects).
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import socket
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+from urllib.parse import SplitResult, urlsplit
+
+import sqlalchemy as sa
+import urllib3
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from . import registration
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+MAX_RESPONSE_BYTES = 5 * 1024 * 1024
+
+
+class StatusApiError(Exception):
+    """The status API could not be asked, or answered something unusable."""
+
+
+@dataclass
+class RefreshReport:
+    updated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def status_url() -> str:
+    return (tk.config.get("ckanext.mofcompliance.gdcatalog_status_url") or "").strip()
+
+
+def _timeout() -> urllib3.Timeout:
+    seconds = float(tk.config.get("ckanext.mofcompliance.gdcatalog_status_timeout") or 10)
+    return urllib3.Timeout(connect=seconds, read=seconds)
+
+
+def _allowed_hosts() -> list[str]:
+    return tk.aslist(tk.config.get("ckanext.mofcompliance.gdcatalog_allowed_hosts"))
+
+
+def _parse(url: str) -> SplitResult:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+        raise StatusApiError("URL ของ status API ไม่ถูกต้อง: %s / not a usable status API URL: %s"
+                             % (url, url))
+    return parts
+
+
+def checked_address(host: str, port: int) -> str:
+    """Resolve ``host`` once; refuse private, loopback, link-local and other non-public
+    addresses unless the host or the address is allow-listed."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise StatusApiError("หาที่อยู่ของ %s ไม่ได้ / cannot resolve %s: %s"
+                             % (host, host, error)) from None
+    addresses = [info[4][0] for info in infos]
+    allowed = _allowed_hosts()
+    refused = [a for a in addresses
+               if not ipaddress.ip_address(a).is_global and host not in allowed
+               and a not in allowed]
+    if refused:
+        raise StatusApiError("ไม่ส่งคำขอไปยังที่อยู่ภายใน %s (%s) / refusing non-public "
+                             "address %s (%s)" % (host, refused[0], host, refused[0]))
+    return addresses[0]
+
+
+def _port(parts: SplitResult) -> int:
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _pool(parts: SplitResult, address: str) -> urllib3.HTTPConnectionPool:
+    if parts.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address, _port(parts), timeout=_timeout(), retries=False, maxsize=1,
+            cert_reqs="CERT_REQUIRED", server_hostname=parts.hostname,
+            assert_hostname=parts.hostname)
+    return urllib3.HTTPConnectionPool(address, _port(parts), timeout=_timeout(),
+                                      retries=False, maxsize=1)
+
+
+def post_json(url: str, payload: dict[str, Any]) -> Any:
+    """POST ``payload`` to ``url`` over a connection pinned to the checked address."""
+    parts = _parse(url)
+    address = checked_address(parts.hostname or "", _port(parts))
+    path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    try:
+        response = _pool(parts, address).urlopen(
+            "POST", path, body=json.dumps(payload).encode("utf-8"), redirect=False,
+            preload_content=False,
+            headers={"Host": parts.netloc, "Content-Type": "application/json",
+                     "Accept": "application/json"})
+        body = response.read(MAX_RESPONSE_BYTES + 1)
+    except urllib3.exceptions.HTTPError as error:
+        raise StatusApiError("ติดต่อ status API ไม่ได้ / status API unreachable: %s"
+                             % error) from None
+    if response.status != 200:
+        raise StatusApiError("status API ตอบ HTTP %d / status API answered HTTP %d"
+                             % (response.status, response.status))
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise StatusApiError("คำตอบของ status API ใหญ่เกินไป / the status API's answer is "
+                             "too large")
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise StatusApiError("status API ไม่ได้ตอบเป็น JSON / status API did not answer "
+                             "JSON") from None
+
+
+def _site_host() -> str:
+    return urlsplit(tk.config.get("ckan.site_url") or "").hostname or ""
+
+
+def ask(package_ids: Sequence[str]) -> dict[str, Any]:
+    """One request: the states the GD Catalog reports for these package ids."""
+    answer = post_json(status_url(), {"site_url": _site_host(), "packages": list(package_ids)})
+    result = answer.get("result") if isinstance(answer, dict) else None
+    if not isinstance(result, dict) or answer.get("success") is False:
+        raise StatusApiError("คำตอบของ status API ไม่มี result / the status API's answer has "
+                             "no result mapping")
+    return {pid: result[pid] for pid in package_ids if pid in result}
+
+
+def public_package_ids() -> list[str]:
+    """The datasets the GD Catalog may know: active, public datasets."""
+    package = model.package_table
+    return list(model.Session.execute(
+        sa.select(package.c.id).where(package.c.state == "active", package.c.type == "dataset",
+                                      package.c.private.is_(False))
+        .order_by(package.c.id)).scalars())
+
+
+def _batches(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start:start + BATCH_SIZE]
+
+
+def _known(answered: dict[str, Any], report: RefreshReport) -> dict[str, str]:
+    states = {}
+    for package_id, value in answered.items():
+        state = registration.known_state(value)
+        if not state:
+            report.problems.append("ชุดข้อมูล %s: ไม่รู้จักสถานะ %r / dataset %s: unknown "
+                                   "state %r" % (package_id, value, package_id, value))
+        else:
+            states[package_id] = state
+    return states
+
+
+def refresh() -> RefreshReport:
+    """Ask for every public dataset's state, a batch at a time; a batch that fails is
+    reported and the others are still stored."""
+    report = RefreshReport()
+    if not status_url():
+        report.problems.append("ยังไม่ได้ตั้งค่า gdcatalog_status_url / "
+                               "ckanext.mofcompliance.gdcatalog_status_url is not set")
+        return report
+    for batch in _batches(public_package_ids()):
+        try:
+            states = _known(ask(batch), report)
+        except StatusApiError as error:
+            report.problems.append(str(error))
+            continue
+        registration.store(states, "status_api")
+        model.Session.commit()
+        report.updated += len(states)
+    return report
+
+
+def refresh_job() -> int:
+    """``refresh`` as a CKAN background job (``ckan jobs worker`` runs it)."""
+    report = refresh()
+    for problem in report.problems:
+        log.warning("GD Catalog status: %s", problem)
+    return report.updated
+
+
+def enqueue_refresh() -> Any:
+    return tk.enqueue_job(refresh_job, title="mofcompliance GD Catalog registration states")

@@ -1,0 +1,114 @@
+"""End to end, no mocks: a real GD Catalog (a second CKAN on 127.0.0.1 running
+ckanext-harvest's CKAN harvester through its Redis queues) harvests this catalog over HTTP.
+
+The agency catalog is this test process's CKAN, served by a WSGI server in a thread; the
+GD Catalog signs in with the harvester account's API token, as NSO configures it.
+"""
+import os
+import threading
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import helpers
+
+from ckanext.mofcompliance.standard import definition as std
+from ckanext.mofcompliance.standard.completeness import metadata_complete
+
+from . import gdcatalog
+from .conftest import GDCATALOG_PLUGINS, HARVESTER
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", GDCATALOG_PLUGINS),
+    pytest.mark.ckan_config("ckanext.mofcompliance.harvester_users", HARVESTER),
+    pytest.mark.ckan_config("ckanext.mofcompliance.harvest_only_compliant", "true"),
+    pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory"),
+    pytest.mark.usefixtures("with_plugins"),
+]
+
+THAI_GDC_FIELDS = [f.name for f in std.dataset_fields()
+                   if not f.extension and f.name not in ("owner_org", "tag_string")]
+RESOURCE_FIELDS = ["id"] + [f.name for f in std.resource_fields()]
+
+
+def _database_exists(url):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect():
+            return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def gd_catalog(tmp_path_factory):
+    db_url = gdcatalog.database_url(tk.config["sqlalchemy.url"])
+    if not _database_exists(db_url):
+        message = "the GD Catalog's database is missing: %s (scripts/test.sh creates it)" % db_url
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    catalog = gdcatalog.GDCatalog(tmp_path_factory.mktemp("gdcatalog"), db_url,
+                                  gdcatalog.redis_url(tk.config["ckan.redis.url"]))
+    try:
+        catalog.start()
+        yield catalog
+    finally:
+        catalog.stop()
+
+
+@pytest.fixture
+def agency(make_app, clean_db):
+    """This catalog over HTTP on 127.0.0.1."""
+    server = make_server("127.0.0.1", 0, make_app().app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d" % server.server_port
+    server.shutdown()
+
+
+def _agency_datasets(make_dataset):
+    statistical = make_dataset(
+        name="fiscal-balance", allow_harvest="True", first_year_of_data="2550",
+        last_year_of_data="2566", unit_of_measure="ล้านบาท", unit_of_multiplier="ล้าน",
+        disaggregate=["ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่", "อื่นๆ"],
+        disaggregate_other="ประเภทภาษี", official_statistics="True",
+        resources=[{"name": "ดุลการคลัง รายเดือน", "url": "https://data.mof.go.th/fiscal.csv",
+                    "format": "CSV", "resource_first_year_of_data": "2550"}])
+    record = make_dataset(
+        name="state-enterprises", data_type="ข้อมูลระเบียน", title="รายชื่อรัฐวิสาหกิจ",
+        objective=["อื่นๆ"], objective_other="กำกับดูแลรัฐวิสาหกิจ", data_language=["ไทย"],
+        created_date="2023-10-01", data_support="หน่วยงานของรัฐ",
+        data_collect="บริษัท/ห้างร้าน/สถานประกอบการ", high_value_dataset="True")
+    make_dataset(name="withheld", allow_harvest="False")
+    make_dataset(name="private", private=True)
+    make_dataset(name="incomplete", data_source="")
+    return [statistical, record]
+
+
+def test_the_gd_catalog_harvests_compliant_public_datasets_intact(
+        gd_catalog, agency, make_dataset, harvester_token):
+    offered = _agency_datasets(make_dataset)
+    job = gd_catalog.harvest("mof-ops-catalog", agency + "/",
+                             {"api_key": harvester_token, "remote_orgs": "create"})
+    assert job["stats"]["added"] == 2 and job["stats"]["errored"] == 0, job
+
+    for name in ("withheld", "private", "incomplete"):
+        assert gd_catalog.action("package_show", id=name) is None
+    for agency_dict in offered:
+        received = gd_catalog.action("package_show", id=agency_dict["name"])
+        assert received["id"] == agency_dict["id"]
+        assert metadata_complete(received).complete
+        for field in THAI_GDC_FIELDS:
+            assert received.get(field) == agency_dict.get(field), field
+        assert [t["name"] for t in received["tags"]] == [t["name"] for t in agency_dict["tags"]]
+        assert {k: received["organization"][k] for k in ("name", "title")} == \
+            {k: agency_dict["organization"][k] for k in ("name", "title")}
+        for got, sent in zip(received["resources"], agency_dict["resources"], strict=True):
+            assert {f: got.get(f) for f in RESOURCE_FIELDS} == \
+                {f: sent.get(f) for f in RESOURCE_FIELDS}
+    assert helpers.call_action("package_show", id="incomplete")["data_source"] == ""

@@ -1,0 +1,125 @@
+"""GD Catalog registration states: the action, the CSV listing, and the FY2567 KPI."""
+import io
+
+import pytest
+from click.testing import CliRunner
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance import kpi_cache, scoring
+from ckanext.mofcompliance.harvest import registration
+from ckanext.mofcompliance.harvest.cli import gdcatalog
+
+from .conftest import GDCATALOG_PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", GDCATALOG_PLUGINS),
+    pytest.mark.usefixtures("with_plugins"),
+]
+
+CSV_RESOURCE = {"name": "ตาราง", "url": "https://data.mof.go.th/table.csv", "format": "CSV"}
+
+
+def update(user, **data):
+    context = {"user": user["name"], "ignore_auth": False}
+    return helpers.call_action("mofcompliance_registration_update", context=context, **data)
+
+
+def test_editors_and_sysadmins_record_a_state(org, make_dataset):
+    dataset = make_dataset(name="fiscal")
+    editor, outsider = factories.User(), factories.User()
+    helpers.call_action("organization_member_create", id=org["id"], username=editor["name"],
+                        role="editor")
+    assert update(editor, id="fiscal", state="validate")["state"] == "VALIDATE"
+    assert update(factories.Sysadmin(), id=dataset["id"], state="COMPLETED")["state"] == "COMPLETED"
+    with pytest.raises(tk.NotAuthorized):
+        update(outsider, id="fiscal", state="REJECT")
+    assert registration.registrations_for(["fiscal", dataset["id"], "other"]) == {
+        "fiscal": "COMPLETED", dataset["id"]: "COMPLETED"}
+
+
+def test_a_new_state_marks_the_cached_kpi_stale(org, make_dataset):
+    make_dataset(name="fiscal")
+    kpi_cache.store({org["id"]: {"level": 50}, "": {"level": 50}}, "fy2567", False)
+    helpers.call_action("mofcompliance_registration_update", id="fiscal", state="COMPLETED")
+    assert kpi_cache.fresh([org["id"], ""], "fy2567", False) == {}
+
+
+def test_unknown_states_and_datasets_are_refused(make_dataset):
+    make_dataset(name="fiscal")
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("mofcompliance_registration_update", id="fiscal", state="DONE")
+    assert "COMPLETED" in str(error.value.error_dict["state"])
+    with pytest.raises(tk.ObjectNotFound):
+        helpers.call_action("mofcompliance_registration_update", id="nope", state="WAIT")
+
+
+def import_csv(text):
+    return registration.import_listing(io.StringIO(text))
+
+
+def test_a_listing_is_imported_by_name_or_id(make_dataset):
+    make_dataset(name="fiscal")
+    revenue = make_dataset(name="revenue")
+    report = import_csv("dataset,state,note\nfiscal,COMPLETED,x\n%s,wait_revoke\n\n"
+                        % revenue["id"])
+    assert report.ok and report.imported == 2
+    assert registration.registrations_for(["fiscal", "revenue"]) == {
+        "fiscal": "COMPLETED", "revenue": "WAIT_REVOKE"}
+
+
+def test_a_listing_with_a_bad_line_imports_nothing(make_dataset):
+    make_dataset(name="fiscal")
+    make_dataset(name="revenue")
+    report = import_csv("package_id,status\nfiscal,COMPLETED\nmissing,WAIT\nrevenue,DONE\n"
+                        "fiscal,REJECT\nfiscal,completed\n")
+    assert not report.ok and report.imported == 0
+    assert report.problems == (
+        "บรรทัด 3: ไม่พบชุดข้อมูล 'missing' / line 3: no dataset 'missing'",
+        "บรรทัด 4: ไม่รู้จักสถานะ 'DONE' / line 4: unknown state 'DONE'",
+        "บรรทัด 5: ชุดข้อมูล fiscal ระบุสถานะไว้แล้วที่บรรทัด 2 / "
+        "line 5: dataset fiscal already has a state on line 2",
+    )
+    assert registration.registrations_for(["fiscal", "revenue"]) == {}
+    assert not import_csv("name;state\nfiscal;WAIT\n").ok
+
+
+def test_the_command_reports_each_problem_and_fails(make_dataset, tmp_path):
+    make_dataset(name="fiscal")
+    listing = tmp_path / "gdcatalog.csv"
+    listing.write_text("\ufeffdataset,state\nfiscal,COMPLETED\nmissing,WAIT\n", encoding="utf-8")
+    result = CliRunner().invoke(gdcatalog, ["import-states", str(listing)])
+    assert result.exit_code == 1
+    assert "line 3: no dataset 'missing'" in result.output
+    assert "nothing imported: 1 problems" in result.output
+    listing.write_text("\ufeffdataset,state\nfiscal,COMPLETED\n", encoding="utf-8")
+    result = CliRunner().invoke(gdcatalog, ["import-states", str(listing)])
+    assert result.exit_code == 0 and "1 dataset states imported" in result.output
+    assert registration.registrations_for(["fiscal"]) == {"fiscal": "COMPLETED"}
+
+
+def fy2567(org_id, names):
+    results = scoring.dataset_results("fy2567", [org_id])[org_id]
+    return scoring.evaluate(org_id, "fy2567", results, registration.registrations_for(names))
+
+
+def test_registration_states_move_the_fy2567_level(org, make_dataset):
+    """Group 1 (1-25 datasets): basic needs 90% meeting the open standard; standard adds
+    90% of open datasets registered (COMPLETED); advanced needs 100% of both."""
+    names = [make_dataset(name="ds-%02d" % i, resources=[CSV_RESOURCE])["name"]
+             for i in range(10)]
+    assert fy2567(org["id"], names).level == 50
+    for name in names[:8]:
+        helpers.call_action("mofcompliance_registration_update", id=name, state="COMPLETED")
+    result = fy2567(org["id"], names)
+    assert result.level == 50
+    assert result.criterion("registered_standard").evidence["percent"] == 80.0
+    helpers.call_action("mofcompliance_registration_update", id=names[8], state="COMPLETED")
+    assert fy2567(org["id"], names).level == 75
+    helpers.call_action("mofcompliance_registration_update", id=names[9], state="APPROVAL")
+    assert fy2567(org["id"], names).level == 75
+    import_csv("dataset,state\n%s,COMPLETED\n" % names[9])
+    assert fy2567(org["id"], names).level == 100
+    import_csv("dataset,state\n%s,WAIT_REVOKE\n" % names[0])
+    assert fy2567(org["id"], names).level == 75

@@ -5,11 +5,9 @@ screenshot is written to ``test-output/compliance-dashboard.png``.
 """
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from ckan.tests import factories, helpers
 
@@ -35,17 +33,8 @@ def _browser():
     return webdriver.Chrome(options=options, service=service)
 
 
-@pytest.fixture
-def served(make_app, clean_db):
-    server = make_server("127.0.0.1", 0, make_app().app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % server.server_port
-    server.shutdown()
-
-
 @pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
-def test_an_evaluator_logs_in_and_sees_the_level(served):
+def test_an_evaluator_logs_in_and_sees_the_level(served_catalog):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
     admin = factories.Sysadmin(password=PASSWORD)
@@ -59,12 +48,12 @@ def test_an_evaluator_logs_in_and_sees_the_level(served):
 
     browser = _browser()
     try:
-        browser.get(served + "/user/login")
+        browser.get(served_catalog + "/user/login")
         browser.find_element(By.ID, "field-login").send_keys(admin["name"])
         browser.find_element(By.ID, "field-password").send_keys(PASSWORD)
         browser.find_element(By.ID, "field-password").submit()
         WebDriverWait(browser, 30).until(lambda b: "/user/login" not in b.current_url)
-        browser.get(served + "/compliance/")
+        browser.get(served_catalog + "/compliance/")
         level = WebDriverWait(browser, 30).until(
             lambda b: b.find_element(By.CSS_SELECTOR, "[data-kpi-level]"))
         OUTPUT.mkdir(exist_ok=True)

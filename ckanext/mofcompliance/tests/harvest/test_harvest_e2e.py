@@ -5,11 +5,9 @@ The agency catalog is this test process's CKAN, served by a WSGI server in a thr
 GD Catalog signs in with the harvester account's API token, as NSO configures it.
 """
 import os
-import threading
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
@@ -62,13 +60,8 @@ def gd_catalog(tmp_path_factory):
 
 
 @pytest.fixture
-def agency(make_app, clean_db):
-    """This catalog over HTTP on 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, make_app().app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % server.server_port
-    server.shutdown()
+def agency(served_catalog):
+    return served_catalog
 
 
 def _agency_datasets(make_dataset):

@@ -91,6 +91,9 @@ class PgPackageSearchQuery(SearchQuery):
         return [r.id for r in rows]
 
     def get_index(self, reference: str) -> dict[str, Any]:
+        if not isinstance(reference, str):
+            # CKAN 2.12's bulk private/public updates pass a one-column result row.
+            reference = str(reference[0])
         row = model.Session.execute(sa.text(
             "SELECT * FROM %s WHERE site_id = :site AND (id = :ref OR name = :ref) "
             "LIMIT 1" % TABLE), {"site": config.get("ckan.site_id"), "ref": reference}).first()

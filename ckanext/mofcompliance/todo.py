@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
-
 from . import scoring
 from .harvest.registration import registrations_for
+from .logic.auth import member_organizations
 from .standard import definition as std
 from .standard import kpi
 
@@ -39,8 +38,7 @@ def _gains(owner: str, profile_id: str, results: list[kpi.DatasetResult]) -> lis
 
 
 def todo_for(user_name: str, profile_id: str) -> list[dict[str, Any]]:
-    orgs = tk.get_action("organization_list_for_user")(
-        {"user": user_name, "ignore_auth": True}, {"permission": "update_dataset"})
+    orgs = member_organizations(user_name, "update_dataset")
     titles = {p.field: (p.number, p.label_th, p.label_en)
               for item in std.items() for p in item.parts}
     by_org = scoring.dataset_results(profile_id, [o["id"] for o in orgs])

@@ -9,8 +9,11 @@ what the commit would refuse, and a refused commit writes nothing.
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
+
+import sqlalchemy as sa
 
 import ckan.logic as logic
 import ckan.model as model
@@ -20,6 +23,8 @@ from ..standard import definition as std
 from .reader import DatasetRow, Problem, Reading, ResourceRow, bilingual, read_workbook
 from .settings import Limits
 from .workbook import Rejected
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 # CKAN reports tag errors under ``tags``; the sheet shows them in the tag_string column.
@@ -68,21 +73,51 @@ def run(reading: Reading, target: Target, dry_run: bool,
     """Apply every dataset of ``reading`` in one transaction; commit only a clean commit run."""
     outcome = Outcome(dry_run=dry_run, problems=list(reading.problems),
                       notices=list(reading.notices))
-    with _held_commits() as session:
-        try:
-            ids = _apply_all(reading, target, outcome, session, progress)
-            if outcome.committed:
-                _index(ids)
-        except BaseException:
-            session.rollback()
+    try:
+        with _held_commits() as session:
+            try:
+                ids = _apply_all(reading, target, outcome, session, progress)
+                if outcome.committed:
+                    _index(ids)
+            except BaseException:
+                session.rollback()
+                raise
+            if not outcome.committed:
+                session.rollback()
+        if outcome.committed:
+            _commit()
+    except Exception as error:
+        if not _database_lost(error):
             raise
-        if not outcome.committed:
-            session.rollback()
-    if outcome.committed:
-        _commit()
+        log.warning("NSO import of %s stopped: the database connection was lost",
+                    target.organization.get("name"), exc_info=True)
+        outcome.problems.append(Problem(None, None, None, None, DATABASE_LOST))
     outcome.problems.sort(key=lambda p: p.place)
     outcome.notices.sort(key=lambda p: p.place)
     return outcome
+
+
+DATABASE_LOST = bilingual(
+    "การเชื่อมต่อฐานข้อมูลขาดหายระหว่างนำเข้า การนำเข้าจึงไม่สำเร็จ กรุณานำเข้าอีกครั้ง "
+    "(ชุดข้อมูลจับคู่ด้วยชื่อ จึงไม่ถูกสร้างซ้ำ)",
+    "the connection to the database was lost during the import, so it was not completed; "
+    "run it again (datasets are matched by name, none is created twice)")
+
+
+def _database_lost(error: BaseException | None) -> bool:
+    """A database gone mid-import (restarted, its connection cut): psycopg2's
+    OperationalError, also wrapped by the search index, or SQLAlchemy's refusal to go on
+    with the connection it invalidated (error 8s2b), which is what is left when CKAN 2.11
+    logs and swallows the OperationalError of an indexing hook at the commit.
+
+    PostgreSQL rolls back the transaction of a lost connection, so nothing is half
+    written; a loss during the COMMIT itself is settled by running the import again."""
+    while error is not None:
+        if isinstance(error, sa.exc.OperationalError) or (
+                isinstance(error, sa.exc.PendingRollbackError) and error.code == "8s2b"):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _apply_all(reading: Reading, target: Target, outcome: Outcome, session: Any,

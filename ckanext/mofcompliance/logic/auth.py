@@ -4,16 +4,19 @@ Who sees what (read where the data is read, see ``dashboard_scope``):
 sysadmins and the users in ``ckanext.mofcompliance.evaluators`` see every
 organisation with its private datasets; members of an organisation see their
 organisations; anyone else sees a summary computed from public datasets only, and
-only when ``ckanext.mofcompliance.public_dashboard`` is on.
+only when ``ckanext.mofcompliance.public_dashboard`` is on. The GD Catalog's harvester
+account reads no private dataset through membership (``harvest.offer``).
 """
 from __future__ import annotations
 
 from typing import Any, NamedTuple, Optional
 
 import ckan.authz as authz
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from .. import scoring
+from ..harvest.offer import harvester_users
 
 
 class Scope(NamedTuple):
@@ -36,15 +39,24 @@ def is_evaluator(user_name: Optional[str]) -> bool:
         or user_name in tk.config.get("ckanext.mofcompliance.evaluators"))
 
 
+def member_organizations(user_name: Optional[str], permission: str) -> list[dict[str, Any]]:
+    """The organisations whose private datasets the user reads as a member: none for the
+    GD Catalog's harvester account, which sees only what is offered whatever
+    organisations it belongs to."""
+    if not user_name or (p.plugin_loaded("mofcompliance_gdcatalog")
+                         and user_name in harvester_users()):
+        return []
+    return tk.get_action("organization_list_for_user")(
+        {"user": user_name, "ignore_auth": True}, {"permission": permission})
+
+
 def dashboard_scope(context: dict[str, Any]) -> Scope:
     user_name = context.get("user")
     if context.get("ignore_auth") or is_evaluator(user_name):
         return Scope(True, None, False)
-    if user_name:
-        orgs = tk.get_action("organization_list_for_user")(
-            {"user": user_name, "ignore_auth": True}, {"permission": "read"})
-        if orgs:
-            return Scope(True, frozenset(o["id"] for o in orgs), False)
+    orgs = member_organizations(user_name, "read")
+    if orgs:
+        return Scope(True, frozenset(o["id"] for o in orgs), False)
     if tk.config.get("ckanext.mofcompliance.public_dashboard"):
         return Scope(True, None, True)
     return NOBODY

@@ -23,6 +23,7 @@ from ckan.lib.navl.dictization_functions import StopOnError, missing
 
 from ckanext.scheming.validation import scheming_validator
 
+from ..standard import completeness
 from ..standard import definition as std
 from ..standard import values
 from ..standard.labels import field_title, message
@@ -58,32 +59,15 @@ def _fail(key: Any, errors: dict, text: str) -> None:
 # ---------------------------------------------------------------- value helpers
 
 def _is_blank(value: Any) -> bool:
-    if value is missing or value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip() or value.strip() == "[]"
-    if isinstance(value, (list, tuple)):
-        return not any(str(v).strip() for v in value)
-    return False
+    """Blank as the scorer sees it, plus navl's ``missing`` and an empty JSON list."""
+    return value is missing or completeness.is_blank(value) or (
+        isinstance(value, str) and value.strip() == "[]")
 
 
 def as_list(value: Any) -> list[str]:
-    """A multi-select value as the form, the API or a spreadsheet sends it."""
-    if value is missing or value is None:
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                value = [text]
-        else:
-            value = text.split(",")
-    if isinstance(value, str):
-        value = [value]
-    selected = [str(v).strip() for v in value]
-    return list(dict.fromkeys(v for v in selected if v))
+    """A multi-select value as the form, the API or a spreadsheet sends it: the scorer's
+    reading, without repeats."""
+    return [] if value is missing else list(dict.fromkeys(completeness.as_list(value)))
 
 
 # ---------------------------------------------------------------- validators

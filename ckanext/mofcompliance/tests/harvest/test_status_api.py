@@ -1,6 +1,7 @@
 """Registration states from the GD Catalog's status API: a real HTTP server on 127.0.0.1
 plays the API; nothing is sent anywhere else."""
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ckan.lib import jobs
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.harvest import registration, status_api
 from ckanext.mofcompliance.harvest.cli import gdcatalog
@@ -28,6 +29,7 @@ class StatusApi(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), Handler)
         self.requests, self.states, self.status, self.delay = [], {}, 200, 0
+        self.location = None  # sent with a 3xx status
 
     @property
     def url(self):
@@ -47,6 +49,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(self.server.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            if self.server.location:
+                self.send_header("Location", self.server.location)
             self.end_headers()
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
@@ -128,3 +132,113 @@ def test_the_command_queues_a_background_job(api):
 def test_the_command_needs_the_url():
     result = CliRunner().invoke(gdcatalog, ["refresh-states"])
     assert result.exit_code == 1 and "is not set" in result.output
+
+
+# ---------------------------------------------------------------- a failing API breaks no page
+
+def closed_port_url():
+    """A local URL nothing listens on (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return "http://127.0.0.1:%d/api/3/action/registration_state" % port
+
+
+def answers_500(api, config):
+    api.status = 500
+    return "status API answered HTTP 500"
+
+
+def hangs(api, config):
+    api.delay = 2  # twice the time-out
+    return "status API unreachable"
+
+
+def is_unreachable(api, config):
+    config["ckanext.mofcompliance.gdcatalog_status_url"] = closed_port_url()
+    return "status API unreachable"
+
+
+PAGES = ["/compliance/?profile=fy2567", "/compliance/mof-ops?profile=fy2567", "/dataset/fiscal"]
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.gdcatalog_allowed_hosts", "127.0.0.1")
+@pytest.mark.parametrize("failure", [answers_500, hangs, is_unreachable],
+                         ids=lambda f: f.__name__)
+def test_a_failing_api_keeps_the_stored_states_and_every_page_answers(
+        api, app, make_dataset, ckan_config, monkeypatch, failure):
+    fiscal, revenue = make_dataset(name="fiscal"), make_dataset(name="revenue")
+    api.states = {fiscal["id"]: "COMPLETED", revenue["id"]: "APPROVAL"}
+    assert status_api.refresh().updated == 2  # an earlier refresh, when the API was well
+
+    expected = failure(api, ckan_config)
+    report = status_api.refresh()
+    assert report.updated == 0 and expected in report.problems[0]
+    stored = {"fiscal": "COMPLETED", "revenue": "APPROVAL"}
+    assert registration.registrations_for(["fiscal", "revenue"]) == stored
+
+    def no_page_asks_the_api(*args):
+        raise AssertionError("a page asked the status API")
+
+    monkeypatch.setattr(status_api, "post_json", no_page_asks_the_api)
+    sysadmin = {"Authorization": factories.SysadminWithToken()["token"]}
+    pages = {url: app.get(url, headers=sysadmin) for url in PAGES}
+    assert {url: page.status_code for url, page in pages.items()} == dict.fromkeys(PAGES, 200)
+    assert "Open datasets registered in the GD Catalog: 1 of 2" in \
+        pages["/compliance/mof-ops?profile=fy2567"].get_data(as_text=True)
+
+
+class Elsewhere(ThreadingHTTPServer):
+    """Another local server: a redirect's target, recording whatever reaches it."""
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), Recorder)
+        self.requests = []
+
+
+class Recorder(BaseHTTPRequestHandler):
+    def record(self):
+        self.server.requests.append((self.command, self.path))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_PUT = record
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def elsewhere():
+    server = Elsewhere()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.gdcatalog_allowed_hosts", "127.0.0.1")
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_redirect_is_reported_and_not_followed(api, elsewhere, make_dataset, status):
+    make_dataset(name="fiscal")
+    api.status = status
+    api.location = "http://127.0.0.1:%d/internal/admin" % elsewhere.server_port
+    report = status_api.refresh()
+    assert report.updated == 0
+    assert report.problems == ["status API ตอบ HTTP %d / status API answered HTTP %d"
+                               % (status, status)]
+    assert len(api.requests) == 1 and elsewhere.requests == []
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.gdcatalog_allowed_hosts", "127.0.0.1")
+def test_an_oversized_answer_is_refused(api, make_dataset, monkeypatch):
+    dataset = make_dataset(name="fiscal")
+    api.states = {dataset["id"]: "COMPLETED"}  # an answer of about 80 bytes
+    monkeypatch.setattr(status_api, "MAX_RESPONSE_BYTES", 32)
+    report = status_api.refresh()
+    assert report.updated == 0
+    assert report.problems == ["คำตอบของ status API ใหญ่เกินไป / the status API's answer is "
+                               "too large"]
+    assert registration.registrations_for(["fiscal"]) == {}

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import random
 import sys
 import time
@@ -110,10 +112,14 @@ def build(datasets: int, orgs: int, seed: int) -> None:
 
 def _write(model, rng: random.Random, chunk: list[dict], tag_ids: dict[str, str]) -> None:
     packages, extras, resources, package_tags, members = [], [], [], [], []
+    extras_column = "extras" in model.package_table.c  # CKAN 2.12: a JSON column
     for d in chunk:
         packages.append({k: v for k, v in d.items() if not k.startswith("_")})
-        extras.extend({"id": str(uuid.uuid4()), "package_id": d["id"], "key": k, "value": v,
-                       "state": "active"} for k, v in d["_extras"].items())
+        if extras_column:
+            packages[-1]["extras"] = d["_extras"]
+        else:
+            extras.extend({"id": str(uuid.uuid4()), "package_id": d["id"], "key": k,
+                           "value": v, "state": "active"} for k, v in d["_extras"].items())
         resources.extend(_resources(rng, d))
         for word in (WORDS_TH[d["_topic"]], WORDS_EN[d["_topic"] % len(WORDS_EN)]):
             package_tags.append({"id": str(uuid.uuid4()), "package_id": d["id"],
@@ -121,28 +127,54 @@ def _write(model, rng: random.Random, chunk: list[dict], tag_ids: dict[str, str]
         members.append({"id": str(uuid.uuid4()), "table_name": "package", "table_id": d["id"],
                         "group_id": d["owner_org"], "capacity": "organization",
                         "state": "active"})
-    for table, rows in ((model.package_table, packages), (model.package_extra_table, extras),
-                        (model.resource_table, resources), (model.package_tag_table, package_tags),
-                        (model.member_table, members)):
+    tables = [(model.package_table, packages), (model.resource_table, resources),
+              (model.package_tag_table, package_tags), (model.member_table, members)]
+    if extras:
+        tables.append((model.package_extra_table, extras))
+    for table, rows in tables:
         model.Session.execute(table.insert(), rows)
 
 
-def index_and_score() -> None:
-    """Fill the PostgreSQL search index and the score store with the bulk paths."""
+def index_and_score(ini: str, workers: int) -> None:
+    """Fill the PostgreSQL search index with the extension's own row builder, one
+    organisation at a time in ``workers`` processes, then the score store in bulk."""
     import ckan.model as model
     from ckanext.mofcompliance import scoring
-    from ckanext.mofcompliance.search.index import build_row, upsert_rows
+    org_ids = [r[0] for r in model.Session.execute(sa.text(
+        "SELECT id FROM \"group\" WHERE is_organization AND state = 'active' ORDER BY name"))]
+    model.Session.remove()
     done = 0
-    for batch in scoring.package_dicts():
-        upsert_rows(build_row(_as_shown(model, p)) for p in batch)
-        done += len(batch)
-        model.Session.commit()
-        print("\rindexed %d" % done, end="", file=sys.stderr)
+    with multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_start_worker, initargs=(ini,)) as pool:
+        for count in pool.imap_unordered(_index_organization, org_ids):
+            done += count
+            print("\rindexed %d" % done, end="", file=sys.stderr)
     print(file=sys.stderr)
     scoring.rescore()
 
 
-def _as_shown(model, package: dict) -> dict:
+def _start_worker(ini: str) -> None:
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+    global _worker_context
+    _worker_context = make_app(load_config(ini))._wsgi_app.test_request_context()
+    _worker_context.push()
+
+
+def _index_organization(org_id: str) -> int:
+    import ckan.model as model
+    from ckanext.mofcompliance import scoring
+    from ckanext.mofcompliance.search.index import build_row, upsert_rows
+    organization = model.Group.get(org_id)
+    count = 0
+    for batch in scoring.package_dicts(org_id):
+        upsert_rows(build_row(_as_shown(model, p, organization)) for p in batch)
+        count += len(batch)
+    model.Session.commit()
+    return count
+
+
+def _as_shown(model, package: dict, organization) -> dict:
     """A bulk-read package dict with what package_show adds for the indexer."""
     columns = set(model.package_table.c.keys()) | {"tags", "resources"}
     shown = {k: v for k, v in package.items() if k in columns}
@@ -151,7 +183,6 @@ def _as_shown(model, package: dict) -> dict:
         shown[key] = shown[key].isoformat()
     shown["resources"] = [{k: v.isoformat() if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in shown["resources"]]
-    organization = model.Group.get(package["owner_org"])
     shown["organization"] = {"name": organization.name, "title": organization.title}
     shown["groups"] = []
     return shown
@@ -163,6 +194,8 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=50000)
     parser.add_argument("--orgs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2567)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes that build the search index (default: one per core)")
     args = parser.parse_args()
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
@@ -172,8 +205,26 @@ def main() -> None:
         build(args.datasets, args.orgs, args.seed)
         print("rows written in %.1f s" % (time.perf_counter() - started))
         started = time.perf_counter()
-        index_and_score()
+        index_and_score(args.ini, args.workers)
         print("indexed and scored in %.1f s" % (time.perf_counter() - started))
+        analyse()
+
+
+def analyse() -> None:
+    """Planner statistics for the bulk-loaded tables, as after any bulk load (autovacuum
+    would get there later; until then PostgreSQL plans as if the tables were empty)."""
+    import ckan.model as model
+    from ckanext.mofcompliance.model import dataset_score_table
+    from ckanext.mofcompliance.search.model import search_index_table
+    tables = [model.package_table, model.resource_table, model.package_tag_table,
+              model.tag_table, model.member_table, model.group_table, search_index_table,
+              dataset_score_table]
+    if "extras" not in model.package_table.c:
+        tables.append(model.package_extra_table)
+    model.Session.commit()
+    for table in tables:
+        model.Session.execute(sa.text('ANALYZE "%s"' % table.name))
+    model.Session.commit()
 
 
 if __name__ == "__main__":

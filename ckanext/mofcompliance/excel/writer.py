@@ -21,7 +21,7 @@ from ..standard import values
 from . import cells, layout
 from .layout import Sheet
 
-PAGE_SIZE = 100
+PAGE_SIZE = 1000  # CKAN's default ckan.search.rows_max
 COLUMN_WIDTH = 24
 HEADER_FONT = Font(bold=True)
 HINT_FONT = Font(italic=True, color="666666")
@@ -45,9 +45,11 @@ def readable_packages(user: str, organization_id: str | None = None) -> Iterator
             {"fq": fq, "rows": PAGE_SIZE, "start": start, "sort": "name asc",
              "include_private": True})
         yield from page["results"]
-        if len(page["results"]) < PAGE_SIZE:
+        start += len(page["results"])
+        # The site may cap ``rows`` (``ckan.search.rows_max``): stop on the count, not on
+        # a short page.
+        if not page["results"] or start >= page["count"]:
             return
-        start += PAGE_SIZE
 
 
 def write_workbook(packages: Iterable[dict[str, Any]], out: IO[bytes]) -> int:

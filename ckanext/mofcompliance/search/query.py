@@ -113,10 +113,8 @@ class PgPackageSearchQuery(SearchQuery):
         start = int(query.get("start", 0) or 0)
         fl = _fl_fields(query.get("fl") or "name")
 
-        self.count = model.Session.execute(
-            sa.text("SELECT count(*) FROM %s WHERE %s" % (TABLE, where)), params).scalar()
+        self.count, self.facets = self._count_and_facets(where, params, query)
         self.results = self._page(where, params, rank, query.get("sort"), rows, start, fl)
-        self.facets = self._facets(where, params, query)
         return {"results": self.results, "count": self.count}
 
     def _where(self, query: dict[str, Any], labels: Optional[list[str]]
@@ -200,29 +198,48 @@ class PgPackageSearchQuery(SearchQuery):
             doc["extras"] = extras
         return doc
 
-    def _facets(self, where: str, params: dict[str, Any],
-                query: dict[str, Any]) -> dict[str, dict[str, int]]:
+    @staticmethod
+    def _facet_fields(query: dict[str, Any]) -> list[str]:
         fields = query.get("facet.field") or []
         if isinstance(fields, str):
             fields = json.loads(fields) if fields.startswith("[") else [fields]
-        if str(query.get("facet", "true")).lower() == "false" or not fields:
-            return {}
-        limit = int(query.get("facet.limit", config.get("search.facets.limit")) or -1)
-        mincount = int(query.get("facet.mincount", 1))
+        if str(query.get("facet", "true")).lower() == "false":
+            return []
+        return list(dict.fromkeys(fields))
+
+    def _count_and_facets(self, where: str, params: dict[str, Any], query: dict[str, Any]
+                          ) -> tuple[int, dict[str, dict[str, int]]]:
+        """The number of matches and the facet counts, in one pass over the matches: the
+        facet values are taken from each matching row once, then counted per field."""
+        fields = self._facet_fields(query)
+        if not fields:
+            count = model.Session.execute(
+                sa.text("SELECT count(*) FROM %s WHERE %s" % (TABLE, where)), params).scalar()
+            return count, {}
         params = dict(params)
-        selects = []
-        for number, field in enumerate(dict.fromkeys(fields)):
+        columns, counts = [], ["SELECT NULL AS field, NULL AS value, count(*) AS n FROM matches"]
+        for number, field in enumerate(fields):
             key = "facet_%d" % number
             params[key] = field
-            selects.append(
-                "SELECT CAST(:{k} AS text) AS field, v AS value, count(*) AS n "
-                "FROM {t}, jsonb_array_elements_text(fields -> :{k}) v "
-                "WHERE {w} GROUP BY v".format(k=key, t=TABLE, w=where))
+            columns.append("fields -> :%s AS %s" % (key, key))
+            counts.append("SELECT CAST(:{k} AS text), v, count(*) FROM matches, "
+                          "jsonb_array_elements_text(matches.{k}) v GROUP BY v".format(k=key))
+        rows = model.Session.execute(sa.text(
+            "WITH matches AS MATERIALIZED (SELECT %s FROM %s WHERE %s) %s"
+            % (", ".join(columns), TABLE, where, " UNION ALL ".join(counts))), params).all()
+        count = next(r.n for r in rows if r.field is None)
+        return count, self._facets(fields, [r for r in rows if r.field is not None], query)
+
+    @staticmethod
+    def _facets(fields: list[str], rows: list[Any], query: dict[str, Any]
+                ) -> dict[str, dict[str, int]]:
+        """Solr's facet answer: per field, values by count, ``facet.limit`` and
+        ``facet.mincount`` applied."""
+        limit = int(query.get("facet.limit", config.get("search.facets.limit")) or -1)
+        mincount = int(query.get("facet.mincount", 1))
         facets: dict[str, dict[str, int]] = {field: {} for field in fields}
-        rows = model.Session.execute(sa.text(" UNION ALL ".join(selects)), params)
         for row in sorted(rows, key=lambda r: (r.field, -r.n, r.value)):
             values = facets[row.field]
             if row.n >= mincount and (limit < 0 or len(values) < limit):
                 values[row.value] = row.n
         return facets
-

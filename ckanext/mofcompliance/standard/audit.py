@@ -24,7 +24,7 @@ from urllib3.util.retry import Retry
 
 from .kpi import audit_catalog, profile_ids
 
-PAGE_ROWS = 100
+PAGE_ROWS = 1000  # CKAN's default ckan.search.rows_max
 BAD_INPUT = 2
 
 

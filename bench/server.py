@@ -1,0 +1,46 @@
+"""Serve the benchmark catalog on 127.0.0.1 the way production does: gunicorn with one
+worker process per core, each with a few threads (CKAN's own ``ckan run`` is a
+single-process development server and would measure itself, not the extension)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+PORT = 5055
+BASE_URL = "http://127.0.0.1:%d" % PORT
+
+
+@contextlib.contextmanager
+def serving(ini: str, workers: int = os.cpu_count() or 1, threads: int = 4) -> Iterator[str]:
+    """Start the server, wait until it answers, yield its base URL, stop it."""
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "--bind", "127.0.0.1:%d" % PORT, "--workers", str(workers),
+         "--threads", str(threads), "--worker-class", "gthread", "--timeout", "120",
+         "--chdir", str(Path(__file__).parent), "wsgi:application"],
+        env=dict(os.environ, CKAN_INI=str(Path(ini).resolve())),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(server)
+        yield BASE_URL
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(server: subprocess.Popen) -> None:
+    for _ in range(240):
+        if server.poll() is not None:
+            raise SystemExit("the CKAN server stopped (exit %s)" % server.returncode)
+        try:
+            urllib.request.urlopen(BASE_URL + "/api/3/action/status_show", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the CKAN server did not answer on port %d" % PORT)

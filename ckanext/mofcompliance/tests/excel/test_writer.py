@@ -90,4 +90,9 @@ def test_datasets_are_read_a_page_at_a_time(catalog, monkeypatch):
 
     monkeypatch.setattr(writer.tk, "get_action", lambda name: spy)
     assert names(catalog["member"]) == ["a-public", "b-private", "c-elsewhere"]
-    assert calls == [1, 1, 1, 1]
+    assert calls == [1, 1, 1]
+
+
+@pytest.mark.ckan_config("ckan.search.rows_max", "2")
+def test_a_site_that_caps_search_rows_still_gets_every_dataset(catalog):
+    assert names(catalog["member"]) == ["a-public", "b-private", "c-elsewhere"]

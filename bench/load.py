@@ -4,7 +4,7 @@ p50/p95/p99 and errors, per page and overall.
 
     .venv/ckan-2.11.6/bin/python bench/load.py [--clients 20] [--seconds 60] [--think 0]
 
-Each client is a logged-in evaluator (the benchmark's sysadmin token) on its own
+Each client is the logged-in evaluator (``bench/setup.sh`` creates it) on its own
 keep-alive connection, asking for the next page as soon as the last one arrived
 (``--think`` adds a pause between requests, as a person reading the page would).
 """
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0, help="seconds between requests")
     parser.add_argument("--orgs", type=int, default=200)
     args = parser.parse_args()
-    token = (ROOT / ".local" / "bench-token").read_text().strip()
+    token = (ROOT / ".local" / "bench-evaluator-token").read_text().strip()
     with serving(args.ini):
         started = time.monotonic()
         clients = [Client(n, token, started + args.seconds, args.think, args.orgs)

@@ -110,13 +110,15 @@ def _get(path: str, token: str) -> float:
     return time.perf_counter() - started
 
 
-def measure_http(ini: str, token: str, org: str) -> None:
+def measure_http(ini: str, token: str, evaluator: str, org: str) -> None:
+    """The dashboards as the evaluator reads them; the audit as the sysadmin (it reads
+    private datasets through the API)."""
     with serving(ini):
         for path, name in (("/compliance/", "/compliance"), ("/compliance/%s" % org,
                                                              "/compliance/<org>")):
             for _ in range(5):
-                _get(path, token)
-            samples = [_get(path, token) for _ in range(50)]
+                _get(path, evaluator)
+            samples = [_get(path, evaluator) for _ in range(50)]
             p50, p95 = percentile(samples, .5) * 1000, percentile(samples, .95) * 1000
             print("%s over HTTP (warm): p50 %.0f ms, p95 %.0f ms" % (name, p50, p95))
             target("%s p95" % name, "%.0f ms" % p95, "≤ 150 ms", p95 <= 150)
@@ -155,6 +157,7 @@ def main() -> None:
     parser.add_argument("--ini", default=str(ROOT / ".local" / "bench.ini"))
     args = parser.parse_args()
     token = (ROOT / ".local" / "bench-token").read_text().strip()
+    evaluator = (ROOT / ".local" / "bench-evaluator-token").read_text().strip()
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
     app = make_app(load_config(args.ini))
@@ -168,7 +171,7 @@ def main() -> None:
         org = model.Session.execute(scoring.sa.text(
             "SELECT name FROM \"group\" WHERE is_organization AND name LIKE 'bench-org-%' "
             "ORDER BY name LIMIT 1")).scalar()
-    measure_http(args.ini, token, org)
+    measure_http(args.ini, token, evaluator, org)
     measure_xlsx_export(args.ini)
     print()
     for name, figure, wanted, met in targets:

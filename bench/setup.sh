@@ -24,6 +24,14 @@ cp "$ROOT/.local/ckan.ini" "$INI"
 "$VENV/bin/ckan" -c "$INI" sysadmin add bench >/dev/null
 "$VENV/bin/ckan" -c "$INI" user token add bench bench 2>/dev/null | tail -n 1 | tr -d '\t ' \
     > "$ROOT/.local/bench-token"
+# The evaluator reads the dashboards in the HTTP figures: a user with no activity of its
+# own (CKAN's header counts the reader's new activities on every page, and "bench" writes
+# hundreds of updates while measuring package_update).
+"$VENV/bin/ckan" -c "$INI" user add evaluator email=evaluator@localhost.localdomain \
+    password="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(16))')" >/dev/null
+"$VENV/bin/ckan" config-tool "$INI" "ckanext.mofcompliance.evaluators=evaluator" >/dev/null
+"$VENV/bin/ckan" -c "$INI" user token add evaluator bench 2>/dev/null | tail -n 1 | tr -d '\t ' \
+    > "$ROOT/.local/bench-evaluator-token"
 say "Building $DATASETS datasets in $ORGS organisations (seed $SEED)"
 "$VENV/bin/python" "$ROOT/bench/build_catalog.py" --ini "$INI" --datasets "$DATASETS" \
     --orgs "$ORGS" --seed "$SEED"

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
@@ -109,15 +110,20 @@ def organization(org: str) -> str:
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
     datasets = _filtered(result["datasets"])
     page = max(1, tk.asint(tk.request.args.get("page", 1)))
-    can_edit_plan = tk.h.check_access("mofcompliance_plan_update",
-                                      {"owner": result["organization"]["id"]})
+    org_id = result["organization"]["id"]
+    can_edit_plan = tk.h.check_access("mofcompliance_plan_update", {"owner": org_id})
+    # One check for the page, not one package_update check (and its queries) per row.
+    can_edit_datasets = authz.has_user_permission_for_group_or_org(
+        org_id, tk.current_user.name if tk.current_user.is_authenticated else "",
+        "update_dataset")
     return tk.render("mofcompliance/organization.html", {
         "result": result, "profiles": _profiles(),
         "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
         "missing": _missing_items(result["datasets"]),
-        "trend": scoring.snapshots_of(result["organization"]["id"], result["profile"]),
+        "trend": scoring.snapshots_of(org_id, result["profile"]),
         "focus_areas": std.focus_areas(), "can_edit_plan": can_edit_plan,
+        "can_edit_datasets": can_edit_datasets,
         "checklist": [p for i in std.items() for p in i.parts if p.counts]})
 
 

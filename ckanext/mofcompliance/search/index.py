@@ -142,6 +142,7 @@ def build_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         "title": (pkg_dict.get("title") or "").lstrip(),
         "state": pkg_dict.get("state"),
         "capacity": doc["capacity"],
+        "dataset_type": doc.get("dataset_type"),
         "metadata_created": _parse_timestamp(pkg_dict.get("metadata_created")),
         "metadata_modified": _parse_timestamp(pkg_dict.get("metadata_modified")),
         "permission_labels": list(labels),

@@ -19,6 +19,7 @@ search_index_table = sa.Table(
     sa.Column("title", sa.UnicodeText),
     sa.Column("state", sa.UnicodeText),
     sa.Column("capacity", sa.UnicodeText),
+    sa.Column("dataset_type", sa.UnicodeText),
     sa.Column("metadata_created", sa.DateTime),
     sa.Column("metadata_modified", sa.DateTime),
     sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),

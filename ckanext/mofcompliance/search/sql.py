@@ -12,9 +12,9 @@ types of CKAN's Solr schema:
   autocomplete fields ``name_ngram`` / ``title_ngram``: a substring of that field;
 - ``metadata_modified`` / ``metadata_created``: timestamps, ranges allowed;
 - ``permission_labels`` and the columns ``id``, ``name``, ``state``,
-  ``capacity``, ``site_id``: exact values;
+  ``capacity``, ``site_id``, ``dataset_type``: exact values;
 - every other field (``tags``, ``groups``, ``res_format``, ``owner_org``,
-  ``organization``, ``license_id``, ``dataset_type``, extras …): exact string
+  ``organization``, ``license_id``, extras …): exact string
   values, as Solr's ``string`` fields, through a JSONB containment test that
   the GIN index answers.
 """
@@ -28,7 +28,7 @@ from typing import Any, Optional
 from . import lucene
 
 TEXT_COLUMN = "search_text"
-EXACT_COLUMNS = {"id", "name", "state", "capacity", "site_id"}
+EXACT_COLUMNS = {"id", "name", "state", "capacity", "site_id", "dataset_type"}
 DATE_COLUMNS = {"metadata_modified", "metadata_created"}
 SUBSTRING_FIELDS = {
     "title": "lower(title)",

@@ -6,12 +6,14 @@ p50/p95/p99 and errors, per page and overall.
 
 Each client is the logged-in evaluator (``bench/setup.sh`` creates it) on its own
 keep-alive connection, asking for the next page as soon as the last one arrived
-(``--think`` adds a pause between requests, as a person reading the page would).
+(``--think`` adds a pause between requests, on average that many seconds, as a person
+reading the page would).
 """
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import threading
 import time
@@ -46,25 +48,43 @@ class Client(threading.Thread):
         self.errors: list[str] = []
 
     def run(self) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        time.sleep(self.rng.uniform(0, self.think))  # arrive one by one, as readers do
+        connection = self._connect()
         while time.monotonic() < self.until:
             for name, path in pages(self.rng, self.orgs):
                 if time.monotonic() >= self.until:
                     break
-                started = time.perf_counter()
                 try:
-                    connection.request("GET", path, headers={"Authorization": self.token})
-                    response = connection.getresponse()
-                    response.read()
-                    if response.status != 200:
-                        self.errors.append("%s: HTTP %d" % (path, response.status))
-                except (OSError, http.client.HTTPException) as error:
-                    self.errors.append("%s: %s" % (path, error))
+                    seconds, status = self._get(connection, path)
+                except (OSError, http.client.HTTPException):
+                    # An idle keep-alive connection the server has closed: a browser opens
+                    # a new one, and so does this client, once.
                     connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-                    continue
-                self.samples[name].append(time.perf_counter() - started)
-                time.sleep(self.think)
+                    connection = self._connect()
+                    try:
+                        seconds, status = self._get(connection, path)
+                    except (OSError, http.client.HTTPException) as error:
+                        self.errors.append("%s: %s" % (path, error))
+                        connection.close()
+                        connection = self._connect()
+                        continue
+                if status != 200:
+                    self.errors.append("%s: HTTP %d" % (path, status))
+                self.samples[name].append(seconds)
+                # Readers pause at random around the think time, so that clients do not
+                # march in step.
+                time.sleep(self.rng.uniform(0, 2 * self.think))
+
+    @staticmethod
+    def _connect() -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+
+    def _get(self, connection: http.client.HTTPConnection, path: str) -> tuple[float, int]:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Authorization": self.token})
+        response = connection.getresponse()
+        response.read()
+        return time.perf_counter() - started, response.status
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -91,6 +111,11 @@ def main() -> None:
     args = parser.parse_args()
     token = (ROOT / ".local" / "bench-evaluator-token").read_text().strip()
     with serving(args.ini):
+        warm_up = Client(-1, token, 0, 0, args.orgs)
+        connection = warm_up._connect()
+        for _round in range(2 * (os.cpu_count() or 1)):  # every worker process, every page
+            for _name, path in pages(warm_up.rng, args.orgs):
+                warm_up._get(connection, path)
         started = time.monotonic()
         clients = [Client(n, token, started + args.seconds, args.think, args.orgs)
                    for n in range(args.clients)]

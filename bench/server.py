@@ -23,6 +23,7 @@ def serving(ini: str, workers: int = os.cpu_count() or 1, threads: int = 4) -> I
     server = subprocess.Popen(
         [gunicorn, "--bind", "127.0.0.1:%d" % PORT, "--workers", str(workers),
          "--threads", str(threads), "--worker-class", "gthread", "--timeout", "120",
+         "--keep-alive", "75",
          "--chdir", str(Path(__file__).parent), "wsgi:application"],
         env=dict(os.environ, CKAN_INI=str(Path(ini).resolve())),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -140,10 +140,12 @@ class PgPackageSearchQuery(SearchQuery):
         parts = []
         for term in compiler.text_terms:
             pattern = compiler.param(like_pattern(term))
+            # ILIKE rather than lower(...) LIKE: the same match, without building a
+            # lower-cased copy of each value for every matching row.
             parts.append(
-                "(CASE WHEN lower(title) LIKE {p} THEN 4 ELSE 0 END"
-                " + CASE WHEN lower(name) LIKE {p} THEN 4 ELSE 0 END"
-                " + CASE WHEN lower((fields -> 'tags')::text) LIKE {p} THEN 2 ELSE 0 END"
+                "(CASE WHEN title ILIKE {p} THEN 4 ELSE 0 END"
+                " + CASE WHEN name ILIKE {p} THEN 4 ELSE 0 END"
+                " + CASE WHEN (fields ->> 'tags') ILIKE {p} THEN 2 ELSE 0 END"
                 " + 1)".format(p=pattern))
         return " + ".join(parts) or "0"
 

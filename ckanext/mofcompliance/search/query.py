@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ COLUMN_RESULTS = ("id", "name", "title", "state", "capacity", "site_id")
 MULTI_VALUED = re.compile(r"^(tags|groups|permission_labels|urls|res_.*|vocab_.*)$")
 SORT_COLUMNS = {
     "title_string": 'title COLLATE "C"',
+    "title": "title",
     "metadata_modified": "metadata_modified",
     "metadata_created": "metadata_created",
     "name": "name",
@@ -180,18 +182,22 @@ class PgPackageSearchQuery(SearchQuery):
             return []
         params = dict(params, _limit=rows, _offset=start)
         order_by = self._order_by(sort, rank, params)
-        result = model.Session.execute(sa.text(
-            "SELECT *, (%s) AS score FROM %s WHERE %s ORDER BY %s LIMIT :_limit OFFSET :_offset"
-            % (rank, TABLE, where, order_by)), params)
-        docs = [self._result(row, fl) for row in result]
+        # The page's ids first, then its rows: sorting whole rows would carry (and
+        # de-TOAST) every match's serialised dataset dicts through the sort.
+        ranked = model.Session.execute(sa.text(
+            "SELECT id, (%s) AS score FROM %s WHERE %s ORDER BY %s LIMIT :_limit OFFSET :_offset"
+            % (rank, TABLE, where, order_by)), params).all()
+        rows_by_id = {row.id: row for row in model.Session.execute(sa.text(
+            "SELECT * FROM %s WHERE id = ANY(:ids)" % TABLE), {"ids": [r.id for r in ranked]})}
+        docs = [self._result(rows_by_id[r.id], r.score, fl) for r in ranked]
         if fl in (["id"], ["name"]):
             return [doc.get(fl[0]) for doc in docs]
         return docs
 
     @staticmethod
-    def _result(row: Any, fl: list[str]) -> dict[str, Any]:
+    def _result(row: Any, score: Any, fl: list[str]) -> dict[str, Any]:
         doc = row_document(row)
-        doc["score"] = float(row.score)
+        doc["score"] = float(score)
         if "*" not in fl:
             doc = {key: doc[key] for key in fl if key in doc}
         extras = {key[len("extras_"):]: doc.pop(key) for key in list(doc)
@@ -211,37 +217,46 @@ class PgPackageSearchQuery(SearchQuery):
 
     def _count_and_facets(self, where: str, params: dict[str, Any], query: dict[str, Any]
                           ) -> tuple[int, dict[str, dict[str, int]]]:
-        """The number of matches and the facet counts, in one pass over the matches: the
-        facet values are taken from each matching row once, then counted per field."""
+        """The number of matches and the facet counts, in one pass over the matches.
+
+        Each facet is grouped by the whole stored value (a dataset's list of formats, of
+        tags …): a catalog has few distinct lists, so PostgreSQL hashes a few hundred
+        groups instead of expanding every match's list, and each group's count goes to
+        each distinct value of its list (a dataset counts once per value, as in Solr)."""
         fields = self._facet_fields(query)
         if not fields:
             count = model.Session.execute(
                 sa.text("SELECT count(*) FROM %s WHERE %s" % (TABLE, where)), params).scalar()
             return count, {}
         params = dict(params)
-        columns, counts = [], ["SELECT NULL AS field, NULL AS value, count(*) AS n FROM matches"]
+        columns, groups = [], ["SELECT NULL AS field, NULL AS list, count(*) AS n FROM matches"]
         for number, field in enumerate(fields):
             key = "facet_%d" % number
             params[key] = field
             columns.append("fields -> :%s AS %s" % (key, key))
-            counts.append("SELECT CAST(:{k} AS text), v, count(*) FROM matches, "
-                          "jsonb_array_elements_text(matches.{k}) v GROUP BY v".format(k=key))
+            groups.append("SELECT CAST(:{k} AS text), {k}, count(*) FROM matches "
+                          "WHERE {k} IS NOT NULL GROUP BY {k}".format(k=key))
         rows = model.Session.execute(sa.text(
             "WITH matches AS MATERIALIZED (SELECT %s FROM %s WHERE %s) %s"
-            % (", ".join(columns), TABLE, where, " UNION ALL ".join(counts))), params).all()
-        count = next(r.n for r in rows if r.field is None)
-        return count, self._facets(fields, [r for r in rows if r.field is not None], query)
+            % (", ".join(columns), TABLE, where, " UNION ALL ".join(groups))), params).all()
+        counts: dict[str, Counter] = {field: Counter() for field in fields}
+        for row in rows:
+            if row.field is not None:
+                for value in set(row.list):
+                    counts[row.field][value] += row.n
+        total = next(r.n for r in rows if r.field is None)
+        return total, self._facets(counts, query)
 
     @staticmethod
-    def _facets(fields: list[str], rows: list[Any], query: dict[str, Any]
+    def _facets(counts: dict[str, Counter], query: dict[str, Any]
                 ) -> dict[str, dict[str, int]]:
         """Solr's facet answer: per field, values by count, ``facet.limit`` and
         ``facet.mincount`` applied."""
         limit = int(query.get("facet.limit", config.get("search.facets.limit")) or -1)
         mincount = int(query.get("facet.mincount", 1))
-        facets: dict[str, dict[str, int]] = {field: {} for field in fields}
-        for row in sorted(rows, key=lambda r: (r.field, -r.n, r.value)):
-            values = facets[row.field]
-            if row.n >= mincount and (limit < 0 or len(values) < limit):
-                values[row.value] = row.n
+        facets: dict[str, dict[str, int]] = {}
+        for field, values in counts.items():
+            ordered = sorted((item for item in values.items() if item[1] >= mincount),
+                             key=lambda item: (-item[1], item[0]))
+            facets[field] = dict(ordered if limit < 0 else ordered[:limit])
         return facets

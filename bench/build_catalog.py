@@ -203,6 +203,7 @@ def main() -> None:
     with app._wsgi_app.test_request_context():
         started = time.perf_counter()
         build(args.datasets, args.orgs, args.seed)
+        analyse()  # the bulk read behind the rescore is planned from these statistics
         print("rows written in %.1f s" % (time.perf_counter() - started))
         started = time.perf_counter()
         index_and_score(args.ini, args.workers)

@@ -242,7 +242,8 @@ class PgPackageSearchQuery(SearchQuery):
         counts: dict[str, Counter] = {field: Counter() for field in fields}
         for row in rows:
             if row.field is not None:
-                for value in set(row.list):
+                values = row.list if isinstance(row.list, list) else [row.list]
+                for value in set(values):
                     counts[row.field][value] += row.n
         total = next(r.n for r in rows if r.field is None)
         return total, self._facets(counts, query)

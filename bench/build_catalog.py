@@ -212,8 +212,9 @@ def main() -> None:
 
 
 def analyse() -> None:
-    """Planner statistics for the bulk-loaded tables, as after any bulk load (autovacuum
-    would get there later; until then PostgreSQL plans as if the tables were empty)."""
+    """VACUUM ANALYZE the bulk-loaded tables, as after any bulk load: planner statistics
+    (without them PostgreSQL plans as if the tables were empty) and the visibility map
+    (otherwise the first readers of every page write it back to set hint bits)."""
     import ckan.model as model
     from ckanext.mofcompliance.model import dataset_score_table
     from ckanext.mofcompliance.search.model import search_index_table
@@ -223,9 +224,10 @@ def analyse() -> None:
     if "extras" not in model.package_table.c:
         tables.append(model.package_extra_table)
     model.Session.commit()
-    for table in tables:
-        model.Session.execute(sa.text('ANALYZE "%s"' % table.name))
-    model.Session.commit()
+    with model.meta.engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT") as connection:  # VACUUM runs outside transactions
+        for table in tables:
+            connection.exec_driver_sql('VACUUM ANALYZE "%s"' % table.name)
 
 
 if __name__ == "__main__":

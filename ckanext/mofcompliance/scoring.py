@@ -189,8 +189,7 @@ def package_dicts(org_id: Optional[str] = None,
         batch = []
         for row in partition:
             package = dict(row._mapping)
-            package.update(package.pop("_extras", None) or package.pop("extras", None) or {})
-            package.pop("extras", None)
+            package.update(package.pop("extras" if extras_column else "_extras") or {})
             package["tags"] = package.pop("_tags") or []
             package["resources"] = [_resource_dict(r) for r in package.pop("_resources") or []]
             batch.append(package)

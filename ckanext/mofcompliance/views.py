@@ -114,8 +114,7 @@ def organization(org: str) -> str:
     can_edit_plan = tk.h.check_access("mofcompliance_plan_update", {"owner": org_id})
     # One check for the page, not one package_update check (and its queries) per row.
     can_edit_datasets = authz.has_user_permission_for_group_or_org(
-        org_id, tk.current_user.name if tk.current_user.is_authenticated else "",
-        "update_dataset")
+        org_id, _context()["user"], "update_dataset")
     return tk.render("mofcompliance/organization.html", {
         "result": result, "profiles": _profiles(),
         "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],

@@ -53,7 +53,6 @@ TEXT_SOURCES = (
 )
 
 
-
 def _as_strings(value: Any) -> list[str]:
     """Index values as lists of strings (Solr's field values, all of them)."""
     if value is None or value == "":

@@ -12,7 +12,7 @@ checker. With no resource assessed the dataset is ungraded (NSO leaves its grade
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, NamedTuple
 
@@ -72,7 +72,6 @@ class DatasetGrade:
     not_checked: tuple[str, ...] = ()       # resource ids waiting for their first check
     ungraded_reason: str | None = None      # a code of ``messages.UNGRADED``
     frequency: str = ""                     # NSO's frequency the timeliness was judged by
-    codes: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def graded(self) -> bool:
@@ -91,8 +90,9 @@ class DatasetGrade:
 
 # ---------------------------------------------------------------- inputs
 
-def _checks_by_resource(checks: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]]
+def checks_by_resource(checks: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]]
                         ) -> Mapping[str, Mapping[str, Any]]:
+    """The checks keyed by resource id, whether they came as a list or already keyed."""
     if isinstance(checks, Mapping):
         return checks
     return {str(c.get("resource_id")): c for c in checks or () if isinstance(c, Mapping)}
@@ -295,7 +295,7 @@ def grade_dataset(pkg: Mapping[str, Any],
     rules = rules or default_rules()
     now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     get = field_reader(pkg)
-    by_id = _checks_by_resource(checks)
+    by_id = checks_by_resource(checks)
     freq = rules.frequency(_first(get, rules.frequency_fields))
     linked = [r for r in resources_of(pkg) if not is_blank(r.get("url"))]
     assessed, waiting = [], []
@@ -333,4 +333,79 @@ def _graded(base: dict[str, Any], completeness: float, lost: list[LostPoint],
     return DatasetGrade(
         dimensions={dim: round(raw[dim], rules.decimals) for dim in DIMENSIONS},
         score=overall, letter=rules.letter(overall), lost=every, resources=tuple(assessed),
-        codes=frozenset(p.code for p in every), **base)
+        **base)
+
+
+# ---------------------------------------------------------------- organisation and site
+
+class Problem(NamedTuple):
+    """A lost-point code across a catalog: how many datasets it hits and what it costs them."""
+    code: str
+    dimension: str
+    datasets: int
+    points: float           # overall points lost, summed over the datasets
+
+
+@dataclass(frozen=True)
+class CatalogGrade:
+    """An organisation's or the site's NSO QC grade (NSO's dashboard: mean and distribution)."""
+    datasets: int
+    graded: int
+    score: float | None                       # mean of the graded datasets' scores
+    letter: str | None                        # the mean's letter, by the same thresholds
+    dimensions: Mapping[str, float | None]    # mean per dimension over the graded datasets
+    distribution: Mapping[str, int]           # A-F, and "ungraded"
+    problems: tuple[Problem, ...]             # most datasets hit first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"datasets": self.datasets, "graded": self.graded, "score": self.score,
+                "letter": self.letter, "dimensions": dict(self.dimensions),
+                "distribution": dict(self.distribution),
+                "problems": [p._asdict() for p in self.problems]}
+
+
+def _mean(values: list[float], decimals: int) -> float | None:
+    return round(sum(values) / len(values), decimals) if values else None
+
+
+def _problems(grades: list[DatasetGrade], decimals: int) -> tuple[Problem, ...]:
+    """Lost-point codes by the number of datasets they hit (a dataset counts once per code)."""
+    hits: dict[tuple[str, str], list[float]] = {}
+    for grade in grades:
+        per_dataset: dict[tuple[str, str], float] = {}
+        for point in grade.lost:
+            key = (point.code, point.dimension)
+            per_dataset[key] = per_dataset.get(key, 0.0) + point.points
+        for key, points in per_dataset.items():
+            hits.setdefault(key, []).append(points)
+    ranked = sorted(hits.items(), key=lambda kv: (-len(kv[1]), -sum(kv[1]), kv[0]))
+    return tuple(Problem(code, dim, len(pts), round(sum(pts), decimals))
+                 for (code, dim), pts in ranked)
+
+
+def grade_catalog(grades: Iterable[DatasetGrade], rules: Rules | None = None) -> CatalogGrade:
+    """The aggregate of an organisation's (or the site's) dataset grades."""
+    rules = rules or default_rules()
+    every = list(grades)
+    graded = [g for g in every if g.graded]
+    distribution = {letter: 0 for letter, _ in rules.grades} | {"ungraded": 0}
+    for grade in every:
+        distribution[grade.letter or "ungraded"] += 1
+    score = _mean([g.score for g in graded], rules.decimals)
+    return CatalogGrade(
+        datasets=len(every), graded=len(graded), score=score,
+        letter=None if score is None else rules.letter(score),
+        dimensions={dim: _mean([g.dimensions[dim] for g in graded], rules.decimals)
+                    for dim in DIMENSIONS},
+        distribution=distribution,
+        problems=_problems(every, rules.decimals),
+    )
+
+
+def grade_by_organisation(grades: Iterable[DatasetGrade], rules: Rules | None = None
+                          ) -> dict[str | None, CatalogGrade]:
+    """One aggregate per organisation (key: the organisation's name, else its id)."""
+    groups: dict[str | None, list[DatasetGrade]] = {}
+    for grade in grades:
+        groups.setdefault(grade.organisation, []).append(grade)
+    return {org: grade_catalog(members, rules) for org, members in groups.items()}

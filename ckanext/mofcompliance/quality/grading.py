@@ -53,9 +53,11 @@ class ResourceAssessment(NamedTuple):
     timeliness: str             # up_to_date, warning, outdated, unknown
     days: int | None            # whole days since the last modification
     problems: tuple[str, ...]   # the checker's problem codes
+    table_errors: tuple[str, ...] = ()   # the first distinct error codes of its table
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self._asdict(), "problems": list(self.problems)}
+        return {**self._asdict(), "problems": list(self.problems),
+                "table_errors": list(self.table_errors)}
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,17 @@ def _assess(res: Mapping[str, Any], check: Mapping[str, Any] | None, freq: Frequ
         validated, validated and tab.get("valid") is True,
         int(tab.get("error_count") or 0) if validated else 0, status, days,
         tuple(str(p.get("code")) for p in check.get("problems") or () if isinstance(p, Mapping)),
+        _table_errors(tab) if validated else (),
     )
+
+
+def _table_errors(tab: Mapping[str, Any]) -> tuple[str, ...]:
+    codes: list[str] = []
+    for err in tab.get("errors") or ():
+        code = err.get("code") if isinstance(err, Mapping) else None
+        if code and str(code) not in codes:
+            codes.append(str(code))
+    return tuple(codes[:MAX_ERRORS_SHOWN])
 
 
 # ---------------------------------------------------------------- dimensions
@@ -222,7 +234,7 @@ def _accessibility(assessed: list[ResourceAssessment], rules: Rules
             continue
         if r.fetched:
             lost.append(LostPoint("accessibility", "not-downloadable", unit,
-                                  {"resource": r.name, "problems": ", ".join(r.problems)},
+                                  {"resource": r.name, "problems": r.problems},
                                   r.resource_id))
         else:
             lost.append(LostPoint("accessibility", "link-not-fetched", unit,
@@ -256,7 +268,8 @@ def _validity(assessed: list[ResourceAssessment], accessibility: float, rules: R
                                   "accessibility": round(accessibility, rules.decimals)})]
     unit = 100 * weight / len(validated)
     lost = [LostPoint("validity", "invalid-table", unit,
-                      {"resource": r.name, "error_count": r.error_count}, r.resource_id)
+                      {"resource": r.name, "error_count": r.error_count,
+                       "errors": r.table_errors}, r.resource_id)
             for r in validated if not r.valid]
     score = (sum(1 for r in validated if r.valid) / len(validated)) * 100
     mean_errors = sum(r.error_count for r in validated) / len(validated)
@@ -269,17 +282,6 @@ def _validity(assessed: list[ResourceAssessment], accessibility: float, rules: R
                                   {"mean_errors": round(mean_errors, rules.decimals),
                                    "above": penalty.above, "minus": penalty.minus}))
     return score, lost
-
-
-def _tabular_errors(check: Mapping[str, Any] | None) -> str:
-    tab = (check or {}).get("tabular")
-    errors = tab.get("errors") if isinstance(tab, Mapping) else None
-    codes = []
-    for err in errors or ():
-        code = err.get("code") if isinstance(err, Mapping) else None
-        if code and code not in codes:
-            codes.append(str(code))
-    return ", ".join(codes[:MAX_ERRORS_SHOWN])
 
 
 # ---------------------------------------------------------------- entry points
@@ -312,20 +314,15 @@ def grade_dataset(pkg: Mapping[str, Any],
         reason = "not-checked-yet" if linked else "no-linked-resources"
         return DatasetGrade(dimensions=dims, score=None, letter=None, lost=tuple(lost),
                             ungraded_reason=reason, **base)
-    return _graded(base, completeness, lost, assessed, freq, by_id, rules)
+    return _graded(base, completeness, lost, assessed, freq, rules)
 
 
 def _graded(base: dict[str, Any], completeness: float, lost: list[LostPoint],
-            assessed: list[ResourceAssessment], freq: Frequency,
-            by_id: Mapping[str, Mapping[str, Any]], rules: Rules) -> DatasetGrade:
+            assessed: list[ResourceAssessment], freq: Frequency, rules: Rules) -> DatasetGrade:
     timeliness, t_lost = _timeliness_dimension(assessed, freq, rules)
     accessibility, a_lost = _accessibility(assessed, rules)
     machine, m_lost = _machine_readable(assessed, rules)
     validity, v_lost = _validity(assessed, accessibility, rules)
-    for i, point in enumerate(v_lost):
-        if point.code == "invalid-table":
-            v_lost[i] = point._replace(params={**point.params,
-                                               "errors": _tabular_errors(by_id.get(point.resource_id))})
     raw = {"completeness": completeness, "timeliness": timeliness,
            "accessibility": accessibility, "machine_readable": machine, "validity": validity}
     overall = round(sum(raw[dim] * rules.weights[dim] for dim in DIMENSIONS), rules.decimals)

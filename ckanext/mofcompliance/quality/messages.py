@@ -2,12 +2,13 @@
 
 The grading returns codes and parameters only; the CKAN side renders them with
 ``_(template).format(**params)`` (the Thai translations are in the extension's .po).
-``N_`` marks the msgids for extraction without translating them here (this module imports no CKAN).
-Each code has what was ``found`` and what ``to_do``.
+``N_`` marks the msgids for extraction without translating them here (this module imports no CKAN);
+:func:`render` fills a lost point's templates with a translation function (``tk._`` on the CKAN
+side). Each code has what was ``found`` and what ``to_do``.
 """
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 
 def N_(msgid: str) -> str:
@@ -81,3 +82,48 @@ UNGRADED: Mapping[str, Message] = {
         N_("The dataset's resources have not been checked yet."),
         N_("Wait for the next check, or ask an administrator to check now.")),
 }
+
+# NSO's frequencies (nso_qc_rules.yaml, timeliness.frequencies) as the sentences name them.
+FREQUENCIES: Mapping[str, str] = {
+    "daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("monthly"),
+    "quarterly": N_("quarterly"), "yearly": N_("yearly"), "other": N_("other or unknown"),
+}
+
+# The checker's problem codes (the check contract), in words.
+PROBLEMS: Mapping[str, str] = {
+    "dead-link": N_("the link answers with an error"),
+    "timeout": N_("the server did not answer in time"),
+    "refused-address": N_("the address is private or not allowed"),
+    "html-instead-of-file": N_("a web page is served instead of the file"),
+    "format-mismatch": N_("the file is not in its declared format"),
+    "too-large": N_("the file is too large to check"),
+    "unparsable": N_("the file does not open"),
+}
+
+# Table error codes (frictionless names, as the checker reports them), in words.
+TABLE_ERRORS: Mapping[str, str] = {
+    "blank-header": N_("blank header"), "blank-label": N_("blank header"),
+    "duplicate-header": N_("duplicate header"), "duplicate-label": N_("duplicate header"),
+    "extra-cell": N_("extra cells"), "missing-cell": N_("missing cells"),
+    "blank-row": N_("blank rows"), "type-error": N_("wrong types"),
+}
+
+
+def _words(codes: Iterable[str], names: Mapping[str, str],
+           translate: Callable[[str], str]) -> str:
+    return ", ".join(translate(names[c]) if c in names else c for c in codes)
+
+
+def render(code: str, params: Mapping[str, Any],
+           translate: Callable[[str], str] = lambda msgid: msgid) -> Message:
+    """A lost point's sentences, translated by ``translate`` and filled with its parameters."""
+    filled = dict(params)
+    if "problems" in filled:
+        filled["problems"] = _words(filled["problems"], PROBLEMS, translate)
+    if "errors" in filled:
+        filled["errors"] = _words(filled["errors"], TABLE_ERRORS, translate)
+    if "frequency" in filled:
+        filled["frequency"] = translate(FREQUENCIES.get(filled["frequency"], filled["frequency"]))
+    message = MESSAGES.get(code) or UNGRADED[code]
+    return Message(translate(message.found).format(**filled),
+                   translate(message.to_do).format(**filled))

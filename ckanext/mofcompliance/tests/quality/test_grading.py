@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ckanext.mofcompliance.quality.grading import grade_by_organisation, grade_catalog, grade_dataset
-from ckanext.mofcompliance.quality.messages import MESSAGES, UNGRADED
+from ckanext.mofcompliance.quality.messages import MESSAGES, UNGRADED, render
 
 NOW = datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc)
 
@@ -155,19 +155,33 @@ def test_every_lost_point_names_its_resource_and_renders_in_english():
     assert outdated.resource_id == "c2" and outdated.points == pytest.approx(8)
     assert outdated.params["days"] == 30 and outdated.params["outdated"] == 21
     broken = by_code[("accessibility", "not-downloadable")]
-    assert broken.params["problems"] == "dead-link"
-    assert MESSAGES[broken.code].found.format(**broken.params) == \
-        "c2.xlsx could not be downloaded (dead-link)."
+    assert broken.params["problems"] == ("dead-link",)
+    assert render(broken.code, broken.params).found == \
+        "c2.xlsx could not be downloaded (the link answers with an error)."
+    assert render(outdated.code, outdated.params).found == (
+        "c2.xlsx was last modified 30 days ago; for a weekly update frequency it is out of "
+        "date after 21 days.")
     # the points lost add up to what the score misses
     assert sum(p.points for p in grade.lost) == pytest.approx(100 - 74.5)
 
 
 def test_every_code_the_catalog_produces_has_a_message_that_formats():
+    seen = set()
     for pkg, checks in catalog():
         for point in grade_dataset(pkg, checks, NOW).lost:
-            message = MESSAGES[point.code]
-            assert message.found.format(**point.params)
-            assert message.to_do.format(**point.params)
+            found, to_do = render(point.code, point.params)
+            assert "{" not in found + to_do
+            seen.add(point.code)
+    assert seen < set(MESSAGES) and len(seen) >= 12
+
+
+def test_an_invalid_table_names_its_errors_in_words():
+    pkg, checks = catalog()[1]
+    point = next(p for p in grade_dataset(pkg, checks, NOW).lost if p.code == "invalid-table")
+    # b2: 1 invalid of 2 validated: 100 / 2 * 0.25 = 12.5 points
+    assert point.points == pytest.approx(12.5)
+    assert render(point.code, point.params).found == \
+        "b2.csv has 3 errors in its table (extra cells)."
 
 
 # ---------------------------------------------------------------- readings

@@ -25,7 +25,7 @@ MAX_ERRORS_SHOWN = 3
 
 
 class LostPoint(NamedTuple):
-    """Points of the overall score (0-100) lost for one reason; render with ``messages.MESSAGES``."""
+    """Points of the overall score (0-100) lost for one reason (see ``messages.render``)."""
     dimension: str
     code: str
     points: float
@@ -101,7 +101,7 @@ def checks_by_resource(checks: Mapping[str, Mapping[str, Any]] | Iterable[Mappin
 
 
 def parse_time(value: Any) -> datetime | None:
-    """An ISO timestamp as an aware datetime; CKAN's naive timestamps are UTC. None if unreadable."""
+    """An ISO timestamp as an aware datetime (CKAN's naive ones are UTC); None if unreadable."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value.strip():
@@ -257,6 +257,12 @@ def _machine_readable(assessed: list[ResourceAssessment], rules: Rules
     return _share(assessed, "machine_readable"), lost
 
 
+def _shown(value: float, decimals: int) -> float | int:
+    """A number for a sentence: rounded, and without ".0" when whole."""
+    rounded = round(value, decimals)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
 def _validity(assessed: list[ResourceAssessment], accessibility: float, rules: Rules
               ) -> tuple[float, list[LostPoint]]:
     weight = rules.weights["validity"]
@@ -279,7 +285,7 @@ def _validity(assessed: list[ResourceAssessment], accessibility: float, rules: R
         score = max(0.0, score - penalty.minus)
         if taken:
             lost.append(LostPoint("validity", "many-errors", taken * weight,
-                                  {"mean_errors": round(mean_errors, rules.decimals),
+                                  {"mean_errors": _shown(mean_errors, rules.decimals),
                                    "above": penalty.above, "minus": penalty.minus}))
     return score, lost
 

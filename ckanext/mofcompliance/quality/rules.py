@@ -67,7 +67,7 @@ class Rules:
         return self.grades[-1][0]
 
     def frequency(self, value: Any) -> Frequency:
-        """NSO's frequency for a declared value: exact match, then a part of it, else ``otherwise``."""
+        """NSO's frequency of a value: matched exactly, then as a part, else ``otherwise``."""
         text = str(value or "").strip().lower()
         if not text:
             return self.otherwise
@@ -112,7 +112,7 @@ def compile_rules(raw: Mapping[str, Any]) -> Rules:
         unscannable_formats=_lower_set(raw["unscannable_formats"]),
         machine_readable_formats=_lower_set(raw["machine_readable_formats"]),
         validated_formats=_lower_set(val["validated_formats"]),
-        penalties=tuple(sorted((Penalty(float(p["above"]), float(p["minus"]))
+        penalties=tuple(sorted((Penalty(p["above"], p["minus"])
                                 for p in val["penalties"]), key=lambda p: -p.above)),
         no_validated_factor=float(val["no_validated_factor"]),
         decimals=int(raw["decimals"]),

@@ -77,7 +77,7 @@ def _demotion(rs: Ruleset, res: Mapping[str, Any], check: Mapping[str, Any] | No
 def verified_package(pkg: Mapping[str, Any], checks: Mapping[str, Mapping[str, Any]],
                      rules: str | Ruleset = "fy2565"
                      ) -> tuple[dict[str, Any], tuple[Demotion, ...]]:
-    """The package as checked: dead links left out, contradicted formats replaced by the real one."""
+    """The package as checked: dead links left out, contradicted formats replaced by the real."""
     rs = _rs(rules)
     kept, demotions = [], []
     for res in resources_of(pkg):

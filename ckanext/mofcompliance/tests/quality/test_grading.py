@@ -5,12 +5,17 @@ validity 25 %; A >= 90, B >= 75, C >= 60, D >= 40, else F.
 """
 from __future__ import annotations
 
+import gettext
+import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ckanext.mofcompliance.quality.grading import grade_by_organisation, grade_catalog, grade_dataset
+from ckanext.mofcompliance.quality.grading import (
+    grade_by_organisation, grade_catalog, grade_dataset)
+from ckanext.mofcompliance.quality import messages
 from ckanext.mofcompliance.quality.messages import MESSAGES, UNGRADED, render
 
 NOW = datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc)
@@ -303,3 +308,34 @@ def test_the_score_is_a_percentage_whose_letter_follows_the_thresholds(case):
     assert grade.letter == letter_of(grade.score)
     assert all(0 <= v <= 100 for v in grade.dimensions.values())
     assert 100 - sum(p.points for p in grade.lost) == pytest.approx(grade.score, abs=0.006)
+
+
+def test_every_message_has_a_thai_translation_with_the_same_placeholders():
+    mo = Path(messages.__file__).parent.parent / "i18n/th/LC_MESSAGES/ckanext-mofcompliance.mo"
+    with mo.open("rb") as fh:
+        thai = gettext.GNUTranslations(fh).gettext
+    templates = [t for m in [*MESSAGES.values(), *UNGRADED.values()] for t in m]
+    templates += [*messages.FREQUENCIES.values(), *messages.PROBLEMS.values(),
+                  *messages.TABLE_ERRORS.values()]
+    for template in templates:
+        assert thai(template) != template, template
+        assert sorted(re.findall(r"\{\w+\}", thai(template))) == \
+            sorted(re.findall(r"\{\w+\}", template))
+    pkg, checks = catalog()[2]
+    point = next(p for p in grade_dataset(pkg, checks, NOW).lost
+                 if p.code == "timeliness-outdated")
+    assert render(point.code, point.params, thai).found == (
+        "c2.xlsx ปรับปรุงล่าสุดเมื่อ 30 วันก่อน สำหรับความถี่การปรับปรุงแบบรายสัปดาห์ "
+        "ถือว่าล้าสมัยเมื่อเกิน 21 วัน")
+
+
+def test_the_penalty_message_names_the_threshold_passed():
+    rids = ["v1", "v2"]
+    pkg = dataset("v", resources=[res(r, "CSV") for r in rids])
+    checks = [ok("v1", "CSV", True), ok("v2", "CSV", False, errors=30)]
+    point = next(p for p in grade_dataset(pkg, checks, NOW).lost if p.code == "many-errors")
+    # validity 1 / 2 = 50, mean 15 errors > 10: minus 10 -> 10 * 0.25 = 2.5 points
+    assert point.points == pytest.approx(2.5)
+    assert render(point.code, point.params).found == (
+        "The checked tables have 15 errors on average, more than 10: 10 points are taken "
+        "off validity.")

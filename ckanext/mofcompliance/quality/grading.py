@@ -309,7 +309,10 @@ def grade_dataset(pkg: Mapping[str, Any],
     assessed, waiting = [], []
     for res in linked:
         one = _assess(res, by_id.get(str(res.get("id"))), freq, now, rules)
-        (assessed.append(one) if one else waiting.append(str(res.get("id") or "")))
+        if one is None:
+            waiting.append(str(res.get("id") or ""))
+        else:
+            assessed.append(one)
     completeness, lost = _completeness(get, rules)
     base = dict(dataset_id=str(pkg.get("id") or ""), name=str(pkg.get("name") or ""),
                 organisation=_organisation(get), not_checked=tuple(waiting),

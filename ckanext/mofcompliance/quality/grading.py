@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from ..standard.completeness import field_reader, is_blank, tag_names
 from ..standard.openness import resources_of
@@ -97,7 +98,7 @@ def checks_by_resource(checks: Mapping[str, Mapping[str, Any]] | Iterable[Mappin
     """The checks keyed by resource id, whether they came as a list or already keyed."""
     if isinstance(checks, Mapping):
         return checks
-    return {str(c.get("resource_id")): c for c in checks or () if isinstance(c, Mapping)}
+    return {str(c.get("resource_id")): c for c in checks or () if isinstance(c, dict)}
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -123,7 +124,7 @@ def url_extension(url: str) -> str:
 
 def _organisation(get: Any) -> str | None:
     org = get("organization")
-    if isinstance(org, Mapping) and not is_blank(org.get("name") or org.get("id")):
+    if isinstance(org, dict) and not is_blank(org.get("name") or org.get("id")):
         return str(org.get("name") or org.get("id"))
     owner = get("owner_org")
     return None if is_blank(owner) else str(owner)
@@ -133,7 +134,7 @@ def _filled(get: Any, name: str) -> bool:
     value = get(name)
     if name == "tags":
         return bool(tag_names(value, get("tag_string")))
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return not (is_blank(value.get("id")) and is_blank(value.get("name")))
     return not is_blank(value)
 
@@ -171,7 +172,7 @@ def _assess(res: Mapping[str, Any], check: Mapping[str, Any] | None, freq: Frequ
     fmt = (str(check.get("detected_format") or "").lower() or url_extension(url) or declared
            ) if fetched else declared
     downloadable = fetched and check.get("downloadable") is True
-    tab = check.get("tabular") if isinstance(check.get("tabular"), Mapping) else {}
+    tab = check.get("tabular") if isinstance(check.get("tabular"), dict) else {}
     validated = (downloadable and tab.get("validated") is True and tab.get("valid") is not None
                  and fmt in rules.validated_formats)
     status, days = _timeliness(res, freq, now)
@@ -180,7 +181,7 @@ def _assess(res: Mapping[str, Any], check: Mapping[str, Any] | None, freq: Frequ
         downloadable, downloadable and fmt in rules.machine_readable_formats,
         validated, validated and tab.get("valid") is True,
         int(tab.get("error_count") or 0) if validated else 0, status, days,
-        tuple(str(p.get("code")) for p in check.get("problems") or () if isinstance(p, Mapping)),
+        tuple(str(p.get("code")) for p in check.get("problems") or () if isinstance(p, dict)),
         _table_errors(tab) if validated else (),
     )
 
@@ -188,7 +189,7 @@ def _assess(res: Mapping[str, Any], check: Mapping[str, Any] | None, freq: Frequ
 def _table_errors(tab: Mapping[str, Any]) -> tuple[str, ...]:
     codes: list[str] = []
     for err in tab.get("errors") or ():
-        code = err.get("code") if isinstance(err, Mapping) else None
+        code = err.get("code") if isinstance(err, dict) else None
         if code and str(code) not in codes:
             codes.append(str(code))
     return tuple(codes[:MAX_ERRORS_SHOWN])

@@ -62,7 +62,7 @@ def _demotion(rs: Ruleset, res: Mapping[str, Any], check: Mapping[str, Any] | No
         return None
     detected = check.get("detected_format") or None
     problems = tuple(str(p.get("code")) for p in check.get("problems") or ()
-                     if isinstance(p, Mapping))
+                     if isinstance(p, dict))
     reason = None
     if check.get("downloadable") is False:
         reason = DEAD_LINK

@@ -1,0 +1,1 @@
+"""Verified quality: resource checks and the grades computed from them."""

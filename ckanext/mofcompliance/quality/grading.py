@@ -1,0 +1,418 @@
+"""เกรดคุณภาพแบบ สสช. / The NSO QC grade of a dataset, and every point it loses.
+
+Computed as NSO's GD Catalog quality-control system does (nso-gdcatalog-quality-control-system:
+apps/worker/scoring.py, resource_checker.py, apps/web/src/app/api/sync/route.ts), from the package
+dict and the resource checks of the checker (the contract: one JSON dict per resource). The rules
+are data in ``nso_qc_rules.yaml``; the readings are in docs/nso-qc-grade.md. Pure Python: no CKAN
+import, so ``mofcompliance-audit`` grades a remote catalog with the same code.
+
+Which resources count: those with a link. A resource declaring a format NSO never fetches (API,
+WMS, HTML, ...) is assessed without a check; any other needs a check that did not fail inside the
+checker. With no resource assessed the dataset is ungraded (NSO leaves its grade empty).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from ..standard.completeness import field_reader, is_blank, tag_names
+from ..standard.openness import resources_of
+from .rules import DIMENSIONS, Frequency, Rules, default_rules
+
+CHECKER_FAILED = "error"     # a check outcome that says nothing about the resource
+MAX_ERRORS_SHOWN = 3
+
+
+class LostPoint(NamedTuple):
+    """Points of the overall score (0-100) lost for one reason (see ``messages.render``)."""
+    dimension: str
+    code: str
+    points: float
+    params: Mapping[str, Any]
+    resource_id: str | None = None
+    field: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dimension": self.dimension, "code": self.code, "points": round(self.points, 2),
+                "params": dict(self.params), "resource_id": self.resource_id,
+                "field": self.field}
+
+
+class ResourceAssessment(NamedTuple):
+    """What the grade took from one resource."""
+    resource_id: str
+    name: str
+    format: str                 # the format judged (detected, else URL extension, else declared)
+    fetched: bool               # False for a link NSO never fetches (API, WMS, HTML, ...)
+    downloadable: bool
+    machine_readable: bool
+    validated: bool
+    valid: bool
+    error_count: int
+    timeliness: str             # up_to_date, warning, outdated, unknown
+    days: int | None            # whole days since the last modification
+    problems: tuple[str, ...]   # the checker's problem codes
+    table_errors: tuple[str, ...] = ()   # the first distinct error codes of its table
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self._asdict(), "problems": list(self.problems),
+                "table_errors": list(self.table_errors)}
+
+
+@dataclass(frozen=True)
+class DatasetGrade:
+    """A dataset's NSO QC grade: dimension scores (0-100), overall score, letter, lost points."""
+    dataset_id: str
+    name: str
+    organisation: str | None
+    dimensions: Mapping[str, float | None]
+    score: float | None
+    letter: str | None
+    lost: tuple[LostPoint, ...]
+    resources: tuple[ResourceAssessment, ...] = ()
+    not_checked: tuple[str, ...] = ()       # resource ids waiting for their first check
+    ungraded_reason: str | None = None      # a code of ``messages.UNGRADED``
+    frequency: str = ""                     # NSO's frequency the timeliness was judged by
+
+    @property
+    def graded(self) -> bool:
+        return self.score is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset_id": self.dataset_id, "name": self.name, "organisation": self.organisation,
+            "score": self.score, "letter": self.letter, "dimensions": dict(self.dimensions),
+            "frequency": self.frequency, "ungraded_reason": self.ungraded_reason,
+            "not_checked": list(self.not_checked),
+            "lost": [p.to_dict() for p in self.lost],
+            "resources": [r.to_dict() for r in self.resources],
+        }
+
+
+# ---------------------------------------------------------------- inputs
+
+def checks_by_resource(checks: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]]
+                        ) -> Mapping[str, Mapping[str, Any]]:
+    """The checks keyed by resource id, whether they came as a list or already keyed."""
+    if isinstance(checks, Mapping):
+        return checks
+    return {str(c.get("resource_id")): c for c in checks or () if isinstance(c, dict)}
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO timestamp as an aware datetime (CKAN's naive ones are UTC); None if unreadable."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def url_extension(url: str) -> str:
+    """The URL's file extension as NSO reads it: of the last path segment, letters only, <= 5."""
+    name = url.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ext if ext and len(ext) <= 5 and ext.isalpha() else ""
+
+
+def _organisation(get: Any) -> str | None:
+    org = get("organization")
+    if isinstance(org, dict) and not is_blank(org.get("name") or org.get("id")):
+        return str(org.get("name") or org.get("id"))
+    owner = get("owner_org")
+    return None if is_blank(owner) else str(owner)
+
+
+def _filled(get: Any, name: str) -> bool:
+    value = get(name)
+    if name == "tags":
+        return bool(tag_names(value, get("tag_string")))
+    if isinstance(value, dict):
+        return not (is_blank(value.get("id")) and is_blank(value.get("name")))
+    return not is_blank(value)
+
+
+def _first(get: Any, names: Iterable[str]) -> Any:
+    for name in names:
+        value = get(name)
+        if not is_blank(value):
+            return value
+    return None
+
+
+# ---------------------------------------------------------------- per resource
+
+def _timeliness(res: Mapping[str, Any], freq: Frequency, now: datetime
+                ) -> tuple[str, int | None]:
+    modified = parse_time(res.get("metadata_modified"))
+    if modified is None:
+        return "unknown", None
+    days = (now - modified).days
+    if days <= freq.warning:
+        return "up_to_date", days
+    return ("warning" if days <= freq.outdated else "outdated"), days
+
+
+def _assess(res: Mapping[str, Any], check: Mapping[str, Any] | None, freq: Frequency,
+            now: datetime, rules: Rules) -> ResourceAssessment | None:
+    """One resource's part of the grade; None when it waits for its first check."""
+    declared = str(res.get("format") or "").strip().lower()
+    fetched = declared not in rules.unscannable_formats
+    if fetched and (check is None or check.get("outcome") == CHECKER_FAILED):
+        return None
+    check = check or {}
+    url = str(res.get("url") or "")
+    fmt = (str(check.get("detected_format") or "").lower() or url_extension(url) or declared
+           ) if fetched else declared
+    downloadable = fetched and check.get("downloadable") is True
+    tab = check.get("tabular") if isinstance(check.get("tabular"), dict) else {}
+    validated = (downloadable and tab.get("validated") is True and tab.get("valid") is not None
+                 and fmt in rules.validated_formats)
+    status, days = _timeliness(res, freq, now)
+    return ResourceAssessment(
+        str(res.get("id") or ""), str(res.get("name") or res.get("id") or url), fmt, fetched,
+        downloadable, downloadable and fmt in rules.machine_readable_formats,
+        validated, validated and tab.get("valid") is True,
+        int(tab.get("error_count") or 0) if validated else 0, status, days,
+        tuple(str(p.get("code")) for p in check.get("problems") or () if isinstance(p, dict)),
+        _table_errors(tab) if validated else (),
+    )
+
+
+def _table_errors(tab: Mapping[str, Any]) -> tuple[str, ...]:
+    codes: list[str] = []
+    for err in tab.get("errors") or ():
+        code = err.get("code") if isinstance(err, dict) else None
+        if code and str(code) not in codes:
+            codes.append(str(code))
+    return tuple(codes[:MAX_ERRORS_SHOWN])
+
+
+# ---------------------------------------------------------------- dimensions
+
+def _completeness(get: Any, rules: Rules) -> tuple[float, list[LostPoint]]:
+    score, lost = 0.0, []
+    weight = rules.weights["completeness"]
+    for rule in rules.completeness:
+        if any(_filled(get, name) for name in rule.reads):
+            score += rule.points
+        else:
+            lost.append(LostPoint("completeness", "missing-" + rule.field.replace("_", "-"),
+                                  rule.points * weight, {}, field=rule.field))
+    return score, lost
+
+
+def _share(assessed: list[ResourceAssessment], attr: str) -> float:
+    return (sum(1 for r in assessed if getattr(r, attr)) / len(assessed)) * 100
+
+
+def _timeliness_dimension(assessed: list[ResourceAssessment], freq: Frequency,
+                          rules: Rules) -> tuple[float, list[LostPoint]]:
+    scores = rules.timeliness_scores
+    values = [scores[r.timeliness] for r in assessed]
+    unit = rules.weights["timeliness"] / len(assessed)
+    lost = [LostPoint("timeliness", "timeliness-" + r.timeliness.replace("_", "-"),
+                      (scores["up_to_date"] - scores[r.timeliness]) * unit,
+                      {"resource": r.name, "days": r.days, "frequency": freq.name,
+                       "warning": freq.warning, "outdated": freq.outdated}, r.resource_id)
+            for r in assessed if r.timeliness != "up_to_date"]
+    return sum(values) / len(values), lost
+
+
+def _accessibility(assessed: list[ResourceAssessment], rules: Rules
+                   ) -> tuple[float, list[LostPoint]]:
+    unit = 100 * rules.weights["accessibility"] / len(assessed)
+    lost = []
+    for r in assessed:
+        if r.downloadable:
+            continue
+        if r.fetched:
+            lost.append(LostPoint("accessibility", "not-downloadable", unit,
+                                  {"resource": r.name, "problems": r.problems},
+                                  r.resource_id))
+        else:
+            lost.append(LostPoint("accessibility", "link-not-fetched", unit,
+                                  {"resource": r.name, "format": r.format.upper()},
+                                  r.resource_id))
+    return _share(assessed, "downloadable"), lost
+
+
+def _machine_readable(assessed: list[ResourceAssessment], rules: Rules
+                      ) -> tuple[float, list[LostPoint]]:
+    unit = 100 * rules.weights["machine_readable"] / len(assessed)
+    lost = []
+    for r in assessed:
+        if r.machine_readable:
+            continue
+        code = ("link-not-fetched" if not r.fetched else "not-machine-readable"
+                if r.downloadable else "unreachable-not-machine-readable")
+        lost.append(LostPoint("machine_readable", code, unit,
+                              {"resource": r.name, "format": r.format.upper()}, r.resource_id))
+    return _share(assessed, "machine_readable"), lost
+
+
+def _shown(value: float, decimals: int) -> float | int:
+    """A number for a sentence: rounded, and without ".0" when whole."""
+    rounded = round(value, decimals)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _validity(assessed: list[ResourceAssessment], accessibility: float, rules: Rules
+              ) -> tuple[float, list[LostPoint]]:
+    weight = rules.weights["validity"]
+    validated = [r for r in assessed if r.validated]
+    if not validated:
+        score = accessibility * rules.no_validated_factor
+        return score, [LostPoint("validity", "nothing-validated", (100 - score) * weight,
+                                 {"factor": rules.no_validated_factor,
+                                  "accessibility": round(accessibility, rules.decimals)})]
+    unit = 100 * weight / len(validated)
+    lost = [LostPoint("validity", "invalid-table", unit,
+                      {"resource": r.name, "error_count": r.error_count,
+                       "errors": r.table_errors}, r.resource_id)
+            for r in validated if not r.valid]
+    score = (sum(1 for r in validated if r.valid) / len(validated)) * 100
+    mean_errors = sum(r.error_count for r in validated) / len(validated)
+    penalty = next((p for p in rules.penalties if mean_errors > p.above), None)
+    if penalty is not None:
+        taken = min(penalty.minus, score)
+        score = max(0.0, score - penalty.minus)
+        if taken:
+            lost.append(LostPoint("validity", "many-errors", taken * weight,
+                                  {"mean_errors": _shown(mean_errors, rules.decimals),
+                                   "above": penalty.above, "minus": penalty.minus}))
+    return score, lost
+
+
+# ---------------------------------------------------------------- entry points
+
+def grade_dataset(pkg: Mapping[str, Any],
+                  checks: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+                  now: datetime, rules: Rules | None = None) -> DatasetGrade:
+    """The dataset's NSO QC grade from its package dict and its resources' latest checks.
+
+    ``checks``: the checker's result dicts, as a list or keyed by resource id. ``now`` (aware)
+    is the moment timeliness is judged at.
+    """
+    rules = rules or default_rules()
+    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    get = field_reader(pkg)
+    by_id = checks_by_resource(checks)
+    freq = rules.frequency(_first(get, rules.frequency_fields))
+    linked = [r for r in resources_of(pkg) if not is_blank(r.get("url"))]
+    assessed, waiting = [], []
+    for res in linked:
+        one = _assess(res, by_id.get(str(res.get("id"))), freq, now, rules)
+        if one is None:
+            waiting.append(str(res.get("id") or ""))
+        else:
+            assessed.append(one)
+    completeness, lost = _completeness(get, rules)
+    base = dict(dataset_id=str(pkg.get("id") or ""), name=str(pkg.get("name") or ""),
+                organisation=_organisation(get), not_checked=tuple(waiting),
+                frequency=freq.name)
+    if not assessed:
+        dims = {dim: None for dim in DIMENSIONS} | {
+            "completeness": round(completeness, rules.decimals)}
+        reason = "not-checked-yet" if linked else "no-linked-resources"
+        return DatasetGrade(dimensions=dims, score=None, letter=None, lost=tuple(lost),
+                            ungraded_reason=reason, **base)
+    return _graded(base, completeness, lost, assessed, freq, rules)
+
+
+def _graded(base: dict[str, Any], completeness: float, lost: list[LostPoint],
+            assessed: list[ResourceAssessment], freq: Frequency, rules: Rules) -> DatasetGrade:
+    timeliness, t_lost = _timeliness_dimension(assessed, freq, rules)
+    accessibility, a_lost = _accessibility(assessed, rules)
+    machine, m_lost = _machine_readable(assessed, rules)
+    validity, v_lost = _validity(assessed, accessibility, rules)
+    raw = {"completeness": completeness, "timeliness": timeliness,
+           "accessibility": accessibility, "machine_readable": machine, "validity": validity}
+    overall = round(sum(raw[dim] * rules.weights[dim] for dim in DIMENSIONS), rules.decimals)
+    every = tuple(lost + t_lost + a_lost + m_lost + v_lost)
+    return DatasetGrade(
+        dimensions={dim: round(raw[dim], rules.decimals) for dim in DIMENSIONS},
+        score=overall, letter=rules.letter(overall), lost=every, resources=tuple(assessed),
+        **base)
+
+
+# ---------------------------------------------------------------- organisation and site
+
+class Problem(NamedTuple):
+    """A lost-point code across a catalog: how many datasets it hits and what it costs them."""
+    code: str
+    dimension: str
+    datasets: int
+    points: float           # overall points lost, summed over the datasets
+
+
+@dataclass(frozen=True)
+class CatalogGrade:
+    """An organisation's or the site's NSO QC grade (NSO's dashboard: mean and distribution)."""
+    datasets: int
+    graded: int
+    score: float | None                       # mean of the graded datasets' scores
+    letter: str | None                        # the mean's letter, by the same thresholds
+    dimensions: Mapping[str, float | None]    # mean per dimension over the graded datasets
+    distribution: Mapping[str, int]           # A-F, and "ungraded"
+    problems: tuple[Problem, ...]             # most datasets hit first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"datasets": self.datasets, "graded": self.graded, "score": self.score,
+                "letter": self.letter, "dimensions": dict(self.dimensions),
+                "distribution": dict(self.distribution),
+                "problems": [p._asdict() for p in self.problems]}
+
+
+def _mean(values: list[float], decimals: int) -> float | None:
+    return round(sum(values) / len(values), decimals) if values else None
+
+
+def _problems(grades: list[DatasetGrade], decimals: int) -> tuple[Problem, ...]:
+    """Lost-point codes by the number of datasets they hit (a dataset counts once per code)."""
+    hits: dict[tuple[str, str], list[float]] = {}
+    for grade in grades:
+        per_dataset: dict[tuple[str, str], float] = {}
+        for point in grade.lost:
+            key = (point.code, point.dimension)
+            per_dataset[key] = per_dataset.get(key, 0.0) + point.points
+        for key, points in per_dataset.items():
+            hits.setdefault(key, []).append(points)
+    ranked = sorted(hits.items(), key=lambda kv: (-len(kv[1]), -sum(kv[1]), kv[0]))
+    return tuple(Problem(code, dim, len(pts), round(sum(pts), decimals))
+                 for (code, dim), pts in ranked)
+
+
+def grade_catalog(grades: Iterable[DatasetGrade], rules: Rules | None = None) -> CatalogGrade:
+    """The aggregate of an organisation's (or the site's) dataset grades."""
+    rules = rules or default_rules()
+    every = list(grades)
+    graded = [g for g in every if g.graded]
+    distribution = {letter: 0 for letter, _ in rules.grades} | {"ungraded": 0}
+    for grade in every:
+        distribution[grade.letter or "ungraded"] += 1
+    score = _mean([g.score for g in graded], rules.decimals)
+    return CatalogGrade(
+        datasets=len(every), graded=len(graded), score=score,
+        letter=None if score is None else rules.letter(score),
+        dimensions={dim: _mean([g.dimensions[dim] for g in graded], rules.decimals)
+                    for dim in DIMENSIONS},
+        distribution=distribution,
+        problems=_problems(every, rules.decimals),
+    )
+
+
+def grade_by_organisation(grades: Iterable[DatasetGrade], rules: Rules | None = None
+                          ) -> dict[str | None, CatalogGrade]:
+    """One aggregate per organisation (key: the organisation's name, else its id)."""
+    groups: dict[str | None, list[DatasetGrade]] = {}
+    for grade in grades:
+        groups.setdefault(grade.organisation, []).append(grade)
+    return {org: grade_catalog(members, rules) for org, members in groups.items()}

@@ -1,0 +1,129 @@
+"""What each lost point means to a steward: code -> English message templates.
+
+The grading returns codes and parameters only; the CKAN side renders them with
+``_(template).format(**params)`` (the Thai translations are in the extension's .po).
+``N_`` marks the msgids for extraction without translating them here (this module imports no CKAN);
+:func:`render` fills a lost point's templates with a translation function (``tk._`` on the CKAN
+side). Each code has what was ``found`` and what ``to_do``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
+
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for extraction; the translation happens where it is rendered."""
+    return msgid
+
+
+class Message(NamedTuple):
+    found: str
+    to_do: str
+
+
+MESSAGES: Mapping[str, Message] = {
+    # completeness
+    "missing-title": Message(N_("The dataset has no title."), N_("Give the dataset a title.")),
+    "missing-notes": Message(N_("The dataset has no description."),
+                             N_("Describe the dataset.")),
+    "missing-tags": Message(N_("The dataset has no keywords."), N_("Add at least one keyword.")),
+    "missing-licence": Message(N_("The dataset has no licence."), N_("Choose a licence.")),
+    "missing-organisation": Message(N_("The dataset belongs to no organisation."),
+                                    N_("Choose the organisation responsible for the data.")),
+    "missing-update-frequency": Message(
+        N_("The dataset does not declare its update frequency."),
+        N_("Choose the update frequency unit (item 9).")),
+    # timeliness
+    "timeliness-warning": Message(
+        N_("{resource} was last modified {days} days ago; for a {frequency} update "
+           "frequency it is due after {warning} days."),
+        N_("Update the data of {resource}, or correct the declared update frequency.")),
+    "timeliness-outdated": Message(
+        N_("{resource} was last modified {days} days ago; for a {frequency} update "
+           "frequency it is out of date after {outdated} days."),
+        N_("Update the data of {resource}, or correct the declared update frequency.")),
+    "timeliness-unknown": Message(
+        N_("{resource} has no date of last modification."),
+        N_("Update {resource} so that the catalog records when it was last modified.")),
+    # accessibility and machine readability
+    "not-downloadable": Message(
+        N_("{resource} could not be downloaded ({problems})."),
+        N_("Fix the link of {resource} so that it serves the file itself.")),
+    "link-not-fetched": Message(
+        N_("{resource} is a {format} link, which NSO's quality check does not download: it "
+           "counts as neither downloadable nor machine-readable."),
+        N_("Also publish the data of {resource} as a downloadable file, e.g. CSV.")),
+    "unreachable-not-machine-readable": Message(
+        N_("{resource} could not be downloaded, so it does not count as machine-readable."),
+        N_("Fix the link of {resource}.")),
+    "not-machine-readable": Message(
+        N_("{resource} is {format}, which machines cannot read as data."),
+        N_("Publish the data of {resource} as CSV, XLSX, JSON or XML.")),
+    # validity
+    "invalid-table": Message(
+        N_("{resource} has {error_count} errors in its table ({errors})."),
+        N_("Fix the table of {resource}: one header row with unique, non-blank names and "
+           "the same number of cells in every row.")),
+    "many-errors": Message(
+        N_("The checked tables have {mean_errors} errors on average, more than {above}: "
+           "{minus} points are taken off validity."),
+        N_("Fix the tables with the most errors first.")),
+    "nothing-validated": Message(
+        N_("No resource could be checked as a table, so validity is {factor} times "
+           "accessibility."),
+        N_("Publish the data as a CSV, XLSX or JSON file that opens.")),
+}
+
+UNGRADED: Mapping[str, Message] = {
+    "no-linked-resources": Message(
+        N_("The dataset has no resource with a link, so it cannot be graded."),
+        N_("Add a resource linking to the data file.")),
+    "not-checked-yet": Message(
+        N_("The dataset's resources have not been checked yet."),
+        N_("Wait for the next check, or ask an administrator to check now.")),
+}
+
+# NSO's frequencies (nso_qc_rules.yaml, timeliness.frequencies) as the sentences name them.
+FREQUENCIES: Mapping[str, str] = {
+    "daily": N_("daily"), "weekly": N_("weekly"), "monthly": N_("monthly"),
+    "quarterly": N_("quarterly"), "yearly": N_("yearly"), "other": N_("other or unknown"),
+}
+
+# The checker's problem codes (the check contract), in words.
+PROBLEMS: Mapping[str, str] = {
+    "dead-link": N_("the link answers with an error"),
+    "timeout": N_("the server did not answer in time"),
+    "refused-address": N_("the address is private or not allowed"),
+    "html-instead-of-file": N_("a web page is served instead of the file"),
+    "format-mismatch": N_("the file is not in its declared format"),
+    "too-large": N_("the file is too large to check"),
+    "unparsable": N_("the file does not open"),
+}
+
+# Table error codes (frictionless names, as the checker reports them), in words.
+TABLE_ERRORS: Mapping[str, str] = {
+    "blank-header": N_("blank header"), "blank-label": N_("blank header"),
+    "duplicate-header": N_("duplicate header"), "duplicate-label": N_("duplicate header"),
+    "extra-cell": N_("extra cells"), "missing-cell": N_("missing cells"),
+    "blank-row": N_("blank rows"), "type-error": N_("wrong types"),
+}
+
+
+def _words(codes: Iterable[str], names: Mapping[str, str],
+           translate: Callable[[str], str]) -> str:
+    return ", ".join(translate(names[c]) if c in names else c for c in codes)
+
+
+def render(code: str, params: Mapping[str, Any],
+           translate: Callable[[str], str] = lambda msgid: msgid) -> Message:
+    """A lost point's sentences, translated by ``translate`` and filled with its parameters."""
+    filled = dict(params)
+    if "problems" in filled:
+        filled["problems"] = _words(filled["problems"], PROBLEMS, translate)
+    if "errors" in filled:
+        filled["errors"] = _words(filled["errors"], TABLE_ERRORS, translate)
+    if "frequency" in filled:
+        filled["frequency"] = translate(FREQUENCIES.get(filled["frequency"], filled["frequency"]))
+    message = MESSAGES.get(code) or UNGRADED[code]
+    return Message(translate(message.found).format(**filled),
+                   translate(message.to_do).format(**filled))

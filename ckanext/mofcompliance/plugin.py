@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, facets, helpers, scoring, views
+from . import cli, facets, helpers, private_resources, scoring, views
 from .excel import views as excel_views
 from .logic import action, auth, validators
 
@@ -41,12 +41,12 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict[str, Any]:
-        return action.all_actions()
+        return dict(action.all_actions(), package_search=private_resources.package_search)
 
     # IAuthFunctions
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return auth.all_auth_functions()
+        return dict(auth.all_auth_functions(), resource_show=private_resources.resource_show)
 
     # ITemplateHelpers
 
@@ -67,6 +67,9 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return scoring.on_dataset_index(pkg_dict)
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        private_resources.withhold(context, pkg_dict)
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         scoring.remove_score(pkg_dict["id"])

@@ -19,6 +19,10 @@ item  thai_gdc field           DCAT / DCAT-AP term         node
 14    license_id               dct:license                 dct:LicenseDocument
 ====  =======================  ==========================  =============================
 
+Beside the items, thai_gdc's ``reference_url_catalog`` (the dataset's page in the catalog it
+is taken from) is ``dct:source``, DCAT-AP's "a related dataset from which the described
+dataset is derived", when it is a web address.
+
 A chosen value is a node carrying the stored thai_gdc value byte-identical as
 ``skos:notation`` and its labels from the standard as ``skos:prefLabel`` (``@th``, ``@en``);
 the ``<field>_other`` text of อื่นๆ is its ``rdfs:comment``. Objective is
@@ -78,6 +82,7 @@ class DGAProfile(RDFProfile):
             self.g.add((node, SKOS.exactMatch, EU_ACCESS_RIGHT[code]))
         self._choices(dataset_dict, dataset_ref, "license_id", DCT.license,
                       DCT.LicenseDocument)
+        self._source(dataset_dict, dataset_ref)
 
     def _values(self, dataset_dict: dict[str, Any], field: str) -> list[str]:
         value = self._get_dataset_value(dataset_dict, field)
@@ -128,3 +133,8 @@ class DGAProfile(RDFProfile):
             self.g.add((node, RDF.type, DCT.ProvenanceStatement))
             self.g.add((node, RDFS.label, Literal(source)))
             self.g.add((dataset_ref, DCT.provenance, node))
+
+    def _source(self, dataset_dict: dict[str, Any], dataset_ref: URIRef) -> None:
+        source = str(self._get_dataset_value(dataset_dict, "reference_url_catalog") or "").strip()
+        if source.startswith(("http://", "https://")):
+            self.g.add((dataset_ref, DCT.source, URIRef(source)))

@@ -105,6 +105,7 @@ class Ruleset:
     format_levels: Mapping[str, int]
     datastore_format_level: int
     private_is_closed: bool
+    private_resource_field: str
     datastore_field: str
     api_formats: frozenset[str]
     api_resource_types: frozenset[str]
@@ -160,6 +161,7 @@ def _compile(name: str, raw: Mapping[str, Any]) -> Ruleset:
         format_levels=dict(raw["format_levels"]),
         datastore_format_level=raw["format_levels"][raw["datastore_format_class"]],
         private_is_closed=bool(acc["private_is_closed"]),
+        private_resource_field=acc["private_resource_field"],
         datastore_field=acc["datastore_field"],
         api_formats=frozenset(acc["api_formats"]),
         api_resource_types=frozenset(t.lower() for t in acc["api_resource_types"]),
@@ -405,7 +407,7 @@ def open_level(pkg_dict: Mapping[str, Any], rules: str | Ruleset = "fy2565") -> 
     """The dataset's open-characteristics level and the result of each indicator."""
     rs = rules if rules.__class__ is Ruleset else ruleset(rules)
     get = field_reader(pkg_dict)
-    raw = resources_of(pkg_dict)
+    raw = [r for r in resources_of(pkg_dict) if not is_true(r.get(rs.private_resource_field))]
     published = _published(rs, raw)
     private = rs.private_is_closed and is_true(pkg_dict.get("private"))
     access = _access(rs, published, private)

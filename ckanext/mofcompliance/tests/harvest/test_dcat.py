@@ -99,3 +99,13 @@ def test_the_harvester_reads_only_offered_datasets_in_the_catalog(app, dataset, 
 
     assert catalog() == {"fiscal-balance", "withheld"}
     assert catalog({"Authorization": harvester_token}) == {"fiscal-balance"}
+
+
+def test_the_reference_catalog_url_is_the_dct_source(app, make_dataset):
+    source = "https://catalog.mots.go.th/dataset/tourism-income"
+    referenced = make_dataset(name="tourism-income", reference_url_catalog=source)
+    own = make_dataset(name="own-data", reference_url_catalog="ตามประกาศกระทรวง")
+    g = graph(app, "/catalog.ttl", "turtle")
+    sources = {str(g.value(d, DCTERMS.identifier)): list(g.objects(d, DCTERMS.source))
+               for d in g.subjects(RDF.type, DCAT.Dataset)}
+    assert sources == {referenced["id"]: [URIRef(source)], own["id"]: []}

@@ -49,6 +49,17 @@ def test_a_private_dataset_is_not_accessible():
     assert "private" in r.indicator("access").reason_en
 
 
+def test_a_resource_kept_private_gives_no_level():
+    """thai_gdc's resource_private "True": only the dataset's editors reach the file."""
+    withheld = resource(name="people.csv", resource_private="True", datastore_active=True,
+                        resource_data_collect="บุคคล")
+    r = open_level(pkg(resources=[withheld]))
+    assert levels(r) == {"access": 0, "granularity": 0, "format": 0}
+    r = open_level(pkg(resources=[withheld, resource(resource_private="False")]))
+    assert levels(r)["access"] == 1 and r.indicator("access").resources == ("table.csv",)
+    assert levels(r)["granularity"] == 1
+
+
 # ---- granularity
 
 def test_granularity_basic_for_yearly_province_data():

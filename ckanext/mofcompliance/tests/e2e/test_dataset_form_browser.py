@@ -142,6 +142,7 @@ def test_the_form_opens_fields_as_the_steward_chooses(site, steward, lang):
         browser.quit()
 
 
+@pytest.mark.ckan_config("ckan.gravatar_default", "disabled")
 def test_without_scripts_every_field_can_be_filled(site, steward):
     from selenium.webdriver.common.by import By
     browser = _browser(javascript=False)

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import scoring
+from . import field_layout, scoring
 from .standard import definition as std
 from .standard import values
 
@@ -49,8 +49,25 @@ def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
     return scoring.badges([package_id]).get(package_id)
 
 
+def mofcompliance_choice_values(field: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    """A choice field's value(s) in the reader's language, อื่นๆ with its own text."""
+    return field_layout.choice_values(field, data, tk.h.lang())
+
+
+def mofcompliance_data_type_labels(codes: list[str]) -> str:
+    """"ข้อมูลสถิติ, ข้อมูลภูมิสารสนเทศเชิงพื้นที่" (in English: "Statistical data, …")."""
+    thai = tk.h.lang() == "th"
+    return ", ".join(std.data_type(code).value if thai else std.data_type(code).label_en
+                     for code in codes)
+
+
 def all_helpers() -> dict[str, Any]:
     return {"mofcompliance_choices": mofcompliance_choices,
+            "mofcompliance_choice_values": mofcompliance_choice_values,
+            "mofcompliance_form_sections": field_layout.form_sections,
+            "mofcompliance_data_type_codes": field_layout.data_type_codes,
+            "mofcompliance_data_type_labels": mofcompliance_data_type_labels,
+            "mofcompliance_page_rows": field_layout.page_rows,
             "mofcompliance_date": mofcompliance_date,
             "mofcompliance_dataset_report": mofcompliance_dataset_report,
             "mofcompliance_badge": mofcompliance_badge}

@@ -1,22 +1,38 @@
-/* Dataset form: show the fields of the chosen data type only (item 1, ประเภทข้อมูล).
- * The select carries the value → code map (data-module-codes); each type-specific
- * field carries the codes it belongs to (data-mofcompliance-types="S G"). */
-ckan.module("mofcompliance-data-type", function ($) {
+/* Dataset form: show what applies as the steward chooses (templates/scheming/package/
+ * snippets/package_form.html). A block with data-mofcompliance-types="S G" shows once one
+ * of these data types is chosen; a "please specify" box with data-mofcompliance-other-of
+ * shows while its field has the choice data-mofcompliance-other-when, or while it holds
+ * text. Without this script every field stays shown; the server checks everything. */
+ckan.module("mofcompliance-dataset-form", function ($) {
   return {
     options: {codes: {}},
     initialize: function () {
-      var select = this.el;
+      var root = this.el;
       var codes = this.options.codes;
-      var form = select.closest("form");
+      function chosen(name) {
+        var field = root.find("[name='" + name + "']");
+        return field.is("select") ? [field.val()] :
+          field.filter(":checked").map(function () { return this.value; }).get();
+      }
+      function applies(block, code) {
+        var types = block.attr("data-mofcompliance-types");
+        return !types || types.split(" ").indexOf(code) !== -1;
+      }
+      function specified(block) {
+        var parent = block.attr("data-mofcompliance-other-of");
+        return !parent || !!block.find("input, textarea").val() ||
+          chosen(parent).indexOf(block.attr("data-mofcompliance-other-when")) !== -1;
+      }
       function update() {
-        var code = codes[select.val()];
-        form.find("[data-mofcompliance-types]").each(function () {
-          var types = $(this).attr("data-mofcompliance-types").split(" ");
-          $(this).closest(".form-group, .control-group")
-            .toggle(!code || types.indexOf(code) !== -1);
+        var code = codes[root.find("[name='data_type']").val()];
+        root.find("[data-mofcompliance-type-block]").prop("hidden", !code);
+        root.find(".mofcompliance-field").each(function () {
+          var block = $(this);
+          block.prop("hidden", !(applies(block, code) && specified(block)));
         });
       }
-      select.on("change", update);
+      root.addClass("mofcompliance-scripted");
+      root.on("change", "select, input[type='checkbox']", update);
       update();
     }
   };

@@ -96,18 +96,6 @@ def _scheming_field(field: std.Field, core: dict[str, dict[str, Any]]) -> dict[s
         entry["help_text"] = help_text
     if field.companion_of:
         entry["validators"] = "mofcompliance_other_text unicode_safe"
-    if field.name == "data_type":
-        codes = {}
-        for data_type in std.data_types():
-            codes.update(dict.fromkeys((data_type.value,) + data_type.aliases, data_type.code))
-        entry["form_attrs"] = {"data-module": "mofcompliance-data-type",
-                               "data-module-codes": json.dumps(codes, ensure_ascii=False)}
-    types = sorted(field.data_types)
-    if len(types) < len(std.data_types()):
-        # Shown only for these data types (assets/mofcompliance-form.js).
-        entry["classes"] = ["control-medium"]
-        entry["form_attrs"] = dict(entry.get("form_attrs", {}),
-                                   **{"data-mofcompliance-types": " ".join(types)})
     return entry
 
 

@@ -44,8 +44,17 @@ def test_on_a_terminal_it_is_a_bar_drawn_in_place():
         with progress("rescoring", terminal) as report:
             for done in range(1, 6):
                 report(done, 5)
-    screen = os.read(master, 65536).decode("utf-8")
+    screen = b""
+    while True:  # the terminal hands its output over in chunks
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: everything written has been read
+            break
+        if not chunk:
+            break
+        screen += chunk
     os.close(master)
+    screen = screen.decode("utf-8")
     assert "rescoring  [####" in screen and "5/5" in screen and "\r" in screen
     assert "rescoring 1/5\n" not in screen
 

@@ -68,9 +68,9 @@ def import_workbook(path: str, organization: str, dry_run: bool,
 
 def _visibility(outcome: importer.Outcome) -> str:
     if outcome.private:
-        return ("ชุดข้อมูลใหม่เป็นแบบส่วนตัว (ใช้ --public เพื่อเผยแพร่ทันที) ชุดข้อมูลเดิมคงสถานะเดิม / "
-                "new datasets are private (--public publishes them at once); existing "
-                "datasets keep their visibility")
+        return ("ชุดข้อมูลใหม่เป็นแบบส่วนตัว (ใช้ --public เพื่อเผยแพร่ทันที) "
+                "ชุดข้อมูลเดิมคงสถานะเดิม / new datasets are private (--public publishes them "
+                "at once); existing datasets keep their visibility")
     return ("ชุดข้อมูลใหม่เป็นแบบสาธารณะ ชุดข้อมูลเดิมคงสถานะเดิม / new datasets are public; "
             "existing datasets keep their visibility")
 

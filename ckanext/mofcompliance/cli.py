@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 from . import reminders, scoring
 from .excel import commands as excel_commands
 from .harvest.cli import gdcatalog
+from .progress import progress
 
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
 
@@ -78,11 +79,8 @@ def _org_id(org: str | None) -> str | None:
 def rescore(org: str | None) -> None:
     """Rebuild the score store from the database (set-based reads), then take snapshots."""
     org_id = _org_id(org)
-    with click.progressbar(length=1, label="rescoring / คำนวณใหม่") as bar:
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-        count = scoring.rescore(org_id, progress)
+    with progress("rescoring / คำนวณใหม่") as report:
+        count = scoring.rescore(org_id, report)
     click.echo("%d datasets scored / ให้คะแนน %d ชุดข้อมูล" % (count, count))
     click.echo("%d snapshots / สแนปช็อต" % scoring.take_snapshots())
 

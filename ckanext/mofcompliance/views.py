@@ -72,14 +72,19 @@ def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return [(titles.get(f, f), n) for f, n in counts.most_common(14)]
 
 
+def _is_empty(plan: dict[str, Any]) -> bool:
+    return not any(plan.get(key) for key in scoring.EMPTY_PLAN)
+
+
 @compliance.route("/")
 def site() -> str:
     result = _call("mofcompliance_site_kpi", {"profile": _profile()})
+    plan = scoring.plan_of("")
     return tk.render("mofcompliance/site.html", {
         "result": result, "profiles": _profiles(),
         "levels": _level_distribution(result["organizations"]),
         "trend": scoring.snapshots_of("", result["profile"]),
-        "plan": scoring.plan_of(""), "focus_areas": std.focus_areas(),
+        "plan": plan, "plan_empty": _is_empty(plan), "focus_areas": std.focus_areas(),
         "can_manage": tk.h.check_access("mofcompliance_rescore")})
 
 

@@ -13,6 +13,7 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ..progress import progress
 from . import importer, settings, writer
 from .reader import Problem
 
@@ -39,30 +40,39 @@ def _organization(name: str) -> dict:
 @click.option("--unknown-choices", type=click.Choice(settings.UNKNOWN_CHOICES),
               help="A value not on its list: reject it, or keep it as อื่นๆ with the text "
                    "in <field>_other. Default: ckanext.mofcompliance.excel.unknown_choices.")
-@click.option("--public", is_flag=True,
-              help="Create new datasets public (default: private, as thai_gdc does).")
+@click.option("--public/--private", default=False,
+              help="Visibility of the datasets the import creates. Default: private (as "
+                   "thai_gdc does) until published; --public publishes them at once. "
+                   "Datasets that already exist keep theirs.")
 @click.option("--user", help="Import with this user's rights (default: the site user).")
 def import_workbook(path: str, organization: str, dry_run: bool,
                     unknown_choices: Optional[str], public: bool, user: Optional[str]) -> None:
     """Import PATH: create or update (by dataset code) every dataset of the workbook in one
-    transaction, all or nothing. Exits with status 1 when anything was refused."""
+    transaction, all or nothing. New datasets are private unless --public is given.
+    Exits with status 1 when anything was refused."""
     target = importer.Target(organization=_organization(organization), user=_user(user),
                              private=not public)
-    outcome = importer.import_file(path, os.path.basename(path), target,
-                                   unknown_choices or settings.unknown_choices(), dry_run,
-                                   progress=_progress)
-    click.echo("", err=True)
+    with progress("importing / นำเข้า") as report:
+        outcome = importer.import_file(path, os.path.basename(path), target,
+                                       unknown_choices or settings.unknown_choices(), dry_run,
+                                       progress=report)
     for notice in outcome.notices:
-        click.echo("หมายเหตุ / notice  %s" % _located(notice))
+        click.echo("หมายเหตุ / note  %s" % _located(notice))
     for problem in outcome.problems:
         click.echo("ปัญหา / problem  %s" % _located(problem))
     click.echo(_summary(outcome))
+    click.echo(_visibility(outcome))
     if outcome.problems:
         raise click.exceptions.Exit(1)
 
 
-def _progress(done: int, total: int) -> None:
-    click.echo("\r%d/%d" % (done, total), nl=False, err=True)
+def _visibility(outcome: importer.Outcome) -> str:
+    if outcome.private:
+        return ("ชุดข้อมูลใหม่เป็นแบบส่วนตัว (ใช้ --public เพื่อเผยแพร่ทันที) "
+                "ชุดข้อมูลเดิมคงสถานะเดิม / new datasets are private (--public publishes them "
+                "at once); existing datasets keep their visibility")
+    return ("ชุดข้อมูลใหม่เป็นแบบสาธารณะ ชุดข้อมูลเดิมคงสถานะเดิม / new datasets are public; "
+            "existing datasets keep their visibility")
 
 
 def _located(problem: Problem) -> str:
@@ -95,9 +105,10 @@ def export_workbook(path: str, organization: Optional[str], user: Optional[str])
     """Write the datasets to PATH (.xlsx), B.E. dates, one sheet pair per data type."""
     organization_id = _organization(organization)["id"] if organization else None
     directory = os.path.dirname(os.path.abspath(path))
-    with tempfile.NamedTemporaryFile(dir=directory, suffix=".xlsx", delete=False) as out:
-        count = writer.write_workbook(writer.readable_packages(_user(user), organization_id),
-                                      out)
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".xlsx", delete=False) as out, \
+            progress("exporting / ส่งออก") as report:
+        count = writer.write_workbook(
+            writer.readable_packages(_user(user), organization_id, report), out)
     os.replace(out.name, path)
     click.echo("ส่งออก %d ชุดข้อมูลไปที่ %s / exported %d datasets to %s"
                % (count, path, count, path))

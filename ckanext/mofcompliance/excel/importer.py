@@ -42,6 +42,7 @@ class Target:
 @dataclass
 class Outcome:
     dry_run: bool
+    private: bool = True           # the visibility of the datasets it creates
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -52,7 +53,7 @@ class Outcome:
         return not self.dry_run and not self.problems
 
     def as_dict(self) -> dict[str, Any]:
-        return {"dry_run": self.dry_run, "committed": self.committed,
+        return {"dry_run": self.dry_run, "committed": self.committed, "private": self.private,
                 "created": self.created, "updated": self.updated,
                 "problems": [p.as_dict() for p in self.problems],
                 "notices": [p.as_dict() for p in self.notices]}
@@ -64,14 +65,15 @@ def import_file(path: str, filename: str, target: Target, unknown: str, dry_run:
     try:
         reading = read_workbook(path, filename, Limits.from_config(), unknown)
     except Rejected as error:
-        return Outcome(dry_run=dry_run, problems=[Problem(None, None, None, None, str(error))])
+        return Outcome(dry_run=dry_run, private=target.private,
+                       problems=[Problem(None, None, None, None, str(error))])
     return run(reading, target, dry_run, progress)
 
 
 def run(reading: Reading, target: Target, dry_run: bool,
         progress: Optional[Progress] = None) -> Outcome:
     """Apply every dataset of ``reading`` in one transaction; commit only a clean commit run."""
-    outcome = Outcome(dry_run=dry_run, problems=list(reading.problems),
+    outcome = Outcome(dry_run=dry_run, private=target.private, problems=list(reading.problems),
                       notices=list(reading.notices))
     try:
         with _held_commits() as session:

@@ -115,29 +115,60 @@ class _Reader:
         self.conventions = std.definition().nso_workbook
 
     def read(self) -> Reading:
-        """Both sheets of each data type; resources are matched to their datasets only when
-        the dataset sheet could be read (otherwise every resource row would be an error)."""
         for dt in std.data_types():
-            dataset_sheet = layout.sheet(dt.code, layout.DATASET)
-            resource_sheet = layout.sheet(dt.code, layout.RESOURCE)
-            datasets_ws = self._worksheet(dataset_sheet)
-            resources_ws = self._worksheet(resource_sheet)
-            if datasets_ws is None:
-                continue
-            datasets = self._datasets(dataset_sheet, datasets_ws)
-            if resources_ws is not None:
-                self._resources(resource_sheet, resources_ws, datasets)
-            self.reading.datasets.extend(datasets.values())
+            self._read_pair(layout.sheet(dt.code, layout.DATASET),
+                            layout.sheet(dt.code, layout.RESOURCE))
         return self.reading
 
     # ---------------------------------------------------------------- sheets
 
+    def _read_pair(self, dataset_sheet: Sheet, resource_sheet: Sheet) -> None:
+        """Both sheets of a data type; resources are matched to their datasets only when
+        the dataset sheet could be read (otherwise every resource row would be an error).
+
+        Agencies delete the sheets of the data types they do not use: an absent sheet is a
+        note, unless the other sheet of its pair has rows that need it."""
+        absent = [s for s in (dataset_sheet, resource_sheet) if s.name not in self.book.sheetnames]
+        if len(absent) == 2:
+            self._note(dataset_sheet.name, "ไม่มีแผ่นงาน %s และ %s: ไม่มี%sให้นำเข้า"
+                       % (dataset_sheet.name, resource_sheet.name, dataset_sheet.data_type.value),
+                       "the workbook has no sheets %s and %s: no %s to import"
+                       % (dataset_sheet.name, resource_sheet.name,
+                          dataset_sheet.data_type.label_en.lower()))
+            return
+        datasets_ws = self._worksheet(dataset_sheet)
+        resources_ws = self._worksheet(resource_sheet)
+        if dataset_sheet in absent:
+            rows = sum(1 for _ in self._rows(resource_sheet, resources_ws)) if resources_ws else 0
+            self._absent(dataset_sheet, resource_sheet, rows)
+            return
+        if datasets_ws is None:
+            return
+        datasets = self._datasets(dataset_sheet, datasets_ws)
+        if resource_sheet in absent:
+            self._absent(resource_sheet, dataset_sheet, len(datasets))
+        elif resources_ws is not None:
+            self._resources(resource_sheet, resources_ws, datasets)
+        self.reading.datasets.extend(datasets.values())
+
+    def _absent(self, missing: Sheet, partner: Sheet, rows: int) -> None:
+        """``missing`` is not in the workbook: a problem when ``partner`` has rows that
+        need it (datasets without their resources, resources without their datasets)."""
+        if not rows:
+            self._note(missing.name, "ไม่มีแผ่นงาน %s (แผ่นงาน %s ไม่มีข้อมูล)"
+                       % (missing.name, partner.name),
+                       "the workbook has no sheet %s (sheet %s has no rows)"
+                       % (missing.name, partner.name))
+            return
+        self._problem(missing.name, None, None, None,
+                      "ไม่พบแผ่นงาน %s ในไฟล์ ซึ่งข้อมูล %d แถวในแผ่นงาน %s ต้องใช้"
+                      % (missing.name, rows, partner.name),
+                      "the workbook has no sheet %s, which the %d rows of sheet %s need"
+                      % (missing.name, rows, partner.name))
+
     def _worksheet(self, sheet: Sheet) -> Any:
         """The sheet, if it is there and its header is the template's."""
         if sheet.name not in self.book.sheetnames:
-            self._problem(sheet.name, None, None, None,
-                          "ไม่พบแผ่นงาน %s ในไฟล์" % sheet.name,
-                          "the workbook has no sheet %s" % sheet.name)
             return None
         worksheet = self.book[sheet.name]
         return worksheet if self._header_ok(sheet, worksheet) else None
@@ -266,4 +297,7 @@ class _Reader:
                  field_name: str | None, thai: str, english: str) -> None:
         self.reading.problems.append(
             Problem(sheet, row, column, field_name, bilingual(thai, english)))
+
+    def _note(self, sheet: str, thai: str, english: str) -> None:
+        self.reading.notices.append(Problem(sheet, None, None, None, bilingual(thai, english)))
 

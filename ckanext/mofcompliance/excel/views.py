@@ -66,7 +66,7 @@ def _form_options() -> dict[str, Any]:
     unknown = tk.request.form.get("unknown_choices")
     return {"unknown_choices": unknown if unknown in settings.UNKNOWN_CHOICES
             else settings.unknown_choices(),
-            "private": tk.request.form.get("public") != "on"}
+            "private": tk.request.form.get("visibility") != "public"}
 
 
 @excel.route("/organization/<id>/nso-import", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ rows to disk, so memory stays flat however large the catalog.
 from __future__ import annotations
 
 from datetime import date
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator, Optional
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -32,9 +32,12 @@ TITLES = {
 }
 
 
-def readable_packages(user: str, organization_id: str | None = None) -> Iterator[dict[str, Any]]:
+def readable_packages(user: str, organization_id: str | None = None,
+                      progress: Optional[Callable[[int, int], None]] = None
+                      ) -> Iterator[dict[str, Any]]:
     """Every dataset ``user`` may read (of one organisation, or of the catalog), by name,
-    one page of ``package_search`` at a time."""
+    one page of ``package_search`` at a time; ``progress(done, total)`` follows each
+    dataset the consumer has taken."""
     fq = "+dataset_type:dataset"
     if organization_id:
         fq += ' +owner_org:"%s"' % organization_id
@@ -44,8 +47,11 @@ def readable_packages(user: str, organization_id: str | None = None) -> Iterator
             {"user": user},
             {"fq": fq, "rows": PAGE_SIZE, "start": start, "sort": "name asc",
              "include_private": True})
-        yield from page["results"]
-        start += len(page["results"])
+        for package in page["results"]:
+            yield package
+            start += 1
+            if progress:
+                progress(start, page["count"])
         # The site may cap ``rows`` (``ckan.search.rows_max``): stop on the count, not on
         # a short page.
         if not page["results"] or start >= page["count"]:

@@ -86,8 +86,10 @@ def _summary(result: kpi.KpiResult, results: list[kpi.DatasetResult]) -> dict[st
 
 def _site_summary(profile: str, results: list[kpi.DatasetResult],
                   inputs: dict[str, Any]) -> dict[str, Any]:
+    """The site's summary with its criteria in full (label, level, evidence, note), as the
+    organisation page shows its own: the dashboards render one criterion shape."""
     site = scoring.evaluate("", profile, results, inputs=inputs)
-    return dict(site.to_dict(), **_summary(site, results))
+    return dict(_summary(site, results), **site.to_dict())
 
 
 def _computer(profile: str, public_only: bool) -> Any:

@@ -22,6 +22,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from ..progress import progress as reporting
 from .kpi import audit_catalog, profile_ids
 
 PAGE_ROWS = 1000  # CKAN's default ckan.search.rows_max
@@ -126,14 +127,13 @@ def fetch_catalog(url: str, api_token: str | None = None, rows: int = PAGE_ROWS,
     session = _session(api_token, retries)
     first = _search_page(session, url, 0, rows, timeout, bool(api_token))
     total = int(first.get("count") or 0)
-    with click.progressbar(length=total, label="package_search", file=progress or sys.stderr,
-                           show_pos=True) as bar:
+    with reporting("package_search", progress) as report:
         page, start = first, 0
         while True:
             results = _datasets(page.get("results"), "result.results")
             yield from results
-            bar.update(len(results))
             start += len(results)
+            report(start, total)
             if not results or start >= total:
                 return
             page = _search_page(session, url, start, rows, timeout, bool(api_token))

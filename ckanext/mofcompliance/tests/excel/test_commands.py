@@ -48,7 +48,37 @@ def test_unknown_choices_can_be_kept_as_other(tmp_path, org):
     assert invoke(commands.import_workbook, path, "--org", "mof-ops").exit_code == 1
     result = invoke(commands.import_workbook, path, "--org", "mof-ops",
                     "--unknown-choices", "other")
-    assert result.exit_code == 0 and "notice  Temp2_Meta_Stat!L6 geo_coverage" in result.output
+    assert result.exit_code == 0 and "note  Temp2_Meta_Stat!L6 geo_coverage" in result.output
+
+
+def test_a_workbook_without_the_sheets_of_unused_data_types_is_imported(tmp_path, org):
+    """The NSO workbook as agencies send it: only the record and statistics pairs."""
+    path = builders.workbook(tmp_path, [builders.package("ds-one")])
+    for code in ("GIS", "Multi", "Other"):
+        builders.remove_sheet(builders.remove_sheet(path, "Temp2_Meta_" + code),
+                              "Temp3_Resource_" + code)
+    result = invoke(commands.import_workbook, path, "--org", "mof-ops", "--dry-run")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("หมายเหตุ / note")]
+    assert len(notes) == 3 and "Temp2_Meta_GIS: " in notes[0]
+    assert "problem" not in result.output
+    assert "dry run passed: would create 1 and update 0 datasets" in result.output
+
+
+def test_new_datasets_are_private_unless_public_is_asked_and_the_report_says_so(tmp_path, org):
+    path = builders.workbook(tmp_path, [builders.package("ds-one")])
+    result = invoke(commands.import_workbook, path, "--org", "mof-ops")
+    assert result.exit_code == 0 and "new datasets are private" in result.output
+    assert helpers.call_action("package_show", id="ds-one")["private"] is True
+    path = builders.workbook(tmp_path, [builders.package("ds-two")], "two.xlsx")
+    result = invoke(commands.import_workbook, path, "--org", "mof-ops", "--private", "--public")
+    assert result.exit_code == 0 and "new datasets are public" in result.output
+    assert helpers.call_action("package_show", id="ds-two")["private"] is False
+
+
+def test_the_help_states_the_default_visibility():
+    text = " ".join(invoke(commands.import_workbook, "--help").output.split())
+    assert "--public / --private" in text and "Default: private" in text
 
 
 def test_an_unknown_organisation_is_a_usage_error(tmp_path, org):

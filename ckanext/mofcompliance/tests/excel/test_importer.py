@@ -165,8 +165,8 @@ def test_a_resource_error_is_located_in_the_resource_sheet(tmp_path, target):
 
 
 @pytest.mark.parametrize("damage, problem", [
-    (lambda path: builders.remove_sheet(path, "Temp3_Resource_GIS"),
-     ("Temp3_Resource_GIS", None, None, None)),
+    (lambda path: builders.remove_sheet(path, STAT_RESOURCES),
+     (STAT_RESOURCES, None, None, None)),
     (lambda path: builders.insert_row(path, "Temp2_Meta_GIS", 2),
      ("Temp2_Meta_GIS", 4, "B", "data_type")),
 ], ids=["missing sheet", "shifted header"])

@@ -38,11 +38,42 @@ def test_codes_become_names_as_thai_gdc_makes_them():
     assert dataset_name(" DataSet 11_01 ") == "dataset-11_01"
 
 
-def test_a_missing_sheet_is_named(path):
-    problems = read(builders.remove_sheet(path, STAT_RESOURCES)).problems
-    assert [(p.sheet, p.row) for p in problems] == [(STAT_RESOURCES, None)]
-    assert "ไม่พบแผ่นงาน Temp3_Resource_Stat" in problems[0].message
-    assert "the workbook has no sheet Temp3_Resource_Stat" in problems[0].message
+def test_a_missing_sheet_that_rows_need_is_named(path):
+    reading = read(builders.remove_sheet(path, STAT_RESOURCES))
+    assert [(p.sheet, p.row) for p in reading.problems] == [(STAT_RESOURCES, None)]
+    assert "ไม่พบแผ่นงาน Temp3_Resource_Stat" in reading.problems[0].message
+    assert ("the workbook has no sheet Temp3_Resource_Stat, which the 2 rows of sheet "
+            "Temp2_Meta_Stat need") in reading.problems[0].message
+    assert [d.name for d in reading.datasets] == ["ds-one", "ds-two"]  # still checked
+
+
+def test_resources_without_their_dataset_sheet_are_a_problem(path):
+    reading = read(builders.remove_sheet(path, STAT))
+    assert [(p.sheet, p.row) for p in reading.problems] == [(STAT, None)]
+    assert "which the 2 rows of sheet Temp3_Resource_Stat need" in reading.problems[0].message
+    assert reading.datasets == []
+
+
+def test_the_sheets_of_unused_data_types_may_be_deleted(path):
+    """Agencies delete the sheets they do not use: a workbook with the record and the
+    statistics pairs only is valid, and each absent pair is a note."""
+    for code in ("GIS", "Multi", "Other"):
+        builders.remove_sheet(builders.remove_sheet(path, "Temp2_Meta_" + code),
+                              "Temp3_Resource_" + code)
+    reading = read(path)
+    assert reading.problems == []
+    assert [n.sheet for n in reading.notices] == [
+        "Temp2_Meta_GIS", "Temp2_Meta_Multi", "Temp2_Meta_Other"]
+    assert ("the workbook has no sheets Temp2_Meta_GIS and Temp3_Resource_GIS: "
+            "no geospatial data to import") in reading.notices[0].message
+    assert [d.name for d in reading.datasets] == ["ds-one", "ds-two"]
+
+
+def test_an_absent_sheet_whose_partner_is_empty_is_a_note(path):
+    reading = read(builders.remove_sheet(path, "Temp3_Resource_GIS"))
+    assert reading.problems == []
+    assert [(n.sheet, n.row) for n in reading.notices] == [("Temp3_Resource_GIS", None)]
+    assert "sheet Temp2_Meta_GIS has no rows" in reading.notices[0].message
 
 
 def test_a_header_shifted_down_a_row_is_found(path):

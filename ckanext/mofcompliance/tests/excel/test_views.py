@@ -77,6 +77,40 @@ def test_a_dry_run_then_a_commit_from_the_page(web, people, tmp_path):
     assert helpers.call_action("package_show", id="ds-one")["private"] is True
 
 
+def test_the_form_offers_the_visibility_of_new_datasets_private_by_default(web, people):
+    form = page(web, people["admin"], IMPORT)
+    assert re.search(r'<input type="radio" name="visibility" value="private" checked>', form)
+    assert re.search(r'<input type="radio" name="visibility" value="public">', form)
+
+
+@pytest.mark.parametrize("visibility, private, said", [
+    (None, True, "Datasets this import creates are private"),
+    ("public", False, "Datasets this import creates are public at once"),
+])
+def test_the_report_says_what_visibility_new_datasets_get(web, people, tmp_path, visibility,
+                                                          private, said):
+    form = {"visibility": visibility} if visibility else {}
+    url = "%s/%s" % (IMPORT, token_of(upload(web, people["admin"], two_datasets(tmp_path),
+                                             **form)))
+    assert said in page(web, people["admin"], url)
+    web.post(url + "/commit", headers=auth(people["admin"]))
+    assert said in page(web, people["admin"], url)
+    assert helpers.call_action("package_show", id="ds-one")["private"] is private
+
+
+def test_absent_sheets_are_notes_apart_from_the_problems(web, people, tmp_path):
+    path = two_datasets(tmp_path)
+    for code in ("GIS", "Multi", "Other"):
+        builders.remove_sheet(builders.remove_sheet(path, "Temp2_Meta_" + code),
+                              "Temp3_Resource_" + code)
+    report = page(web, people["admin"], "%s/%s" % (IMPORT, token_of(
+        upload(web, people["admin"], path))))
+    assert "Commit the whole file" in report and "nothing was written" not in report
+    notes = re.search(r'<caption>Notes \(nothing to correct\)[^<]*</caption>(.*?)</table>',
+                      report, re.S)
+    assert notes and notes.group(1).count("<td>Temp2_Meta_") == 3
+
+
 def test_problems_are_listed_by_sheet_row_column_and_field(web, people, tmp_path):
     path = two_datasets(tmp_path, maintainer_email="policy-at-mof.go.th")
     report = page(web, people["admin"], "%s/%s" % (IMPORT, token_of(

@@ -47,6 +47,11 @@ class RefusedAddress(OutboundError):
     code = "refused-address"
 
 
+class OptedOut(RefusedAddress):
+    """The host asked (through the catalog's configuration) not to be checked."""
+    code = "opted-out"
+
+
 class Unreachable(OutboundError):
     code = "unreachable"
 
@@ -153,16 +158,16 @@ def _host_in(host: str, hosts: frozenset) -> bool:
 
 def checked_address(host: str, port: int, policy: Policy) -> str:
     """Resolve ``host`` once; refuse it when it opted out, or when any of its addresses
-    is not public and neither the host nor the address is allow-listed."""
+    is not public and the host, as the URL writes it, is not allow-listed (allowing
+    ``127.0.0.1`` does not allow a name that resolves to it, such as ``localhost``)."""
     host = host.lower()
     if _host_in(host, policy.opted_out_hosts):
-        raise RefusedAddress("%s ขอไม่ให้ตรวจ (ตั้งค่าไว้) / %s opted out of checks "
+        raise OptedOut("%s ขอไม่ให้ตรวจ (ตั้งค่าไว้) / %s opted out of checks "
                              "(configuration)" % (host, host))
     addresses = policy.resolver(host, port)
     if not addresses:
         raise Unreachable("หาที่อยู่ของ %s ไม่ได้ / cannot resolve %s" % (host, host))
-    refused = [a for a in addresses if not _public(a) and host not in policy.allowed_hosts
-               and a not in policy.allowed_hosts]
+    refused = [a for a in addresses if not _public(a) and host not in policy.allowed_hosts]
     if refused:
         raise RefusedAddress("ไม่ส่งคำขอไปยังที่อยู่ภายใน %s (%s) / refusing non-public "
                              "address %s (%s)" % (host, refused[0], host, refused[0]))

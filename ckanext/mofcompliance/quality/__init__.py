@@ -1,0 +1,1 @@
+"""Verified quality: the resources themselves checked, and the catalog graded from them."""

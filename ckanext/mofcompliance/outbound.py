@@ -217,6 +217,9 @@ def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes]
         content, truncated = _read(response, policy.max_bytes,
                                     started + policy.total_timeout)
         response.release_conn()
+    except urllib3.exceptions.NewConnectionError as error:  # a ConnectTimeoutError too
+        raise Unreachable("ติดต่อ %s ไม่ได้ / %s unreachable: %s"
+                          % (parts.hostname, parts.hostname, error)) from None
     except (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.ReadTimeoutError,
             socket.timeout) as error:
         raise TimedOut("หมดเวลารอ %s / %s did not answer in time: %s"

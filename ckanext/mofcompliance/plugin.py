@@ -9,6 +9,8 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, facets, helpers, scoring, views
 from .excel import views as excel_views
+from .quality import jobs as quality_jobs
+from .quality import logic as quality_logic
 from .logic import action, auth, validators
 
 
@@ -32,6 +34,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "mofcompliance")
+        quality_jobs.listen()
 
     # IValidators
 
@@ -41,12 +44,12 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict[str, Any]:
-        return action.all_actions()
+        return {**action.all_actions(), **quality_logic.actions()}
 
     # IAuthFunctions
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return auth.all_auth_functions()
+        return {**auth.all_auth_functions(), **quality_logic.auth_functions()}
 
     # ITemplateHelpers
 
@@ -67,6 +70,12 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return scoring.on_dataset_index(pkg_dict)
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        quality_jobs.on_dataset_saved(pkg_dict["id"])
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        quality_jobs.on_dataset_saved(pkg_dict["id"])
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         scoring.remove_score(pkg_dict["id"])

@@ -183,3 +183,24 @@ def test_private_checks_are_read_only_by_those_who_read_the_dataset(org, site):
     again = helpers.call_action("mofcompliance_resource_checks", id=org["name"],
                                 since=now["since"])
     assert again["checked_since"] == 2
+
+
+@pytest.mark.usefixtures("queues")
+def test_the_command_checks_what_is_due_with_a_line_per_n_resources(org, site):
+    from click.testing import CliRunner
+    from ckanext.mofcompliance.quality.cli import check_resources
+
+    for n in range(3):
+        site.routes["/fiscal-%d.csv" % n] = site.routes["/fiscal.csv"]
+        dataset_with(org, site.url("/fiscal-%d.csv" % n))
+    ckan_jobs.get_queue(QUEUE).empty()  # what the edits queued: the command does it
+    result = CliRunner().invoke(check_resources, ["--org", "mof-ops", "--every", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("checked 2/3 resources")
+    assert result.output.splitlines()[1].startswith("checked 3/3 resources")
+    assert "3 resources checked: ok 3" in result.output
+    again = CliRunner().invoke(check_resources, ["--org", "mof-ops"])
+    assert "0 resources checked: none" in again.output  # nothing is due any more
+    stale = CliRunner().invoke(check_resources, ["--stale-days", "0", "--background"])
+    assert "3 resources queued in 1 jobs on mofcompliance_quality" in stale.output
+    assert len(queued()) == 1

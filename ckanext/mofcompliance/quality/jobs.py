@@ -13,8 +13,7 @@ still unchecked, is found by the next ``ckan mofcompliance check-resources``.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
 
@@ -40,29 +39,12 @@ def upload_path(resource: dict[str, Any]) -> Optional[str]:
     return uploader.get_resource_uploader(dict(resource)).get_path(resource["id"])
 
 
-def checked(refs: Iterable[dict[str, Any]], settings: checker.Settings,
-            threads: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """(ref, result) as the checks finish, at most ``threads`` at a time and a few more
-    waiting, so that memory stays flat however many resources there are."""
-    def work(ref: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        return ref, checker.check(ref, settings, upload_path)
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        running: set[Future] = set()
-        for ref in refs:
-            if len(running) >= threads * 2:
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
-                yield from (f.result() for f in finished)
-            running.add(pool.submit(work, ref))
-        for future in as_completed(running):
-            yield future.result()
-
-
 def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
                settings: Optional[checker.Settings] = None) -> dict[str, int]:
     """Check ``refs`` and store each result as it comes; how many ended in each outcome."""
     outcomes: dict[str, int] = {}
-    results = checked(refs, settings or config.settings(), config.threads())
+    results = checker.checked(refs, settings or config.settings(), config.threads(),
+                              upload_path)
     for done, (ref, result) in enumerate(results, start=1):
         store.save(ref, result)
         outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1

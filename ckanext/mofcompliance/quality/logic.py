@@ -51,8 +51,7 @@ def _checked_since(package_ids: list[str], since: str) -> int:
     try:
         moment = datetime.fromisoformat(since).astimezone(timezone.utc).replace(tzinfo=None)
     except ValueError:
-        raise tk.ValidationError({"since": ["ต้องเป็นเวลาแบบ ISO 8601 / must be an ISO 8601 "
-                                            "time"]}) from None
+        raise tk.ValidationError({"since": [tk._("must be an ISO 8601 time")]}) from None
     return model.Session.execute(
         sa.select(sa.func.count()).select_from(checks)
         .where(checks.c.package_id.in_(package_ids), checks.c.checked_at >= moment)).scalar()
@@ -96,9 +95,8 @@ def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[st
     try:
         job_ids = jobs.enqueue(refs, title="mofcompliance check now")
     except redis.exceptions.RedisError:
-        raise tk.ValidationError({"queue": [
-            "คิวงานเบื้องหลังไม่พร้อม ลองอีกครั้งภายหลัง / the background queue is "
-            "unavailable; try again later"]}) from None
+        raise tk.ValidationError({"queue": [tk._(
+            "The background queue is unavailable; try again later.")]}) from None
     return {"queued": len(refs), "jobs": job_ids, "since": since}
 
 

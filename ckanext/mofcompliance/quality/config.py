@@ -3,6 +3,7 @@ only, and turned into the shared outbound guard's policy."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
 
@@ -34,9 +35,11 @@ def threads() -> int:
 
 
 def user_agent() -> str:
-    """Names the catalog, so that a host's operator knows who is asking and where."""
+    """Names the catalog, so that a host's operator knows who is asking and where
+    (percent-encoded: a header carries no Thai letters)."""
+    title = quote(tk.config.get("ckan.site_title") or "CKAN", safe=" -_.,()&'/")
     return "ckanext-mofcompliance-checker/1 (+%s; %s)" % (
-        tk.config.get("ckan.site_url") or "", tk.config.get("ckan.site_title") or "CKAN")
+        quote(tk.config.get("ckan.site_url") or "", safe=":/?&=#%"), title)
 
 
 def _hosts(name: str) -> frozenset:

@@ -59,6 +59,7 @@ def run_queued():
 
 
 @pytest.mark.usefixtures("queues")
+@pytest.mark.ckan_config("ckan.site_title", "บัญชีข้อมูล สป.กค.")
 def test_a_new_resource_is_queued_checked_and_read_through_the_api(org, site):
     dataset = dataset_with(org, site.url("/fiscal.csv"))
     [job] = queued()
@@ -69,6 +70,10 @@ def test_a_new_resource_is_queued_checked_and_read_through_the_api(org, site):
     assert check["resource_id"] == dataset["resources"][0]["id"]
     assert (check["outcome"], check["http_status"], check["detected_format"]) == ("ok", 200, "CSV")
     assert check["history"] == []
+    assert site.requests[0][2]["User-Agent"] == (
+        "ckanext-mofcompliance-checker/1 (+http://test.ckan.net; "
+        "%E0%B8%9A%E0%B8%B1%E0%B8%8D%E0%B8%8A%E0%B8%B5%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1"
+        "%E0%B8%B9%E0%B8%A5 %E0%B8%AA%E0%B8%9B.%E0%B8%81%E0%B8%84.)")
 
 
 @pytest.mark.usefixtures("queues")

@@ -154,7 +154,7 @@ def main() -> None:
                                                          theirs), daemon=True)
     server.start()
     ports = ours.recv()
-    where = dict(zip(names, addresses))
+    where = dict(zip(names, addresses, strict=True))
     policy = outbound.Policy(
         allowed_hosts=frozenset(names), connect_timeout=10, read_timeout=30,
         max_bytes=10 * 1024 * 1024, max_redirects=5,

@@ -119,22 +119,26 @@ class Policy:
 @dataclass
 class Answer:
     status: int
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]   # names in lower case
     url: str                     # the URL that answered (after redirects)
     body: bytes                  # at most ``max_bytes``
     truncated: bool              # the body went on past ``max_bytes`` (not read)
     ttfb_ms: float               # from sending the last request to its status line
-    redirects: list = field(default_factory=list)
+    redirects: list[str] = field(default_factory=list)
+
+
+def _port_ok(parts: SplitResult) -> bool:
+    try:
+        return parts.port is None or parts.port > 0  # urlsplit checks the range when asked
+    except ValueError:
+        return False
 
 
 def parse(url: str) -> SplitResult:
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.username
+            or not _port_ok(parts)):
         raise BadUrl("URL ไม่ถูกต้อง: %s / not a usable http(s) URL: %s" % (url, url))
-    try:
-        parts.port
-    except ValueError:
-        raise BadUrl("URL ไม่ถูกต้อง: %s / not a usable http(s) URL: %s" % (url, url)) from None
     return parts
 
 
@@ -188,7 +192,8 @@ def _pool(parts: SplitResult, address: str, policy: Policy) -> urllib3.HTTPConne
 def _read(response: urllib3.BaseHTTPResponse, limit: int,
           deadline: float) -> tuple[bytes, bool]:
     """At most ``limit`` bytes of the body, and whether more followed (not read)."""
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while size <= limit:
         if time.monotonic() > deadline:
             raise socket.timeout("the body took too long")
@@ -229,7 +234,8 @@ def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes]
                           % (parts.hostname, parts.hostname, error)) from None
     finally:
         pool.close()
-    return Answer(response.status, dict(response.headers), parts.geturl(), content,
+    return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
+                  parts.geturl(), content,
                   truncated, ttfb_ms)
 
 
@@ -237,14 +243,14 @@ def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
             headers: Optional[Mapping[str, str]] = None) -> Answer:
     """One request under ``policy``; redirects (up to ``max_redirects``) are followed
     with GET, each new address checked before it is connected to."""
-    parts, hops = parse(url), []
+    parts, hops = parse(url), []  # type: tuple[SplitResult, list[str]]
     while True:
         if policy.limiter is not None:
             with policy.limiter.slot((parts.hostname or "").lower()):
                 answer = _once(method, parts, policy, body, headers or {})
         else:
             answer = _once(method, parts, policy, body, headers or {})
-        location = answer.headers.get("Location") or answer.headers.get("location")
+        location = answer.headers.get("location")
         if answer.status not in REDIRECTS or not location or policy.max_redirects == 0:
             answer.redirects = hops
             return answer

@@ -8,7 +8,7 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from ... import outbound
 from . import formats, tabular
@@ -54,12 +54,11 @@ def blank_result(resource: dict[str, Any], now: Optional[datetime] = None) -> di
     }
 
 
-def _size(headers: dict[str, str], body: bytes, truncated: bool) -> Optional[int]:
+def _size(headers: Mapping[str, str], body: bytes, truncated: bool) -> Optional[int]:
     """The whole file's size: Content-Range's total (206), Content-Length, or what was
     read when it was read whole."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    total = lowered.get("content-range", "").rpartition("/")[2]
-    for value in (total, lowered.get("content-length", "")):
+    total = headers.get("content-range", "").rpartition("/")[2]
+    for value in (total, headers.get("content-length", "")):
         if value.strip().isdigit():
             return int(value)
     return None if truncated else len(body)
@@ -70,7 +69,7 @@ def fetch_url(url: str, settings: Settings) -> Fetched:
                               headers={"Accept": "*/*"})
     return Fetched(answer.status, answer.url, round(answer.ttfb_ms, 1),
                    _size(answer.headers, answer.body, answer.truncated),
-                   {k.lower(): v for k, v in answer.headers.items()}.get("content-type"),
+                   answer.headers.get("content-type"),
                    answer.body, answer.truncated)
 
 

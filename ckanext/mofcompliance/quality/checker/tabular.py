@@ -14,15 +14,12 @@ import codecs
 import csv
 import io
 import json
-import logging
 import re
 import zipfile
 from xml.etree import ElementTree
 from typing import Any, Optional
 
 import charset_normalizer
-
-log = logging.getLogger(__name__)
 
 MAX_ERRORS_KEPT = 20
 THAI_8BIT = "tis-620"  # cp874 is reported as TIS-620, its Thai subset
@@ -115,7 +112,7 @@ def _row_errors(number: int, row: list[str], width: int,
                      % (number, column + 1)) for column in range(width, len(row))]
     errors += [_error("missing-cell", number, "row %d has no cell in column %d"
                       % (number, column + 1)) for column in range(len(row), width)]
-    for column, (cell, kind) in enumerate(zip(row, types)):
+    for column, (cell, kind) in enumerate(zip(row, types, strict=False)):
         if kind and cell.strip() and not kind[1].match(cell.strip()):
             errors.append(_error("type-error", number, "row %d column %d: %r is not %s"
                                  % (number, column + 1, cell, kind[0])))

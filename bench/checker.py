@@ -137,6 +137,15 @@ def resources(count: int, hosts: list[str], ports: list[int], seed: int):
                "format": fmt, "url_type": ""}
 
 
+def limiter(args: argparse.Namespace) -> outbound.Limiter:
+    if not args.redis:
+        return outbound.HostLimiter(args.per_host, 0.0)
+    import redis
+    from ckanext.mofcompliance.quality.limits import SharedHostLimiter
+    return SharedHostLimiter(redis.Redis.from_url(args.redis), args.per_host,
+                             prefix="bench:mofcompliance:quality:host:")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--resources", type=int, default=150_000)
@@ -145,6 +154,8 @@ def main() -> None:
     parser.add_argument("--answer-ms", type=int, default=50)
     parser.add_argument("--threads", type=int, default=0, help="default: hosts × per-host")
     parser.add_argument("--seed", type=int, default=2567)
+    parser.add_argument("--redis", help="hold the per-host limits in this Redis, as the "
+                        "workers do (redis://127.0.0.1:6379/0); default: in this process")
     args = parser.parse_args()
 
     addresses = ["127.0.0.%d" % (2 + i) for i in range(args.hosts)]
@@ -160,7 +171,7 @@ def main() -> None:
         max_bytes=10 * 1024 * 1024, max_redirects=5,
         user_agent="ckanext-mofcompliance-checker/1 (+http://127.0.0.1:5055; bench)",
         resolver=lambda host, port: [where[host]],
-        limiter=outbound.HostLimiter(args.per_host, 0.0))
+        limiter=limiter(args))
     threads = args.threads or args.hosts * args.per_host
     outcomes: dict[str, int] = {}
     started = time.monotonic()
@@ -176,8 +187,9 @@ def main() -> None:
     counts, server_rss = ours.recv(), ours.recv()
     server.join(10)
 
-    print("checker sweep: %d resources on %d hosts in %.1f s (%.0f/s), %d threads"
-          % (args.resources, args.hosts, seconds, args.resources / seconds, threads))
+    print("checker sweep: %d resources on %d hosts in %.1f s (%.0f/s), %d threads, limits %s"
+          % (args.resources, args.hosts, seconds, args.resources / seconds, threads,
+             "in Redis" if args.redis else "in this process"))
     print("  outcomes: %s" % ", ".join("%s %d" % o for o in sorted(outcomes.items())))
     print("  peak RSS: checker %.0f MB (servers' process %.0f MB)" % (rss, server_rss))
     print("  most connections open at once, per host: %s" % counts["max"])

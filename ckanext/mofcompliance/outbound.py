@@ -10,9 +10,9 @@ Used by the GD Catalog status refresh (``harvest/status_api.py``) and the resour
 - hosts that opted out (``robots``-style, from configuration) are never asked;
 - redirects are followed only when the policy allows, each hop checked again like the
   first; connect and read time-outs; at most ``max_bytes`` of a body are read;
-- at most ``connections_per_host`` requests at a time to one host, and the starts of two
-  requests to one host at least ``host_interval`` seconds apart (``HostLimiter``, shared by
-  the threads of one process);
+- at most N requests at a time to one host, and the starts of two requests to one host
+  some time apart: the policy's ``Limiter`` (``HostLimiter`` for the threads of one
+  process, ``quality.limits.SharedHostLimiter`` for every worker through Redis);
 - a ``User-Agent`` naming the catalog.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping, Optional
+from typing import Callable, ContextManager, Iterator, Mapping, Optional, Protocol
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import urllib3
@@ -74,8 +74,15 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
+class Limiter(Protocol):
+    """Holds a request to ``host`` until the host's limits allow it."""
+
+    def slot(self, host: str) -> ContextManager[None]: ...
+
+
 class HostLimiter:
-    """At most ``connections`` requests at a time per host, starts ``interval`` s apart."""
+    """Within one process: at most ``connections`` requests at a time per host, their
+    starts ``interval`` seconds apart."""
 
     def __init__(self, connections: int, interval: float = 0.0) -> None:
         self.connections, self.interval = max(1, connections), max(0.0, interval)
@@ -113,7 +120,7 @@ class Policy:
     max_redirects: int = 0
     user_agent: Optional[str] = None
     resolver: Resolver = system_resolver
-    limiter: Optional[HostLimiter] = None
+    limiter: Optional[Limiter] = None
 
 
 @dataclass

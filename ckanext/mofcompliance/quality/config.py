@@ -2,13 +2,17 @@
 only, and turned into the shared outbound guard's policy."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 from urllib.parse import quote
 
+import redis
+
 import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
 
 from .. import outbound
 from .checker import Settings
+from .limits import SharedHostLimiter
 
 PREFIX = "ckanext.mofcompliance.quality."
 
@@ -46,7 +50,21 @@ def _hosts(name: str) -> frozenset:
     return frozenset(h.lower() for h in tk.aslist(_option(name)))
 
 
-def settings(limiter: outbound.HostLimiter | None = None) -> Settings:
+def host_limiter() -> outbound.Limiter:
+    """The per-host limits, shared through Redis by every checker process; held in this
+    process alone when Redis cannot be reached (the command run by hand)."""
+    connections = int(_option("connections_per_host"))
+    interval = int(_option("host_interval_ms")) / 1000
+    try:
+        client = connect_to_redis()
+        client.ping()
+    except redis.exceptions.RedisError:
+        return outbound.HostLimiter(connections, interval)
+    return SharedHostLimiter(client, connections, interval,
+                             prefix="%s:mofcompliance:quality:host:" % tk.config.get("ckan.site_id"))
+
+
+def settings(limiter: Optional[outbound.Limiter] = None) -> Settings:
     policy = outbound.Policy(
         allowed_hosts=_hosts("allowed_hosts"), opted_out_hosts=_hosts("opted_out_hosts"),
         connect_timeout=float(_option("connect_timeout")),
@@ -54,6 +72,5 @@ def settings(limiter: outbound.HostLimiter | None = None) -> Settings:
         total_timeout=float(_option("read_timeout")) * 4,
         max_bytes=int(_option("max_mb")) * 1024 * 1024,
         max_redirects=int(_option("max_redirects")), user_agent=user_agent(),
-        limiter=limiter or outbound.HostLimiter(
-            int(_option("connections_per_host")), int(_option("host_interval_ms")) / 1000))
+        limiter=limiter or host_limiter())
     return Settings(policy, max_rows=int(_option("max_rows")))

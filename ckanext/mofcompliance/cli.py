@@ -13,6 +13,7 @@ from . import reminders, scoring
 from .excel import commands as excel_commands
 from .harvest.cli import gdcatalog
 from .progress import progress
+from .quality.cli import check_resources
 
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
 
@@ -109,3 +110,4 @@ def remind(org: str | None, dry_run: bool) -> None:
 mofcompliance.add_command(excel_commands.import_workbook)
 mofcompliance.add_command(excel_commands.export_workbook)
 mofcompliance.add_command(gdcatalog)
+mofcompliance.add_command(check_resources)

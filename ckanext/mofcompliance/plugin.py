@@ -9,6 +9,8 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import cli, facets, helpers, private_resources, scoring, views
 from .excel import views as excel_views
+from .quality import jobs as quality_jobs
+from .quality import logic as quality_logic
 from .logic import action, auth, validators
 
 
@@ -32,6 +34,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "mofcompliance")
+        quality_jobs.listen()
 
     # IValidators
 
@@ -41,12 +44,14 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict[str, Any]:
-        return dict(action.all_actions(), package_search=private_resources.package_search)
+        return {**action.all_actions(), **quality_logic.actions(),
+                "package_search": private_resources.package_search}
 
     # IAuthFunctions
 
     def get_auth_functions(self) -> dict[str, Any]:
-        return dict(auth.all_auth_functions(), resource_show=private_resources.resource_show)
+        return {**auth.all_auth_functions(), **quality_logic.auth_functions(),
+                "resource_show": private_resources.resource_show}
 
     # ITemplateHelpers
 
@@ -70,6 +75,12 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         private_resources.withhold(context, pkg_dict)
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        quality_jobs.on_dataset_saved(pkg_dict["id"])
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        quality_jobs.on_dataset_saved(pkg_dict["id"])
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         scoring.remove_score(pkg_dict["id"])

@@ -10,26 +10,25 @@ answered, CKAN-action style, with ``{"success": true, "result": {"<package id>":
 Up to ``BATCH_SIZE`` ids per request; unknown states are reported and skipped.
 
 The URL comes from configuration, so a mistaken or malicious value must not turn the job
-into a probe of the internal network: the host name is resolved once, every address must
+into a probe of the internal network: requests go through the shared guard
+(``ckanext.mofcompliance.outbound``): the host name is resolved once, every address must
 be public unless listed in ``ckanext.mofcompliance.gdcatalog_allowed_hosts``, and the
 connection goes to the checked address (no second resolution, no redirects).
 """
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import socket
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-import urllib3
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import outbound
 from . import registration
 
 log = logging.getLogger(__name__)
@@ -52,79 +51,38 @@ def status_url() -> str:
     return (tk.config.get("ckanext.mofcompliance.gdcatalog_status_url") or "").strip()
 
 
-def _timeout() -> urllib3.Timeout:
+def policy() -> outbound.Policy:
+    """The shared guard's policy for this API: no redirects, a 5 MB answer at most."""
     seconds = float(tk.config.get("ckanext.mofcompliance.gdcatalog_status_timeout") or 10)
-    return urllib3.Timeout(connect=seconds, read=seconds)
-
-
-def _allowed_hosts() -> list[str]:
-    return tk.aslist(tk.config.get("ckanext.mofcompliance.gdcatalog_allowed_hosts"))
-
-
-def _parse(url: str) -> SplitResult:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
-        raise StatusApiError("URL ของ status API ไม่ถูกต้อง: %s / not a usable status API URL: %s"
-                             % (url, url))
-    return parts
-
-
-def checked_address(host: str, port: int) -> str:
-    """Resolve ``host`` once; refuse private, loopback, link-local and other non-public
-    addresses unless the host or the address is allow-listed."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise StatusApiError("หาที่อยู่ของ %s ไม่ได้ / cannot resolve %s: %s"
-                             % (host, host, error)) from None
-    addresses = [info[4][0] for info in infos]
-    allowed = _allowed_hosts()
-    refused = [a for a in addresses
-               if not ipaddress.ip_address(a).is_global and host not in allowed
-               and a not in allowed]
-    if refused:
-        raise StatusApiError("ไม่ส่งคำขอไปยังที่อยู่ภายใน %s (%s) / refusing non-public "
-                             "address %s (%s)" % (host, refused[0], host, refused[0]))
-    return addresses[0]
-
-
-def _port(parts: SplitResult) -> int:
-    return parts.port or (443 if parts.scheme == "https" else 80)
-
-
-def _pool(parts: SplitResult, address: str) -> urllib3.HTTPConnectionPool:
-    if parts.scheme == "https":
-        return urllib3.HTTPSConnectionPool(
-            address, _port(parts), timeout=_timeout(), retries=False, maxsize=1,
-            cert_reqs="CERT_REQUIRED", server_hostname=parts.hostname,
-            assert_hostname=parts.hostname)
-    return urllib3.HTTPConnectionPool(address, _port(parts), timeout=_timeout(),
-                                      retries=False, maxsize=1)
+    return outbound.Policy(
+        allowed_hosts=frozenset(tk.aslist(
+            tk.config.get("ckanext.mofcompliance.gdcatalog_allowed_hosts"))),
+        connect_timeout=seconds, read_timeout=seconds, total_timeout=seconds,
+        max_bytes=MAX_RESPONSE_BYTES, max_redirects=0)
 
 
 def post_json(url: str, payload: dict[str, Any]) -> Any:
-    """POST ``payload`` to ``url`` over a connection pinned to the checked address."""
-    parts = _parse(url)
-    address = checked_address(parts.hostname or "", _port(parts))
-    path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    """POST ``payload`` to ``url`` through the shared outbound guard."""
     try:
-        response = _pool(parts, address).urlopen(
-            "POST", path, body=json.dumps(payload).encode("utf-8"), redirect=False,
-            preload_content=False,
-            headers={"Host": parts.netloc, "Content-Type": "application/json",
-                     "Accept": "application/json"})
-        body = response.read(MAX_RESPONSE_BYTES + 1)
-    except urllib3.exceptions.HTTPError as error:
+        answer = outbound.request(
+            "POST", url, policy(), body=json.dumps(payload).encode("utf-8"),
+            headers={"Content-Type": "application/json", "Accept": "application/json"})
+    except outbound.BadUrl:
+        raise StatusApiError("URL ของ status API ไม่ถูกต้อง: %s / not a usable status API "
+                             "URL: %s" % (url, url)) from None
+    except outbound.RefusedAddress as error:
+        raise StatusApiError(str(error)) from None
+    except outbound.OutboundError as error:
         raise StatusApiError("ติดต่อ status API ไม่ได้ / status API unreachable: %s"
                              % error) from None
-    if response.status != 200:
+    if answer.status != 200:
         raise StatusApiError("status API ตอบ HTTP %d / status API answered HTTP %d"
-                             % (response.status, response.status))
-    if len(body) > MAX_RESPONSE_BYTES:
+                             % (answer.status, answer.status))
+    if answer.truncated:
         raise StatusApiError("คำตอบของ status API ใหญ่เกินไป / the status API's answer is "
                              "too large")
     try:
-        return json.loads(body)
+        return json.loads(answer.body)
     except ValueError:
         raise StatusApiError("status API ไม่ได้ตอบเป็น JSON / status API did not answer "
                              "JSON") from None

@@ -1,1 +1,1 @@
-"""Verified quality: resource checks and the grades computed from them."""
+"""Verified quality: the resources themselves checked, and the catalog graded from them."""

@@ -2,7 +2,7 @@
 
 A module that fetches URLs on a user's or an admin's behalf (a link checker, a preview, a
 webhook) can be made to probe the internal network (SSRF) unless it goes through the
-guard of ``harvest/status_api.py``. This scan fails when such a module appears, so that
+shared guard ``outbound.py``. This scan fails when such a module appears, so that
 it is reviewed and added below with the reason it is safe.
 """
 import ast
@@ -17,10 +17,12 @@ NETWORK_MODULES = ("requests", "urllib.request", "urllib3", "http.client", "http
 NETWORK_CALLS = ("socket.create_connection", "socket.socket", "urllib.request.urlopen")
 
 ALLOWED = {
-    "harvest/status_api.py":
-        "the GD Catalog status API, from configuration, in a background job: one DNS "
-        "resolution, public addresses only unless allow-listed, the connection pinned to "
-        "the checked address, no redirects, a bounded answer and a time-out",
+    "outbound.py":
+        "the shared guard every request of the catalog goes through (the GD Catalog status "
+        "API, the resource checker): one DNS resolution, public addresses only unless "
+        "allow-listed, opted-out hosts never asked, the connection pinned to the checked "
+        "address, each redirect hop checked again, a bounded answer, time-outs, a per-host "
+        "limit",
     "standard/audit.py":
         "the mofcompliance-audit command: an operator's own client of the catalog URL the "
         "operator types, run with the operator's rights on the operator's machine; no web "

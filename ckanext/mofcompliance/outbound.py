@@ -1,0 +1,270 @@
+"""The one guard in front of every request the catalog makes on its own (SSRF).
+
+Used by the GD Catalog status refresh (``harvest/status_api.py``) and the resource checker
+(``quality/checker``); no CKAN import, so that ``mofcompliance-audit`` can use it too.
+
+- the host name is resolved once; every address must be public (not private, loopback,
+  link-local, the cloud metadata address, multicast or reserved) unless the host or the
+  address is allow-listed, and the connection goes to the checked address (no second
+  resolution that DNS rebinding could answer differently);
+- hosts that opted out (``robots``-style, from configuration) are never asked;
+- redirects are followed only when the policy allows, each hop checked again like the
+  first; connect and read time-outs; at most ``max_bytes`` of a body are read;
+- at most N requests at a time to one host, and the starts of two requests to one host
+  some time apart: the policy's ``Limiter`` (``HostLimiter`` for the threads of one
+  process, ``quality.limits.SharedHostLimiter`` for every worker through Redis);
+- a ``User-Agent`` naming the catalog.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, ContextManager, Iterator, Mapping, Optional, Protocol
+from urllib.parse import SplitResult, urljoin, urlsplit
+
+import urllib3
+
+Resolver = Callable[[str, int], list]
+REDIRECTS = (301, 302, 303, 307, 308)
+CHUNK = 64 * 1024
+
+
+class OutboundError(Exception):
+    """A request that was not made or did not complete; ``code`` names why."""
+    code = "error"
+
+
+class BadUrl(OutboundError):
+    code = "bad-url"
+
+
+class RefusedAddress(OutboundError):
+    """Refused before connecting: a non-public address, or a host that opted out."""
+    code = "refused-address"
+
+
+class OptedOut(RefusedAddress):
+    """The host asked (through the catalog's configuration) not to be checked."""
+    code = "opted-out"
+
+
+class Unreachable(OutboundError):
+    code = "unreachable"
+
+
+class TimedOut(Unreachable):
+    code = "timeout"
+
+
+class TooManyRedirects(OutboundError):
+    code = "too-many-redirects"
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (one DNS lookup)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise Unreachable("หาที่อยู่ของ %s ไม่ได้ / cannot resolve %s: %s"
+                          % (host, host, error)) from None
+    return [info[4][0] for info in infos]
+
+
+class Limiter(Protocol):
+    """Holds a request to ``host`` until the host's limits allow it."""
+
+    def slot(self, host: str) -> ContextManager[None]: ...
+
+
+class HostLimiter:
+    """Within one process: at most ``connections`` requests at a time per host, their
+    starts ``interval`` seconds apart."""
+
+    def __init__(self, connections: int, interval: float = 0.0) -> None:
+        self.connections, self.interval = max(1, connections), max(0.0, interval)
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            semaphore = self._slots.setdefault(
+                host, threading.BoundedSemaphore(self.connections))
+        semaphore.acquire()
+        try:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start.get(host, 0.0))
+                self._next_start[host] = start + self.interval
+            if start > now:
+                time.sleep(start - now)  # politeness: the host's turn comes later
+            yield
+        finally:
+            semaphore.release()
+
+
+@dataclass
+class Policy:
+    """What a caller may ask of the network (see the module's docstring)."""
+    allowed_hosts: frozenset = frozenset()
+    opted_out_hosts: frozenset = frozenset()
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 120.0  # a body dripped slowly is given up after this
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 0
+    user_agent: Optional[str] = None
+    resolver: Resolver = system_resolver
+    limiter: Optional[Limiter] = None
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Mapping[str, str]   # names in lower case
+    url: str                     # the URL that answered (after redirects)
+    body: bytes                  # at most ``max_bytes``
+    truncated: bool              # the body went on past ``max_bytes`` (not read)
+    ttfb_ms: float               # from sending the last request to its status line
+    redirects: list[str] = field(default_factory=list)
+
+
+def _port_ok(parts: SplitResult) -> bool:
+    try:
+        return parts.port is None or parts.port > 0  # urlsplit checks the range when asked
+    except ValueError:
+        return False
+
+
+def parse(url: str) -> SplitResult:
+    parts = urlsplit(url.strip())
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.username
+            or not _port_ok(parts)):
+        raise BadUrl("URL ไม่ถูกต้อง: %s / not a usable http(s) URL: %s" % (url, url))
+    return parts
+
+
+def port_of(parts: SplitResult) -> int:
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _host_in(host: str, hosts: frozenset) -> bool:
+    """``host`` or one of its parent domains is listed (``example.go.th`` covers
+    ``data.example.go.th``)."""
+    labels = host.lower().rstrip(".").split(".")
+    return any(".".join(labels[i:]) in hosts for i in range(len(labels)))
+
+
+def checked_address(host: str, port: int, policy: Policy) -> str:
+    """Resolve ``host`` once; refuse it when it opted out, or when any of its addresses
+    is not public and the host, as the URL writes it, is not allow-listed (allowing
+    ``127.0.0.1`` does not allow a name that resolves to it, such as ``localhost``)."""
+    host = host.lower()
+    if _host_in(host, policy.opted_out_hosts):
+        raise OptedOut("%s ขอไม่ให้ตรวจ (ตั้งค่าไว้) / %s opted out of checks "
+                             "(configuration)" % (host, host))
+    addresses = policy.resolver(host, port)
+    if not addresses:
+        raise Unreachable("หาที่อยู่ของ %s ไม่ได้ / cannot resolve %s" % (host, host))
+    refused = [a for a in addresses if not _public(a) and host not in policy.allowed_hosts]
+    if refused:
+        raise RefusedAddress("ไม่ส่งคำขอไปยังที่อยู่ภายใน %s (%s) / refusing non-public "
+                             "address %s (%s)" % (host, refused[0], host, refused[0]))
+    return addresses[0]
+
+
+def _pool(parts: SplitResult, address: str, policy: Policy) -> urllib3.HTTPConnectionPool:
+    timeout = urllib3.Timeout(connect=policy.connect_timeout, read=policy.read_timeout)
+    if parts.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address, port_of(parts), timeout=timeout, retries=False, maxsize=1,
+            cert_reqs="CERT_REQUIRED", server_hostname=parts.hostname,
+            assert_hostname=parts.hostname)
+    return urllib3.HTTPConnectionPool(address, port_of(parts), timeout=timeout,
+                                      retries=False, maxsize=1)
+
+
+def _read(response: urllib3.BaseHTTPResponse, limit: int,
+          deadline: float) -> tuple[bytes, bool]:
+    """At most ``limit`` bytes of the body, and whether more followed (not read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        if time.monotonic() > deadline:
+            raise socket.timeout("the body took too long")
+        chunk = response.read(min(CHUNK, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks), False
+        chunks.append(chunk)
+        size += len(chunk)
+    body = b"".join(chunks)
+    return body[:limit], True
+
+
+def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes],
+          headers: Mapping[str, str]) -> Answer:
+    address = checked_address(parts.hostname or "", port_of(parts), policy)
+    path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    sent = {"Host": parts.netloc, "Accept-Encoding": "identity", **headers}
+    if policy.user_agent:
+        sent["User-Agent"] = policy.user_agent
+    pool = _pool(parts, address, policy)
+    try:
+        started = time.monotonic()
+        response = pool.urlopen(method, path, body=body, headers=sent, redirect=False,
+                                preload_content=False, decode_content=False)
+        ttfb_ms = (time.monotonic() - started) * 1000
+        content, truncated = _read(response, policy.max_bytes,
+                                    started + policy.total_timeout)
+        response.release_conn()
+    except urllib3.exceptions.NewConnectionError as error:  # a ConnectTimeoutError too
+        raise Unreachable("ติดต่อ %s ไม่ได้ / %s unreachable: %s"
+                          % (parts.hostname, parts.hostname, error)) from None
+    except (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.ReadTimeoutError,
+            socket.timeout) as error:
+        raise TimedOut("หมดเวลารอ %s / %s did not answer in time: %s"
+                       % (parts.hostname, parts.hostname, error)) from None
+    except (urllib3.exceptions.HTTPError, OSError) as error:
+        raise Unreachable("ติดต่อ %s ไม่ได้ / %s unreachable: %s"
+                          % (parts.hostname, parts.hostname, error)) from None
+    finally:
+        pool.close()
+    return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
+                  parts.geturl(), content,
+                  truncated, ttfb_ms)
+
+
+def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
+            headers: Optional[Mapping[str, str]] = None) -> Answer:
+    """One request under ``policy``; redirects (up to ``max_redirects``) are followed
+    with GET, each new address checked before it is connected to."""
+    parts, hops = parse(url), []  # type: tuple[SplitResult, list[str]]
+    while True:
+        if policy.limiter is not None:
+            with policy.limiter.slot((parts.hostname or "").lower()):
+                answer = _once(method, parts, policy, body, headers or {})
+        else:
+            answer = _once(method, parts, policy, body, headers or {})
+        location = answer.headers.get("location")
+        if answer.status not in REDIRECTS or not location or policy.max_redirects == 0:
+            answer.redirects = hops
+            return answer
+        if len(hops) >= policy.max_redirects:
+            raise TooManyRedirects("เปลี่ยนเส้นทางเกิน %d ครั้ง / more than %d redirects"
+                                   % (policy.max_redirects, policy.max_redirects))
+        hops.append(answer.url)
+        parts = parse(urljoin(answer.url, location))
+        if answer.status == 303 or method != "GET":
+            method, body = "GET", None

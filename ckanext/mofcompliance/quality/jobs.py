@@ -1,0 +1,120 @@
+"""Checks as CKAN background jobs, queued when resources change and in bulk.
+
+Jobs go to their own queue (``ckanext.mofcompliance.quality.queue``): start
+``ckan jobs worker <queue>`` on as many machines as needed. A job carries the resources
+it checks (id, URL, format…), so it needs no read of the dataset; results are written by
+the job's own thread, checks run in ``threads`` threads under the per-host limits.
+
+Queueing follows the database: a dataset change puts its new or re-pointed resources on
+the session, and they are queued after the commit (a rolled-back edit queues nothing). A
+queue that cannot be reached never breaks an edit: a warning is logged and the resource,
+still unchecked, is found by the next ``ckan mofcompliance check-resources``.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Iterable, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from . import checker, config, store
+
+log = logging.getLogger(__name__)
+
+BATCH = 100          # resources per queued job
+COMMIT_EVERY = 50
+PENDING = "mofcompliance_quality_pending"
+Progress = Callable[[int, int], None]
+
+
+def upload_path(resource: dict[str, Any]) -> Optional[str]:
+    """Where CKAN's storage keeps an uploaded resource (None without storage)."""
+    from ckan.lib import uploader
+
+    if not tk.config.get("ckan.storage_path"):
+        return None
+    return uploader.get_resource_uploader(dict(resource)).get_path(resource["id"])
+
+
+def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
+               settings: Optional[checker.Settings] = None) -> dict[str, int]:
+    """Check ``refs`` and store each result as it comes; how many ended in each outcome."""
+    outcomes: dict[str, int] = {}
+    results = checker.checked(refs, settings or config.settings(), config.threads(),
+                              upload_path)
+    for done, (ref, result) in enumerate(results, start=1):
+        store.save(ref, result)
+        outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
+        if done % COMMIT_EVERY == 0:
+            model.Session.commit()
+        if progress:
+            progress(done, len(refs))
+    model.Session.commit()
+    return outcomes
+
+
+def check_job(refs: list[dict[str, Any]]) -> dict[str, int]:
+    """``check_many`` as a background job: progress in the job's meta."""
+    import rq
+    job = rq.get_current_job()
+
+    def progress(done: int, total: int) -> None:
+        if job is not None and (done % 10 == 0 or done == total):
+            job.meta.update(done=done, total=total)
+            job.save_meta()
+
+    return check_many(refs, progress)
+
+
+def _batches(refs: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    for start in range(0, len(refs), BATCH):
+        yield refs[start:start + BATCH]
+
+
+def _plain(ref: dict[str, Any]) -> dict[str, Any]:
+    return {k: ref.get(k) for k in store.REF_COLUMNS + ("owner_org",)}
+
+
+def enqueue(refs: list[dict[str, Any]], title: str = "mofcompliance resource checks") -> list[str]:
+    """Queue ``refs`` in jobs of ``BATCH``; the job ids. Raises Redis's errors."""
+    return [tk.enqueue_job(check_job, [[_plain(r) for r in batch]], title=title,
+                           queue=config.queue(), rq_kwargs={"timeout": 3600}).id
+            for batch in _batches(refs)]
+
+
+# ---------------------------------------------------------------- when a dataset changes
+
+def on_dataset_saved(package_id: str) -> None:
+    """Note the dataset's resources never checked or whose URL changed; they are queued
+    when the session commits."""
+    if not config.check_on_edit():
+        return
+    model.Session.flush()
+    changed = [r for r in store.refs_of_packages([package_id]) if r["checked_url"] != r["url"]]
+    if changed:
+        model.Session().info.setdefault(PENDING, {}).update((r["id"], r) for r in changed)
+
+
+def _queue_pending(session: Any) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    try:
+        enqueue(list(pending.values()))
+    except Exception as error:  # noqa: BLE001 - no queue failure may break an edit
+        log.warning("resource checks not queued (%s: %s); `ckan mofcompliance "
+                    "check-resources` will find them unchecked", type(error).__name__, error)
+
+
+def _forget_pending(session: Any, *args: Any) -> None:
+    session.info.pop(PENDING, None)
+
+
+def listen() -> None:
+    """Queue noted resources after each commit; forget them on a rollback."""
+    if not sa.event.contains(model.Session, "after_commit", _queue_pending):
+        sa.event.listen(model.Session, "after_commit", _queue_pending)
+        sa.event.listen(model.Session, "after_soft_rollback", _forget_pending)

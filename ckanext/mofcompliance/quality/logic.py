@@ -1,0 +1,121 @@
+"""The checker's API actions and who may call them.
+
+``mofcompliance_resource_checks``: the latest check of each resource of a dataset, or of
+an organisation's datasets, with its history. Private datasets are filtered where they
+are read: a dataset's checks need ``package_show``; an organisation's cover its public
+datasets, and its private ones only for those who read them (its members, sysadmins and
+evaluators, as on the compliance dashboard).
+
+``mofcompliance_resource_check_now``: queue checks of a dataset's (its editors) or an
+organisation's (its admins) resources; the page follows them with ``since``.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import redis
+import sqlalchemy as sa
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from .. import scoring
+from ..logic import auth
+from . import jobs, store
+from .model import resource_check_table as checks
+
+
+def _target(data_dict: dict[str, Any]) -> tuple[Optional[model.Package], Optional[dict]]:
+    """The dataset ``id`` names, else the organisation it names."""
+    reference = data_dict.get("id") or ""
+    package = model.Package.get(reference) if reference else None
+    if package is not None and package.state == "active":
+        return package, None
+    return None, scoring.organization_of(reference)
+
+
+def _readable_package_ids(context: dict[str, Any], org: dict[str, Any]) -> list[str]:
+    package = model.package_table
+    query = sa.select(package.c.id).where(package.c.owner_org == org["id"],
+                                          package.c.state == "active",
+                                          package.c.type == "dataset")
+    scope = auth.dashboard_scope(context)
+    if not (scope.covers(org["id"]) and not scope.public_only):
+        query = query.where(package.c.private.is_(False))
+    return list(model.Session.execute(query).scalars())
+
+
+def _checked_since(package_ids: list[str], since: str) -> int:
+    try:
+        moment = datetime.fromisoformat(since).astimezone(timezone.utc).replace(tzinfo=None)
+    except ValueError:
+        raise tk.ValidationError({"since": [tk._("must be an ISO 8601 time")]}) from None
+    return model.Session.execute(
+        sa.select(sa.func.count()).select_from(checks)
+        .where(checks.c.package_id.in_(package_ids), checks.c.checked_at >= moment)).scalar()
+
+
+@tk.side_effect_free
+def mofcompliance_resource_checks(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """The latest check of each resource, newest history first.
+
+    :param id: a dataset or an organisation (id or name)
+    :param since: (optional) ISO time: also count the resources checked since then
+    """
+    package, org = _target(data_dict)
+    if package is not None:
+        tk.check_access("package_show", context, {"id": package.id})
+        package_ids = [package.id]
+    else:
+        tk.check_access("mofcompliance_resource_checks", context, {"id": org["id"]})
+        package_ids = _readable_package_ids(context, org)
+    latest = store.latest(package_ids)
+    answer = {"resources": sorted(latest.values(), key=lambda r: r["resource_id"]),
+              "datasets": len(package_ids)}
+    if data_dict.get("since"):
+        answer["checked_since"] = _checked_since(package_ids, str(data_dict["since"]))
+    return answer
+
+
+def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """Queue checks of every resource of a dataset or an organisation.
+
+    :param id: a dataset or an organisation (id or name)
+    """
+    package, org = _target(data_dict)
+    if package is not None:
+        tk.check_access("package_update", context, {"id": package.id})
+        refs = store.refs_of_packages([package.id])
+    else:
+        tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
+        refs = store.due(org["id"], stale_days=0)
+    since = datetime.now(timezone.utc).isoformat()
+    try:
+        job_ids = jobs.enqueue(refs, title="mofcompliance check now")
+    except redis.exceptions.RedisError:
+        raise tk.ValidationError({"queue": [tk._(
+            "The background queue is unavailable; try again later.")]}) from None
+    return {"queued": len(refs), "jobs": job_ids, "since": since}
+
+
+@tk.auth_allow_anonymous_access
+def resource_checks_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """Anyone may read an organisation's public datasets' checks; the action itself
+    leaves out the private ones the user may not read."""
+    return {"success": True}
+
+
+def check_now_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    return authz.is_authorized("organization_update", context, {"id": data_dict.get("id")})
+
+
+def actions() -> dict[str, Any]:
+    return {"mofcompliance_resource_checks": mofcompliance_resource_checks,
+            "mofcompliance_resource_check_now": mofcompliance_resource_check_now}
+
+
+def auth_functions() -> dict[str, Any]:
+    return {"mofcompliance_resource_checks": resource_checks_auth,
+            "mofcompliance_resource_check_now": check_now_auth}

@@ -1,0 +1,81 @@
+"""Reading and writing the checks (``mofcompliance_resource_check``)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+import ckan.model as model
+
+from .model import HISTORY_LENGTH, resource_check_table as checks
+
+# What a check needs to know of a resource (kept small: it travels in the job queue).
+REF_COLUMNS = ("id", "url", "format", "url_type", "package_id")
+
+
+def _refs_query() -> sa.sql.Select:
+    resource, package = model.resource_table, model.package_table
+    return (sa.select(*[resource.c[c] for c in REF_COLUMNS], package.c.owner_org)
+            .join(package, package.c.id == resource.c.package_id)
+            .where(resource.c.state == "active", package.c.state == "active",
+                   package.c.type == "dataset"))
+
+
+def refs_of_packages(package_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The active resources of these datasets, each with its stored check's URL."""
+    query = (_refs_query().add_columns(checks.c.url.label("checked_url"))
+             .outerjoin(checks, checks.c.resource_id == model.resource_table.c.id)
+             .where(model.resource_table.c.package_id.in_(list(package_ids))))
+    return [dict(row._mapping) for row in model.Session.execute(query)]
+
+
+def due(org_id: Optional[str], stale_days: int,
+        now: Optional[datetime] = None) -> list[dict[str, Any]]:
+    """Resources never checked, whose URL changed since, or checked ``stale_days`` ago."""
+    cutoff = (now or datetime.utcnow()) - timedelta(days=stale_days)
+    resource = model.resource_table
+    query = (_refs_query().outerjoin(checks, checks.c.resource_id == resource.c.id)
+             .where(sa.or_(checks.c.resource_id.is_(None), checks.c.url != resource.c.url,
+                           checks.c.checked_at <= cutoff))
+             .order_by(resource.c.id))
+    if org_id:
+        query = query.where(model.package_table.c.owner_org == org_id)
+    return [dict(row._mapping) for row in model.Session.execute(query)]
+
+
+def _summary(result: dict[str, Any]) -> dict[str, Any]:
+    return {"checked_at": result["checked_at"], "outcome": result["outcome"],
+            "http_status": result["http_status"],
+            "problems": [p["code"] for p in result["problems"]]}
+
+
+def save(ref: dict[str, Any], result: dict[str, Any]) -> None:
+    """Record ``result`` as the resource's latest check; the one it replaces goes to the
+    front of the history (``HISTORY_LENGTH`` kept). Committed by the caller."""
+    earlier = model.Session.execute(
+        sa.select(checks.c.result, checks.c.history)
+        .where(checks.c.resource_id == ref["id"]).with_for_update()).first()
+    history = ([_summary(earlier.result)] + earlier.history)[:HISTORY_LENGTH] \
+        if earlier else []
+    checked_at = datetime.fromisoformat(result["checked_at"]).astimezone(timezone.utc)
+    row = {"package_id": ref["package_id"], "owner_org": ref.get("owner_org"),
+           "url": result["url"], "outcome": result["outcome"],
+           "checked_at": checked_at.replace(tzinfo=None), "result": result,
+           "history": history}
+    statement = insert(checks).values(resource_id=ref["id"], **row)
+    model.Session.execute(statement.on_conflict_do_update(
+        index_elements=[checks.c.resource_id], set_=row))
+
+
+def latest(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The latest check of each active resource of these datasets, by resource id, with
+    ``history``. Callers pass only datasets the reader may read."""
+    resource = model.resource_table
+    query = (sa.select(checks.c.resource_id, checks.c.result, checks.c.history)
+             .join(resource, sa.and_(resource.c.id == checks.c.resource_id,
+                                     resource.c.state == "active"))
+             .where(checks.c.package_id.in_(list(package_ids))))
+    return {row.resource_id: dict(row.result, history=row.history)
+            for row in model.Session.execute(query)}

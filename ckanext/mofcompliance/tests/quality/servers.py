@@ -1,0 +1,64 @@
+"""Real HTTP servers on 127.0.0.1 that play the hosts a checker meets."""
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Iterable, Union
+
+Body = Union[bytes, Iterable[bytes]]
+# path -> (status, headers, body); a body may be an iterable of chunks (never held whole)
+Route = tuple[int, dict, Body]
+
+
+class Site(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.routes: dict[str, Union[Route, Callable[[], Route]]] = {}
+        self.requests: list[tuple[str, str, dict]] = []
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return "http://%s:%d%s" % (host, self.server_port, path)
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.server.requests.append((self.command, self.path, dict(self.headers)))
+        route = self.server.routes.get(self.path, (404, {"Content-Type": "text/html"},
+                                                   b"<html><body>Not found</body></html>"))
+        status, headers, body = route() if callable(route) else route
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if isinstance(body, bytes):
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for chunk in ([body] if isinstance(body, bytes) else body):
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the checker stopped reading (the byte cap)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve() -> Site:
+    site = Site()
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    return site
+
+
+def stop(site: Site) -> None:
+    site.shutdown()
+    site.server_close()
+
+
+def silent_port() -> tuple[socket.socket, int]:
+    """A socket that takes connections (the kernel's backlog) and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    return listener, listener.getsockname()[1]

@@ -1,0 +1,211 @@
+"""Checks queued when resources change, run as jobs, stored, read through the API; faults
+(Redis down, the checked host down) never break an edit or a page."""
+import io
+import logging
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+import ckan.lib.jobs as ckan_jobs
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance.quality import jobs, store
+from ckanext.mofcompliance.tests.factories import complete_dataset
+from ckanext.mofcompliance.tests.security.test_faults import DEAD_REDIS
+
+from . import servers
+
+QUEUE = "mofcompliance_quality"
+GOOD_CSV = b"year,amount\n2566,10\n2567,20\n"
+pytestmark = [pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts",
+                                      "127.0.0.1"),
+              pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0")]
+
+
+@pytest.fixture
+def site():
+    server = servers.serve()
+    server.routes["/fiscal.csv"] = (200, {"Content-Type": "text/csv"}, GOOD_CSV)
+    yield server
+    servers.stop(server)
+
+
+@pytest.fixture
+def queues(clean_queues, monkeypatch):
+    monkeypatch.setattr(ckan_jobs, "_queues", {})
+    yield
+    ckan_jobs.get_queue(QUEUE).empty()
+
+
+@pytest.fixture
+def org(clean_db):
+    return factories.Organization(name="mof-ops")
+
+
+def dataset_with(org, url, **overrides):
+    return helpers.call_action("package_create", **complete_dataset(
+        org["id"], resources=[{"url": url, "format": "CSV", "name": "fiscal"}], **overrides))
+
+
+def queued():
+    return [job for job in ckan_jobs.get_queue(QUEUE).jobs]
+
+
+def run_queued():
+    """What ``ckan jobs worker mofcompliance_quality`` does with each job, in order."""
+    for job in queued():
+        job.perform()
+        job.delete()
+
+
+@pytest.mark.usefixtures("queues")
+@pytest.mark.ckan_config("ckan.site_title", "บัญชีข้อมูล สป.กค.")
+def test_a_new_resource_is_queued_checked_and_read_through_the_api(org, site):
+    dataset = dataset_with(org, site.url("/fiscal.csv"))
+    [job] = queued()
+    assert job.func == jobs.check_job and job.origin.endswith(":" + QUEUE)
+    assert [ref["url"] for ref in job.args[0]] == [site.url("/fiscal.csv")]
+    run_queued()
+    [check] = helpers.call_action("mofcompliance_resource_checks", id=dataset["name"])["resources"]
+    assert check["resource_id"] == dataset["resources"][0]["id"]
+    assert (check["outcome"], check["http_status"], check["detected_format"]) == ("ok", 200, "CSV")
+    assert check["history"] == []
+    assert site.requests[0][2]["User-Agent"] == (
+        "ckanext-mofcompliance-checker/1 (+http://test.ckan.net; "
+        "%E0%B8%9A%E0%B8%B1%E0%B8%8D%E0%B8%8A%E0%B8%B5%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1"
+        "%E0%B8%B9%E0%B8%A5 %E0%B8%AA%E0%B8%9B.%E0%B8%81%E0%B8%84.)")
+
+
+@pytest.mark.usefixtures("queues")
+def test_only_a_changed_url_is_queued_again_and_history_is_kept(org, site):
+    site.routes["/moved.csv"] = (404, {}, b"")
+    dataset = dataset_with(org, site.url("/fiscal.csv"))
+    run_queued()
+    resource_id = dataset["resources"][0]["id"]
+    helpers.call_action("package_patch", id=dataset["id"], notes="แก้คำอธิบาย")
+    assert queued() == []
+    helpers.call_action("resource_patch", id=resource_id, url=site.url("/moved.csv"))
+    [job] = queued()
+    assert [ref["id"] for ref in job.args[0]] == [resource_id]
+    run_queued()
+    [check] = helpers.call_action("mofcompliance_resource_checks", id=org["name"])["resources"]
+    assert (check["url"], check["outcome"], check["http_status"]) == \
+        (site.url("/moved.csv"), "unreachable", 404)
+    assert [(h["outcome"], h["http_status"], h["problems"]) for h in check["history"]] == \
+        [("ok", 200, [])]
+
+
+@pytest.mark.usefixtures("queues")
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_a_rolled_back_edit_queues_nothing(org, site):
+    with pytest.raises(helpers.logic.ValidationError):
+        dataset_with(org, site.url("/fiscal.csv"), maintainer_email="not an e-mail")
+    assert queued() == []
+
+
+@pytest.fixture
+def no_redis(ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckan.redis.url", DEAD_REDIS)
+    monkeypatch.setattr(ckan_jobs, "_queues", {})
+    import ckan.lib.redis as ckan_redis
+    monkeypatch.setattr(ckan_redis, "_connection_pool", None, raising=False)
+    yield
+    monkeypatch.setattr(ckan_redis, "_connection_pool", None, raising=False)
+
+
+def test_with_redis_down_edits_save_and_nothing_is_lost(org, site, no_redis, caplog,
+                                                        monkeypatch):
+    # CKAN's logging set-up disables the loggers of modules imported before it
+    monkeypatch.setattr(jobs.log, "disabled", False)
+    with caplog.at_level(logging.WARNING, logger=jobs.__name__):
+        dataset = dataset_with(org, site.url("/fiscal.csv"))
+        helpers.call_action("resource_patch", id=dataset["resources"][0]["id"],
+                            url=site.url("/fiscal.csv?v=2"))
+    saved = helpers.call_action("package_show", id=dataset["id"])
+    assert saved["resources"][0]["url"] == site.url("/fiscal.csv?v=2")
+    assert "resource checks not queued (ConnectionError" in caplog.text
+    assert [r["id"] for r in store.due(org["id"], stale_days=7)] == \
+        [dataset["resources"][0]["id"]]  # the sweep finds it
+    with pytest.raises(helpers.logic.ValidationError, match="background queue is unavailable"):
+        helpers.call_action("mofcompliance_resource_check_now", id=org["name"])
+
+
+@pytest.mark.usefixtures("queues")
+def test_with_the_checked_host_down_edits_save_and_pages_answer(app, org):
+    listener, port = servers.silent_port()
+    listener.close()  # nothing listens there now: connections are refused
+    url = "http://127.0.0.1:%d/fiscal.csv" % port
+    dataset = dataset_with(org, url)
+    run_queued()
+    [check] = helpers.call_action("mofcompliance_resource_checks", id=dataset["id"])["resources"]
+    assert check["outcome"] == "unreachable" and check["problems"][0]["code"] == "dead-link"
+    helpers.call_action("package_patch", id=dataset["id"], notes="ยังแก้ไขได้")
+    sysadmin = {"Authorization": factories.SysadminWithToken()["token"]}
+    for page in ("/dataset/" + dataset["name"], "/compliance/mof-ops"):
+        assert app.get(page, headers=sysadmin).status_code == 200
+
+
+@pytest.mark.usefixtures("queues")
+def test_an_upload_is_read_from_storage_not_over_http(org, site, ckan_config, monkeypatch,
+                                                     tmp_path):
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
+    upload = FileStorage(io.BytesIO(GOOD_CSV), "fiscal.csv", content_type="text/csv")
+    helpers.call_action("resource_create", package_id=dataset["id"], upload=upload,
+                        format="CSV", url="fiscal.csv", name="fiscal")
+    run_queued()
+    [check] = helpers.call_action("mofcompliance_resource_checks", id=dataset["id"])["resources"]
+    assert (check["outcome"], check["http_status"], check["size_bytes"]) == \
+        ("ok", None, len(GOOD_CSV))
+    assert check["tabular"]["rows_checked"] == 2 and site.requests == []
+
+
+@pytest.mark.usefixtures("queues")
+def test_private_checks_are_read_only_by_those_who_read_the_dataset(org, site):
+    public = dataset_with(org, site.url("/fiscal.csv"))
+    secret = dataset_with(org, site.url("/fiscal.csv?secret"), private=True)
+    run_queued()
+    outsider = factories.User()
+    seen = helpers.call_action("mofcompliance_resource_checks", context={
+        "user": outsider["name"], "ignore_auth": False}, id=org["name"])
+    assert [c["url"] for c in seen["resources"]] == [public["resources"][0]["url"]]
+    with pytest.raises(helpers.logic.NotAuthorized):
+        helpers.call_action("mofcompliance_resource_checks", context={
+            "user": outsider["name"], "ignore_auth": False}, id=secret["name"])
+    with pytest.raises(helpers.logic.NotAuthorized):
+        helpers.call_action("mofcompliance_resource_check_now", context={
+            "user": outsider["name"], "ignore_auth": False}, id=org["name"])
+    admin = factories.User()
+    helpers.call_action("organization_member_create", id=org["id"], username=admin["name"],
+                        role="admin")
+    member_view = helpers.call_action("mofcompliance_resource_checks", context={
+        "user": admin["name"], "ignore_auth": False}, id=org["name"])
+    assert len(member_view["resources"]) == 2
+    now = helpers.call_action("mofcompliance_resource_check_now", context={
+        "user": admin["name"], "ignore_auth": False}, id=org["name"])
+    assert now["queued"] == 2 and len(now["jobs"]) == 1
+    run_queued()
+    again = helpers.call_action("mofcompliance_resource_checks", id=org["name"],
+                                since=now["since"])
+    assert again["checked_since"] == 2
+
+
+@pytest.mark.usefixtures("queues")
+def test_the_command_checks_what_is_due_with_a_line_per_n_resources(org, site):
+    from click.testing import CliRunner
+    from ckanext.mofcompliance.quality.cli import check_resources
+
+    for n in range(3):
+        site.routes["/fiscal-%d.csv" % n] = site.routes["/fiscal.csv"]
+        dataset_with(org, site.url("/fiscal-%d.csv" % n))
+    ckan_jobs.get_queue(QUEUE).empty()  # what the edits queued: the command does it
+    result = CliRunner().invoke(check_resources, ["--org", "mof-ops", "--every", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("checked 2/3 resources")
+    assert result.output.splitlines()[1].startswith("checked 3/3 resources")
+    assert "3 resources checked: ok 3" in result.output
+    again = CliRunner().invoke(check_resources, ["--org", "mof-ops"])
+    assert "0 resources checked: none" in again.output  # nothing is due any more
+    stale = CliRunner().invoke(check_resources, ["--stale-days", "0", "--background"])
+    assert "3 resources queued in 1 jobs on mofcompliance_quality" in stale.output
+    assert len(queued()) == 1

@@ -1,0 +1,69 @@
+"""The shared outbound guard: what the checker tests (tests/quality) do not reach."""
+import threading
+
+import pytest
+
+from ckanext.mofcompliance import outbound
+
+
+def test_the_host_limiter_lets_n_requests_into_one_host_at_once():
+    limiter = outbound.HostLimiter(2)
+    inside, most, lock = [0], [0], threading.Lock()
+    two_inside, release = threading.Event(), threading.Event()
+
+    def request():
+        with limiter.slot("data.example.go.th"):
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+                if inside[0] == 2:
+                    two_inside.set()
+            release.wait(10)
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    assert two_inside.wait(10)
+    with limiter.slot("other.example.go.th"):  # another host is not held up
+        assert inside[0] == 2
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert most[0] == 2 and inside[0] == 0
+
+
+@pytest.mark.parametrize("address", ["10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1",
+                                     "169.254.169.254", "0.0.0.0", "::1", "fe80::1",
+                                     "fc00::1", "::ffff:10.0.0.1", "224.0.0.1", "100.64.0.1"])
+def test_every_kind_of_non_public_address_is_refused(address):
+    policy = outbound.Policy(resolver=lambda host, port: [address])
+    with pytest.raises(outbound.RefusedAddress, match="refusing non-public address"):
+        outbound.checked_address("data.example.go.th", 80, policy)
+
+
+def test_a_public_address_passes_and_an_allowed_host_may_be_private():
+    public = outbound.Policy(resolver=lambda host, port: ["203.0.113.9", "8.8.8.8"])
+    with pytest.raises(outbound.RefusedAddress):  # 203.0.113.0/24 is documentation space
+        outbound.checked_address("data.example.go.th", 80, public)
+    assert outbound.checked_address("data.example.go.th", 80, outbound.Policy(
+        resolver=lambda host, port: ["8.8.8.8"])) == "8.8.8.8"
+    intranet = outbound.Policy(allowed_hosts=frozenset({"files.intranet"}),
+                               resolver=lambda host, port: ["10.0.0.5"])
+    assert outbound.checked_address("files.intranet", 80, intranet) == "10.0.0.5"
+
+
+def test_an_opted_out_domain_covers_its_subdomains():
+    policy = outbound.Policy(opted_out_hosts=frozenset({"example.go.th"}),
+                             resolver=lambda host, port: ["8.8.8.8"])
+    with pytest.raises(outbound.OptedOut):
+        outbound.checked_address("gis.example.go.th", 80, policy)
+    assert outbound.checked_address("example.go.th.evil.net", 80, policy) == "8.8.8.8"
+
+
+@pytest.mark.parametrize("url", ["ftp://example.go.th/x", "http://user:pw@example.go.th/",
+                                 "http:///nohost", "http://example.go.th:99999/"])
+def test_unusable_urls_are_refused(url):
+    with pytest.raises(outbound.BadUrl):
+        outbound.parse(url)

@@ -163,7 +163,7 @@ class TestFacetsSortPaging:
         assert [d["name"] for d in search_as(sort=sort)["results"]] == expected
 
     def test_invalid_sort_is_refused(self, catalog):
-        with pytest.raises(Exception) as error:
+        with pytest.raises(search.SearchQueryError) as error:
             search_as(sort="name sideways")
         assert "sort" in str(error.value)
 

@@ -22,13 +22,6 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def restore(value: Any) -> Any:
-    """The original text of a neutralised cell (for importers reading an export back)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel shows Thai text correctly."""
     out = io.StringIO()

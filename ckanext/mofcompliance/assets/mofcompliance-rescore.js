@@ -5,7 +5,8 @@ ckan.module("mofcompliance-rescore", function ($) {
     initialize: function () {
       var url = this.options.statusUrl;
       var out = this.el.find(".mofcompliance-progress");
-      if (!url) { return; }
+      // CKAN reads an empty data-module-status-url (no job running) as true, not ""
+      if (typeof url !== "string" || !url) { return; }
       function poll() {
         $.getJSON(url).done(function (s) {
           out.text(s.status + (s.total ? " " + s.done + " / " + s.total : ""));

@@ -1,7 +1,7 @@
 """A parser for the subset of Lucene/Solr query syntax that CKAN and its clients send.
 
-The forms come from CKAN 2.11/2.12 core and ckanext-harvest (see
-``shared/spec/search-contract.md``): ``*:*``, bare words and ``"phrases"``,
+The forms come from CKAN 2.11/2.12 core and ckanext-harvest (the contract tests in
+``tests/search/test_package_search.py``): ``*:*``, bare words and ``"phrases"``,
 ``field:value``, ``field:"value"``, ``+field:value`` / ``-field:value`` / ``NOT``,
 ``field:(a OR b)``, ``(a OR b)``, ``AND`` / ``OR`` / ``&&`` / ``||``, prefix
 wildcards ``field:abc*`` and ``field:*``, and ranges ``field:[A TO B]`` /

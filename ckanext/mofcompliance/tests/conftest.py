@@ -1,8 +1,16 @@
 """Fixtures shared by the extension's tests."""
+import os
 import threading
 
 import pytest
+from hypothesis import settings
 from werkzeug.serving import make_server
+
+# In CI (the CI variable set, as .ci/run and CI services do) hypothesis draws the same examples
+# on every run and keeps no example database: a red build is reproducible, never a fluke.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -2,7 +2,12 @@
 import pytest
 
 from ckan.cli.cli import ckan
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance.tests.factories import complete_dataset
+
+MAPPED = {"kpi_mission": "บูรณาการข้อมูลเศรษฐกิจการคลัง",
+          "kpi_main_process": "งานบูรณาข้อมูลด้านเศรษฐกิจการเงินการคลัง"}
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -14,9 +19,50 @@ def test_load_demo_is_idempotent_and_reproduces_the_worked_example(cli):
         assert "dataset fiscal-cash-balance: %s" % outcome in result.output
     assert helpers.call_action("package_search")["count"] == 6
     kpi = helpers.call_action("mofcompliance_org_kpi", id="mof-ops")["kpi"]
-    points = {c["id"]: c["points"] for c in kpi["criteria"]}
-    assert points["metadata_14_items"] == 10.0      # 4 of 6 complete: 66.67 × 0.15
-    assert points["agency_catalog_url"] == 10.0     # 20 of the standard level's 25
+    points = {c["id"]: (c["met"], c["points"]) for c in kpi["criteria"]}
+    assert points == {
+        "work_process_datasets": (True, 0.0),     # the basic gate: 50
+        "metadata_14_items": (False, 10.0),       # 4 of 6 complete: 66.67 x 0.15
+        "agency_catalog_url": (True, 10.0),       # 20 of the standard level's 25
+        # the demo's resources, served by the catalog itself, reach the basic open level:
+        # 6 of the advanced level's points, which the worked example does not have
+        "open_data_characteristics": (False, 6.0),
+        "open_data_use": (False, 0.0),
+    }
+    assert (kpi["score"], kpi["level"]) == (76.0, 75)
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_the_worked_example_scores_70_and_level_50_through_ckan(cli):
+    """The FY2565 guideline's worked example (six datasets: four with all 14 items, one with
+    13, one with 12; the catalog URL reported; no resource), made with CKAN's own actions."""
+    org = factories.Organization(name="worked-example")
+    for number in range(4):
+        helpers.call_action("package_create", **complete_dataset(
+            org["id"], name="complete-%d" % number, **MAPPED))
+    helpers.call_action("package_create", **complete_dataset(
+        org["id"], name="thirteen-items", data_source="", **MAPPED))
+    helpers.call_action("package_create", **complete_dataset(
+        org["id"], name="twelve-items", data_source="", objective=[], **MAPPED))
+    helpers.call_action("mofcompliance_plan_update", owner="worked-example", focus_area="1",
+                        issue="ติดตามฐานะการคลัง", catalog_url="https://data.mof.go.th")
+    expected = {"work_process_datasets": (True, 0.0), "metadata_14_items": (False, 10.0),
+                "agency_catalog_url": (True, 10.0),
+                "open_data_characteristics": (False, 0.0), "open_data_use": (False, 0.0)}
+    for rescored in (False, True):  # as written with each dataset, then rebuilt by the CLI
+        kpi = helpers.call_action("mofcompliance_org_kpi", id="worked-example")["kpi"]
+        assert kpi["profile"] == "fy2565"
+        assert {c["id"]: (c["met"], c["points"]) for c in kpi["criteria"]} == expected
+        metadata = next(c for c in kpi["criteria"] if c["id"] == "metadata_14_items")
+        assert metadata["evidence"]["mean_percent"] == 66.67
+        assert (kpi["score"], kpi["level"]) == (70.0, 50)
+        if not rescored:
+            result = cli.invoke(ckan, ["mofcompliance", "rescore", "--org", "worked-example"])
+            assert not result.exit_code, result.output
+    site = helpers.call_action("mofcompliance_site_kpi")
+    assert [(o["name"], o["score"], o["level"]) for o in site["organizations"]] == [
+        ("worked-example", 70.0, 50)]
 
 
 @pytest.mark.usefixtures("clean_db")

@@ -1,10 +1,13 @@
 """Compliance where stewards already work: badges, facets and the to-do list."""
+import re
+
 import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance import todo
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
@@ -67,13 +70,51 @@ def test_the_dataset_page_shows_its_badge_to_everyone(app, catalog):
     assert "mofcompliance-panel" not in page  # the list of missing items is for editors only
 
 
-def test_the_to_do_list_ranks_by_score_gained_and_links_to_the_fields(app, catalog):
+def test_the_to_do_list_links_to_the_fields(app, catalog):
     page = app.get("/dashboard/compliance",
                    headers={"Authorization": catalog["editor"]["token"]}).get_data(as_text=True)
-    assert page.index("ไม่มีอีเมล") < page.index("ขาดสองรายการ") or \
-        page.index("ขาดสองรายการ") < page.index("ไม่มีอีเมล")
     assert "/dataset/edit/no-email#field-maintainer_email" in page
+    assert "/dataset/edit/two-missing#field-objective" in page
     assert "/dataset/edit/ok-1" not in page
+
+
+@pytest.fixture
+def two_agencies(clean_db):
+    """Two organisations past the basic gate (plan and mapped datasets), so that completing a
+    dataset raises the 14-item points: by 7.5 in "small" (1 of 2 complete -> 2 of 2, 15 points
+    x 50 %) and by 3.75 in "big" (2 of 4 -> 3 of 4, 15 points x 25 %)."""
+    editor = factories.UserWithToken()
+    mapped = {"kpi_mission": "บูรณาการข้อมูลการคลัง", "kpi_main_process": "งานข้อมูลการคลัง"}
+    plan = {"focus_area": "1", "issue": "ติดตามฐานะการคลัง"}
+    datasets = {"small": [("small-ok", {}), ("small-one", {"maintainer_email": ""})],
+                "big": [("big-ok-1", {}), ("big-ok-2", {}),
+                        ("big-one", {"maintainer_email": ""}),
+                        ("big-two", {"objective": [], "geo_coverage": ""})]}
+    for org_name, rows in datasets.items():
+        org = factories.Organization(name=org_name, users=[
+            {"name": editor["name"], "capacity": "editor"}])
+        helpers.call_action("mofcompliance_plan_update", owner=org_name, **plan)
+        for name, overrides in rows:
+            helpers.call_action("package_create", **complete_dataset(
+                org["id"], name=name, title="ชุด " + name, **dict(mapped, **overrides)))
+    return editor
+
+
+def todo_rows(app, user):
+    page = app.get("/dashboard/compliance",
+                   headers={"Authorization": user["token"]}).get_data(as_text=True)
+    body = page[page.index("mofcompliance-todo"):]
+    return re.findall(r'<a href="/dataset/([\w-]+)">.*?<td>\+([\d.]+)</td>', body, re.S)
+
+
+def test_the_to_do_list_ranks_by_score_gained_then_items_missing(app, two_agencies):
+    assert todo_rows(app, two_agencies) == [
+        ("small-one", "7.5"), ("big-two", "3.75"), ("big-one", "3.75")]
+
+
+def test_the_to_do_list_stops_at_max_rows(app, two_agencies, monkeypatch):
+    monkeypatch.setattr(todo, "MAX_ROWS", 2)
+    assert todo_rows(app, two_agencies) == [("small-one", "7.5"), ("big-two", "3.75")]
 
 
 def test_the_to_do_list_needs_a_login(app, catalog):

@@ -2,6 +2,7 @@
 import pytest
 
 import ckan.model as model
+from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance import scoring
@@ -41,8 +42,9 @@ def test_a_resource_change_rescores_the_dataset(org):
 
 def test_a_refused_change_leaves_the_store_as_it_was(org):
     dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as error:
         helpers.call_action("package_patch", id=dataset["id"], maintainer_email="broken")
+    assert "maintainer_email" in error.value.error_dict
     assert stored(dataset["id"]).metadata_complete is True
 
 

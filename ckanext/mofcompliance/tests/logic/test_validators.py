@@ -2,7 +2,7 @@
 import pytest
 
 from ckan.tests import factories, helpers
-from ckan.logic import ValidationError
+from ckan.logic import NotFound, ValidationError
 
 from ckanext.mofcompliance.standard import definition as std
 from ckanext.mofcompliance.tests.factories import COMPLETE_METADATA, complete_dataset
@@ -153,7 +153,7 @@ def test_tags_with_markup_are_refused(org):
 
 def test_nothing_is_written_when_validation_fails(org):
     errors_of(org, name="half-written", maintainer_email="broken")
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         helpers.call_action("package_show", id="half-written")
 
 

@@ -1,5 +1,5 @@
 """Contract tests: the package_search calls CKAN's pages, API and harvesters make,
-answered by ``mofcompliance_pgsearch`` (see shared/spec/search-contract.md)."""
+answered by ``mofcompliance_pgsearch``."""
 from datetime import datetime, timedelta
 
 import pytest
@@ -163,7 +163,7 @@ class TestFacetsSortPaging:
         assert [d["name"] for d in search_as(sort=sort)["results"]] == expected
 
     def test_invalid_sort_is_refused(self, catalog):
-        with pytest.raises(Exception) as error:
+        with pytest.raises(search.SearchQueryError) as error:
             search_as(sort="name sideways")
         assert "sort" in str(error.value)
 

@@ -1,6 +1,7 @@
 """Hostile text stays text: escaped in every page, chart and report, intact in the API."""
 import pytest
 
+from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -46,14 +47,18 @@ def test_the_api_returns_hostile_text_intact(app, hostile):
 
 
 def test_a_javascript_link_is_refused_as_evidence(hostile):
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         helpers.call_action("mofcompliance_use_case_create", owner="hostile-org",
                             dataset="hostile", link="javascript:alert(1)", change="x",
                             result="y")
-    assert "http://" in str(error.value)
+    assert list(error.value.error_dict) == ["link"]
+    assert "http://" in error.value.error_dict["link"][0]
 
 
 def test_the_plan_form_refuses_a_javascript_catalog_url(hostile):
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as error:
         helpers.call_action("mofcompliance_plan_update", owner="hostile-org",
                             catalog_url="javascript:alert(1)")
+    assert list(error.value.error_dict) == ["catalog_url"]
+    assert helpers.call_action("mofcompliance_org_kpi", id="hostile-org")["plan"][
+        "catalog_url"] == ""

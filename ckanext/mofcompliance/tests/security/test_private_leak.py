@@ -29,11 +29,30 @@ from ckanext.mofcompliance.tests.harvest.conftest import GDCATALOG_PLUGINS, HARV
 ORG, OTHER = "mof-ops", "other-agency"  # the secret's organisation, the outsider's
 SECRET_NAME, SECRET_TITLE = "secret-internal-budget", "งบลับเฉพาะภายในหน่วยงาน"
 SEARCH = "secret+internal+budget"
+GROUP, TAG = "finance-group", "งบภายใน"
 CORE = ["/dataset/", "/dataset/?q=" + SEARCH, "/organization/" + ORG, "/dataset/" + SECRET_NAME,
         "/api/3/action/package_search?include_private=true&q=" + SEARCH,
         "/api/3/action/package_autocomplete?q=secret",
         "/api/3/action/organization_show?include_datasets=true&id=" + ORG,
-        "/api/3/action/package_show?id=" + SECRET_NAME]
+        "/api/3/action/package_show?id=" + SECRET_NAME,
+        # CKAN core's own lists of datasets: feeds, group and tag lists, the package lists
+        "/feeds/dataset.atom", "/feeds/organization/%s.atom" % ORG, "/feeds/group/%s.atom" % GROUP,
+        "/feeds/tag/%s.atom" % quote(TAG), "/feeds/custom.atom?q=" + SEARCH,
+        "/group/" + GROUP, "/dataset/?tags=" + quote(TAG),
+        "/api/3/action/group_show?include_datasets=true&id=" + GROUP,
+        "/api/3/action/group_package_show?id=" + GROUP,
+        "/api/3/action/tag_show?include_datasets=true&id=" + quote(TAG),
+        "/api/3/action/package_list", "/api/3/action/current_package_list_with_resources"]
+# CKAN's activity streams (the activity plugin, switched on for the walk), pages and API;
+# ``{admin}`` is the name of the secret's author.
+ACTIVITY = ["/dataset/activity/" + SECRET_NAME, "/organization/activity/" + ORG,
+            "/group/activity/" + GROUP, "/user/activity/{admin}", "/dashboard/",
+            "/api/3/action/package_activity_list?id=" + SECRET_NAME,
+            "/api/3/action/organization_activity_list?id=" + ORG,
+            "/api/3/action/group_activity_list?id=" + GROUP,
+            "/api/3/action/user_activity_list?id={admin}",
+            "/api/3/action/recently_changed_packages_activity_list",
+            "/api/3/action/dashboard_activity_list"]
 DCAT = ("/catalog.ttl", "/catalog.jsonld", "/dataset/%s.ttl" % SECRET_NAME)
 # What reads through dashboard_scope: the only places an evaluator may see the secret.
 EVALUATOR_GRANTS = {"mofcompliance.site", "mofcompliance.site_export", "mofcompliance_site_kpi",
@@ -67,9 +86,18 @@ def world(clean_db, app, ckan_config, monkeypatch, tmp_path) -> Iterator[dict[st
         {"name": HARVESTER, "capacity": "editor"}])
     factories.Organization(name=OTHER, users=[{"name": users["outsider"]["name"],
                                                "capacity": "admin"}])
-    helpers.call_action("package_create", **complete_dataset(org["id"], name="public-budget"))
-    helpers.call_action("package_create", **complete_dataset(
-        org["id"], name=SECRET_NAME, title=SECRET_TITLE, private=True, maintainer_email=""))
+    site = {"user": helpers.call_action("get_site_user")["name"]}  # an author for activities
+    helpers.call_action("package_create", context=dict(site),
+                        **complete_dataset(org["id"], name="public-budget"))
+    helpers.call_action("package_create", context=dict(site), **complete_dataset(
+        org["id"], name="public-budget-2", tags=[{"name": TAG}]))
+    helpers.call_action("package_create", context={"user": users["admin"]["name"]},
+                        **complete_dataset(org["id"], name=SECRET_NAME, title=SECRET_TITLE,
+                                           private=True, maintainer_email="",
+                                           tags=[{"name": TAG}]))
+    factories.Group(name=GROUP)
+    helpers.call_action("member_create", context=dict(site), id=GROUP, object=SECRET_NAME, object_type="package",
+                        capacity="public")
     use_case = helpers.call_action("mofcompliance_use_case_create", owner=ORG,
                                    dataset=SECRET_NAME, link="https://data.mof.go.th/r",
                                    change="ใช้วางแผน", result="ลดเวลา")["id"]
@@ -85,6 +113,12 @@ def world(clean_db, app, ckan_config, monkeypatch, tmp_path) -> Iterator[dict[st
                "token": [token]}
     yield dict(users, fillers=fillers, use_case=use_case)
     ckan_jobs.job_from_id(job).delete()
+
+
+@pytest.fixture
+def activity_tables(clean_db, migrate_db_for):
+    """The activity plugin's table, for the walks that switch it on."""
+    migrate_db_for("activity")
 
 
 def ours(interface: Any, method: str) -> list[Any]:
@@ -187,9 +221,30 @@ def test_with_the_gd_catalog_plugin_as_well(app, world, role):
     assert found <= (EVALUATOR_GRANTS if role == "evaluator" else set())
 
 
+@pytest.mark.ckan_config("ckan.plugins",
+                         "mofcompliance scheming_datasets mofcompliance_pgsearch activity")
+@pytest.mark.parametrize("role", ROLES)
+def test_ckan_activity_streams_show_no_secret(app, activity_tables, world, role):
+    activity = tuple(u.format(admin=world["admin"]["name"]) for u in ACTIVITY)
+    found = leaks(app, world, role, activity)
+    assert found <= (EVALUATOR_GRANTS if role == "evaluator" else set())
+
+
+@pytest.mark.ckan_config("ckan.plugins",
+                         "mofcompliance scheming_datasets mofcompliance_pgsearch activity")
+def test_the_activity_probes_find_the_secret_where_it_may_be_read(app, activity_tables, world):
+    """The control of the activity walk: the secret's author is shown its activity."""
+    admin = {"Authorization": world["admin"]["token"]}
+    for url in ("/dataset/activity/" + SECRET_NAME,
+                "/api/3/action/package_activity_list?id=" + SECRET_NAME,
+                "/user/activity/" + world["admin"]["name"]):
+        assert shows_secret(app.get(url, headers=admin)), url
+
+
 def test_the_probes_find_the_secret_where_it_may_be_read(app, world):
     """The control: mof-ops's admin is shown it, so a silent walk means a hidden secret."""
     admin = {"Authorization": world["admin"]["token"]}
     for url in CORE[1:2] + CORE[4:7] + ["/organization/mof-ops/nso-export",
-                                        "/compliance/mof-ops/export.xlsx"]:
+                                        "/compliance/mof-ops/export.xlsx", "/group/" + GROUP,
+                                        "/dataset/?tags=" + quote(TAG)]:
         assert shows_secret(app.get(url, headers=admin)), url

@@ -1,13 +1,17 @@
-"""The mofcompliance-audit console script (click's CliRunner; no CKAN, no network)."""
+"""The mofcompliance-audit console script (click's CliRunner): files and standard input,
+and ``--url`` against this catalog served on 127.0.0.1."""
 import csv
 import io
 import json
+import socket
 
 import pytest
-import requests
 from click.testing import CliRunner
 
+from ckan.tests import factories, helpers
+
 from ckanext.mofcompliance.standard import audit
+from ckanext.mofcompliance.tests.factories import complete_dataset
 
 from .builders import pkg, resource
 
@@ -99,45 +103,34 @@ def test_neither_file_nor_url_is_bad_input():
     assert result.exit_code == 2 and "either an input file or --url" in result.stderr
 
 
-class FakeResponse:
-    status_code = 200
-
-    def __init__(self, body):
-        self.body = body
-
-    def json(self):
-        return self.body
-
-
-def test_url_pages_through_package_search(monkeypatch):
-    pages = [DATASETS[:1], DATASETS[1:]]
-    calls = []
-
-    def fake_get(self, url, params, timeout):
-        calls.append((url, params["start"], self.headers.get("Authorization")))
-        start = params["start"]
-        return FakeResponse({"success": True,
-                             "result": {"count": 2, "results": pages[start] if start < 2 else []}})
-
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_url_pages_through_package_search_of_a_served_catalog(served_catalog, monkeypatch):
+    """A real catalog on 127.0.0.1, read a dataset a page; the API token shows the private."""
+    member = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": member["name"], "capacity": "member"}])
+    helpers.call_action("package_create", **complete_dataset(org["id"], name="ds-a"))
+    helpers.call_action("package_create", **complete_dataset(org["id"], name="ds-b", notes=""))
+    helpers.call_action("package_create", **complete_dataset(org["id"], name="ds-c",
+                                                             private=True))
     monkeypatch.setattr(audit, "PAGE_ROWS", 1)
-    monkeypatch.setattr(requests.Session, "get", fake_get)
-    result = runner().invoke(
-        audit.main, ["--url", "https://ckan.example.go.th/", "--api-token", "tok"])
+    result = runner().invoke(audit.main, ["--url", served_catalog + "/",
+                                          "--api-token", member["token"]])
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert [d["name"] for d in report["datasets"]] == ["a", "b"]
-    assert calls[0] == ("https://ckan.example.go.th/api/3/action/package_search", 0, "tok")
-    assert criterion_url(report) == "https://ckan.example.go.th/"
+    assert sorted(d["name"] for d in report["datasets"]) == ["ds-a", "ds-b", "ds-c"]
+    assert next(d for d in report["datasets"] if d["name"] == "ds-b")["missing_items"] == ["notes"]
+    assert criterion_url(report) == served_catalog + "/"
+    anonymous = runner().invoke(audit.main, ["--url", served_catalog])
+    assert sorted(d["name"] for d in json.loads(anonymous.stdout)["datasets"]) == ["ds-a", "ds-b"]
 
 
 def criterion_url(report):
     return next(c for c in report["criteria"] if c["id"] == "agency_catalog_url")["evidence"]["catalog_url"]
 
 
-def test_an_unreachable_url_exits_2(monkeypatch):
-    def boom(self, url, params, timeout):
-        raise requests.ConnectionError("refused")
-
-    monkeypatch.setattr(requests.Session, "get", boom)
-    result = runner().invoke(audit.main, ["--url", "http://127.0.0.1:9"])
+def test_an_unreachable_url_exits_2():
+    with socket.socket() as closed:  # a port bound then released: nothing listens there
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    result = runner().invoke(audit.main, ["--url", "http://127.0.0.1:%d" % port])
     assert result.exit_code == 2 and "ConnectionError" in result.stderr

@@ -7,7 +7,7 @@ ITEM_FIELDS = ["data_type", "title", "owner_org", "maintainer", "maintainer_emai
                "notes", "objective", "update_frequency_unit", "geo_coverage", "data_source",
                "data_format", "data_category", "license_id"]
 
-# Copied from shared/spec/thai-gdc-schema.md: the compatibility contract.
+# Copied from thai_gdc's dataset schema: the compatibility contract.
 SPEC_CHOICES = {
     "data_type": "ข้อมูลระเบียน · ข้อมูลสถิติ · ข้อมูลภูมิสารสนเทศเชิงพื้นที่ · ข้อมูลหลากหลายประเภท · ข้อมูลประเภทอื่นๆ",
     "objective": "ยุทธศาสตร์ชาติ · แผนพัฒนาเศรษฐกิจและสังคมแห่งชาติ · แผนความมั่นคงแห่งชาติ · แผนแม่บทภายใต้ยุทธศาสตร์ชาติ · แผนปฏิรูปประเทศ · แผนระดับที่ 3 (มติครม. 4 ธ.ค. 2560) · นโยบายรัฐบาล/ข้อสั่งการนายกรัฐมนตรี · มติคณะรัฐมนตรี · เพื่อการให้บริการประชาชน · กฎหมายที่เกี่ยวข้อง · พันธกิจหน่วยงาน · ดัชนี/ตัวชี้วัดระดับนานาชาติ · ไม่ทราบ · อื่นๆ",

@@ -5,39 +5,13 @@ JavaScript error in the console.
 The catalog is served over HTTP on 127.0.0.1 by a real WSGI server in a thread. The
 screenshot is written to ``test-output/compliance-dashboard.png``.
 """
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
-OUTPUT = Path(__file__).resolve().parents[4] / "test-output"
-PASSWORD = "correct-horse-battery-staple"
-
-
-def _browser():
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run does)")
-        pytest.skip("chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,1600"):
-        options.add_argument(flag)
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(options=options, service=service)
-
-
-def _console_errors(browser) -> list[str]:
-    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+from .browser import PASSWORD, chromium, console_errors, log_in, screenshot
 
 
 @pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
@@ -59,23 +33,18 @@ def test_an_evaluator_logs_in_and_sees_the_level(served_catalog, ckan_config, mo
     # URL); no resource, so no open-data points, and no use case: 75, level 75.
     expected_score, expected_level = "75.0", "75"
 
-    browser = _browser()
+    browser = chromium()
     try:
-        browser.get(served_catalog + "/user/login")
-        browser.find_element(By.ID, "field-login").send_keys(admin["name"])
-        browser.find_element(By.ID, "field-password").send_keys(PASSWORD)
-        browser.find_element(By.ID, "field-password").submit()
-        WebDriverWait(browser, 30).until(lambda b: "/user/login" not in b.current_url)
-        assert _console_errors(browser) == []
+        log_in(browser, served_catalog, admin)
+        assert console_errors(browser) == []
         browser.get(served_catalog + "/compliance/")
         level = WebDriverWait(browser, 30).until(
             lambda b: b.find_element(By.CSS_SELECTOR, "[data-kpi-level]"))
-        OUTPUT.mkdir(exist_ok=True)
-        browser.save_screenshot(str(OUTPUT / "compliance-dashboard.png"))
+        screenshot(browser, "compliance-dashboard.png")
         assert level.text == expected_level
         score = browser.find_element(By.CSS_SELECTOR, ".mofcompliance-score strong")
         assert score.text == expected_score
         assert "สำนักงานปลัดกระทรวงการคลัง" in browser.page_source
-        assert _console_errors(browser) == []
+        assert console_errors(browser) == []
     finally:
         browser.quit()

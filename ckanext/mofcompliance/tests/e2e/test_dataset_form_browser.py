@@ -7,65 +7,18 @@ console fails the test. Full-page screenshots go to ``test-output/``.
 """
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ckan.tests import factories
 
-OUTPUT = Path(__file__).resolve().parents[4] / "test-output"
-PASSWORD = "correct-horse-battery-staple"
+from .browser import PASSWORD, chromium, console_errors, log_in, screenshot
+
 # The form was 5,800 px tall before a type was chosen, every data type's fields and every
 # "please specify" box open; the 14 items alone, folded optional fields after them, fit in
 # less than half of that.
 FORM_HEIGHT_BEFORE_A_TYPE_MAX = 2800
-
-
-def _browser(javascript: bool = True) -> Any:
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver must be installed in CI (.ci/run does)")
-        pytest.skip("chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,1600"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2})
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-    return webdriver.Chrome(options=options, service=service)
-
-
-def _log_in(browser: Any, base: str, user: dict[str, Any]) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-    browser.get(base + "/user/login")
-    browser.find_element(By.ID, "field-login").send_keys(user["name"])
-    browser.find_element(By.ID, "field-password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "field-password").submit()
-    WebDriverWait(browser, 30).until(lambda b: "/user/login" not in b.current_url)
-
-
-def _screenshot(browser: Any, name: str) -> None:
-    """The whole page, not only the window."""
-    import base64
-    OUTPUT.mkdir(exist_ok=True)
-    shot = browser.execute_cdp_cmd("Page.captureScreenshot",
-                                   {"captureBeyondViewport": True, "fromSurface": True})
-    (OUTPUT / name).write_bytes(base64.b64decode(shot["data"]))
-
-
-def _console_errors(browser: Any) -> list[str]:
-    return [entry["message"] for entry in browser.get_log("browser")
-            if entry["level"] == "SEVERE"]
 
 
 def _scripts_ran(browser: Any) -> bool:
@@ -102,14 +55,14 @@ def steward() -> dict[str, Any]:
 def test_the_form_opens_fields_as_the_steward_chooses(site, steward, lang):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
-    browser = _browser()
+    browser = chromium()
     try:
-        _log_in(browser, site, steward)
+        log_in(browser, site, steward)
         browser.get("%s/%s/dataset/new" % (site, lang))
         field = lambda name: browser.find_element(By.ID, "field-" + name)  # noqa: E731
         WebDriverWait(browser, 30).until(_scripts_ran)
         height_before = _form_height(browser)
-        _screenshot(browser, "dataset-form-%s-1-new.png" % lang)
+        screenshot(browser, "dataset-form-%s-1-new.png" % lang)
         print("form height before a type: %.0f px" % height_before)
         assert height_before < FORM_HEIGHT_BEFORE_A_TYPE_MAX
         assert not field("first_year_of_data").is_displayed()
@@ -123,7 +76,7 @@ def test_the_form_opens_fields_as_the_steward_chooses(site, steward, lang):
         Select(field("geo_coverage")).select_by_value("อื่นๆ")
         WebDriverWait(browser, 10).until(lambda b: field("geo_coverage_other").is_displayed())
         assert not field("data_language_other").is_displayed()
-        _screenshot(browser, "dataset-form-%s-2-statistical.png" % lang)
+        screenshot(browser, "dataset-form-%s-2-statistical.png" % lang)
         print("form height with a statistical type: %.0f px" % _form_height(browser))
 
         field("maintainer_email").send_keys("policy-at-mof")
@@ -136,8 +89,8 @@ def test_the_form_opens_fields_as_the_steward_chooses(site, steward, lang):
         # The page that comes back keeps what was chosen open.
         assert field("first_year_of_data").is_displayed()
         assert field("geo_coverage_other").is_displayed()
-        _screenshot(browser, "dataset-form-%s-3-error.png" % lang)
-        assert _console_errors(browser) == []
+        screenshot(browser, "dataset-form-%s-3-error.png" % lang)
+        assert console_errors(browser) == []
     finally:
         browser.quit()
 
@@ -145,14 +98,14 @@ def test_the_form_opens_fields_as_the_steward_chooses(site, steward, lang):
 @pytest.mark.ckan_config("ckan.gravatar_default", "disabled")
 def test_without_scripts_every_field_can_be_filled(site, steward):
     from selenium.webdriver.common.by import By
-    browser = _browser(javascript=False)
+    browser = chromium(javascript=False)
     try:
-        _log_in(browser, site, steward)
+        log_in(browser, site, steward)
         browser.get(site + "/th/dataset/new")
         for name in ("first_year_of_data", "equivalent_scale", "geo_coverage_other",
                      "data_type_other", "maintainer_email"):
             assert browser.find_element(By.ID, "field-" + name).is_displayed(), name
-        _screenshot(browser, "dataset-form-th-no-script.png")
+        screenshot(browser, "dataset-form-th-no-script.png")
     finally:
         browser.quit()
 
@@ -167,15 +120,15 @@ def test_the_dataset_page_opens_with_the_14_items(site, steward, lang):
     dataset = helpers.call_action("package_create", **complete_dataset(
         org["id"], geo_coverage="อื่นๆ", geo_coverage_other="ลุ่มน้ำเจ้าพระยา",
         unit_of_measure="ล้านบาท"))
-    browser = _browser()
+    browser = chromium()
     try:
         browser.get("%s/%s/dataset/%s" % (site, lang, dataset["name"]))
         rows = [row.get_attribute("data-field")
                 for row in browser.find_elements(By.CSS_SELECTOR, "tr[data-field]")]
-        _screenshot(browser, "dataset-page-%s.png" % lang)
+        screenshot(browser, "dataset-page-%s.png" % lang)
         assert rows[0] == "data_type" and rows[-1] == "unit_of_measure"
         assert "ลุ่มน้ำเจ้าพระยา" in browser.find_element(
             By.CSS_SELECTOR, "tr[data-field='geo_coverage']").text
-        assert _console_errors(browser) == []
+        assert console_errors(browser) == []
     finally:
         browser.quit()

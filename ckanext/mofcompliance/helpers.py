@@ -9,6 +9,9 @@ from . import scoring
 from .standard import definition as std
 from .standard import values
 
+__all__ = ["mofcompliance_choices", "mofcompliance_date", "mofcompliance_dataset_report",
+           "mofcompliance_badge"]
+
 
 def mofcompliance_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
     """Scheming ``choices_helper``: the field's list from the standard's definition.
@@ -47,10 +50,3 @@ def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
     """The dataset's compact verdict (shown to everyone who may see the dataset)."""
     return scoring.badges([package_id]).get(package_id)
-
-
-def all_helpers() -> dict[str, Any]:
-    return {"mofcompliance_choices": mofcompliance_choices,
-            "mofcompliance_date": mofcompliance_date,
-            "mofcompliance_dataset_report": mofcompliance_dataset_report,
-            "mofcompliance_badge": mofcompliance_badge}

@@ -7,19 +7,18 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, facets, helpers, scoring, views
+from . import cli, facets, scoring, views
 from .excel import views as excel_views
-from .logic import action, auth, validators
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
 class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
-    p.implements(p.IValidators)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
-    p.implements(p.ITemplateHelpers)
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
     p.implements(p.IPackageController, inherit=True)
@@ -32,26 +31,6 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "mofcompliance")
-
-    # IValidators
-
-    def get_validators(self) -> dict[str, Any]:
-        return validators.all_validators()
-
-    # IActions
-
-    def get_actions(self) -> dict[str, Any]:
-        return action.all_actions()
-
-    # IAuthFunctions
-
-    def get_auth_functions(self) -> dict[str, Any]:
-        return auth.all_auth_functions()
-
-    # ITemplateHelpers
-
-    def get_helpers(self) -> dict[str, Any]:
-        return helpers.all_helpers()
 
     # IClick
 

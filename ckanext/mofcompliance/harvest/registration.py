@@ -3,7 +3,7 @@
 FY2567 scores the share of open datasets registered in the GD Catalog, so the catalog keeps
 the state NSO reports for each dataset (``standard.definition.registration_states()``).
 States arrive three ways, all through ``store``: the action
-``mofcompliance_registration_update`` (one dataset), a CSV listing exported from the GD
+``mofcompliance_registration_update`` (``action``, one dataset), a CSV listing exported from the GD
 Catalog (``import_listing``: all lines or none) and the GD Catalog's status API
 (``status_api``, in a background job). ``registrations_for`` reads them back for the KPI.
 """
@@ -17,7 +17,6 @@ from typing import Any, Iterable, Mapping, NamedTuple, TextIO
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -29,14 +28,7 @@ DATASET_COLUMNS = ("dataset", "name", "id", "package_id", "package")
 STATE_COLUMNS = ("state", "status")
 
 
-def states() -> tuple[str, ...]:
-    return tuple(s.key for s in std.registration_states())
-
-
-def known_state(value: Any) -> str:
-    """The state as stored (upper case), or "" when the GD Catalog has no such state."""
-    text = str(value or "").strip().upper()
-    return text if text in states() else ""
+known_state = std.registration_state
 
 
 def resolve(keys: Iterable[str]) -> dict[str, str]:
@@ -82,44 +74,6 @@ def registrations_for(dataset_names_or_ids: Iterable[str]) -> dict[str, str]:
         .join(reg, reg.c.package_id == package.c.id)
         .where(sa.or_(package.c.id.in_(wanted), package.c.name.in_(wanted))))
     return {key: row.state for row in rows for key in (row.id, row.name) if key in wanted}
-
-
-# ---------------------------------------------------------------- the action
-
-def mofcompliance_registration_update(context: dict[str, Any],
-                                      data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Set a dataset's GD Catalog registration state.
-
-    :param id: the dataset's name or id
-    :param state: WAIT, VALIDATE, VALIDATE_MODIFIED, APPROVAL, REJECT, WAIT_REVOKE, REVOKE,
-        DELETED or COMPLETED
-    """
-    dataset = tk.get_or_bust(data_dict, "id")
-    tk.check_access("mofcompliance_registration_update", context, {"id": dataset})
-    state = known_state(data_dict.get("state"))
-    if not state:
-        raise tk.ValidationError({"state": [
-            "สถานะต้องเป็นหนึ่งใน %s / the state must be one of %s"
-            % (", ".join(states()), ", ".join(states()))]})
-    package_id = resolve([dataset]).get(dataset)
-    if package_id is None:
-        raise tk.ObjectNotFound("ไม่พบชุดข้อมูล %s / no dataset %s" % (dataset, dataset))
-    store({package_id: state}, "action")
-    model.Session.commit()
-    return {"id": package_id, "state": state}
-
-
-def registration_update_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    """Those who may edit the dataset (and sysadmins) record what NSO reported for it."""
-    return authz.is_authorized("package_update", context, data_dict)
-
-
-def all_actions() -> dict[str, Any]:
-    return {"mofcompliance_registration_update": mofcompliance_registration_update}
-
-
-def all_auth_functions() -> dict[str, Any]:
-    return {"mofcompliance_registration_update": registration_update_auth}
 
 
 # ---------------------------------------------------------------- the CSV listing

@@ -19,7 +19,13 @@ from ..standard import definition as std
 from ..standard import kpi
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
-from . import auth, validators
+from . import auth, schema, validators
+
+__all__ = [
+    "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
+    "mofcompliance_dataset_report", "mofcompliance_plan_update",
+    "mofcompliance_use_case_create", "mofcompliance_use_case_delete", "mofcompliance_rescore",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,7 @@ def _item_summary(item: std.Item) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@tk.validate(schema.standard_show_schema)
 def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The DGA standard this catalog enforces: the 14 items, the enforcement mode and the
     JSON Schema of a dataset (as ``package_show`` returns it) and of a resource.
@@ -42,27 +49,14 @@ def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, An
     :param scope: ``dataset`` (default) or ``resource`` for the JSON Schema
     """
     tk.check_access("mofcompliance_standard_show", context, data_dict)
-    scope = data_dict.get("scope", "dataset")
-    if scope not in ("dataset", "resource"):
-        raise tk.ValidationError({"scope": ["ต้องเป็น dataset หรือ resource / "
-                                            "must be dataset or resource"]})
     return {
         "enforcement": "strict" if validators.is_strict() else "advisory",
         "licence_rule": validators.licence_rule(),
         "items": [_item_summary(item) for item in std.items()],
         "field_titles": {f.name: dict(zip(("th", "en"), field_title(f)))
                          for f in std.dataset_fields()},
-        "json_schema": package_json_schema(scope, validators.licence_rule()),
+        "json_schema": package_json_schema(data_dict["scope"], validators.licence_rule()),
     }
-
-
-def _profile(data_dict: dict[str, Any]) -> str:
-    profile = data_dict.get("profile") or scoring.default_profile()
-    if profile not in kpi.profile_ids():
-        raise tk.ValidationError({"profile": [
-            "ไม่มีเกณฑ์ปีงบประมาณ %s (มี %s) / no profile %s (known: %s)"
-            % (profile, ", ".join(kpi.profile_ids()), profile, ", ".join(kpi.profile_ids()))]})
-    return profile
 
 
 def _organizations(org_ids: Any) -> list[dict[str, Any]]:
@@ -110,6 +104,7 @@ def _computer(profile: str, public_only: bool) -> Any:
 
 
 @tk.side_effect_free
+@tk.validate(schema.site_kpi_schema)
 def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The KPI of the whole catalog and of each organisation the user may see.
 
@@ -119,7 +114,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
     :param profile: ``fy2564``, ``fy2565`` or ``fy2567`` (default: the site's)
     """
     tk.check_access("mofcompliance_site_kpi", context, data_dict)
-    profile = _profile(data_dict)
+    profile = data_dict["profile"]
     scope = auth.dashboard_scope(context)
     orgs = _organizations(scope.org_ids)
     whole_catalog = scope.org_ids is None
@@ -137,6 +132,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
 
 
 @tk.side_effect_free
+@tk.validate(schema.org_kpi_schema)
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """One organisation's KPI with every criterion's evidence, its datasets' results,
     the next steps, its plan and its use cases.
@@ -145,7 +141,7 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     :param profile: the fiscal-year profile (default: the site's)
     """
     tk.check_access("mofcompliance_org_kpi", context, data_dict)
-    profile = _profile(data_dict)
+    profile = data_dict["profile"]
     org = scoring.organization_of(data_dict.get("id"))
     scope = auth.dashboard_scope(context)
     results = scoring.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
@@ -161,6 +157,7 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     }
 
 
+@tk.validate(schema.dataset_report_schema)
 def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """A dataset's 14-item checklist and open-characteristics levels, with what to do.
 
@@ -168,7 +165,7 @@ def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, A
     :param profile: the fiscal-year profile (default: the site's)
     """
     tk.check_access("mofcompliance_dataset_report", context, data_dict)
-    profile = _profile(data_dict)
+    profile = data_dict["profile"]
     pkg = tk.get_action("package_show")(dict(context), {"id": data_dict["id"]})
     result = kpi.assess_dataset(pkg, profile)
     report = result.to_dict()
@@ -181,30 +178,17 @@ def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, A
     return report
 
 
-def _plan_fields(data_dict: dict[str, Any]) -> dict[str, Any]:
-    users = data_dict.get("expected_user_agencies") or []
-    if isinstance(users, str):
-        users = [u.strip() for u in users.replace("\n", ",").split(",") if u.strip()]
-    url = (data_dict.get("catalog_url") or "").strip()
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise tk.ValidationError({"catalog_url": [
-            "URL ของระบบบัญชีข้อมูลต้องขึ้นต้นด้วย http:// หรือ https:// / "
-            "the catalog URL must start with http:// or https://"]})
-    focus = str(data_dict.get("focus_area") or "").strip()
-    if focus and focus not in {a.key for a in std.focus_areas()}:
-        raise tk.ValidationError({"focus_area": [
-            "Focus Area ต้องเป็นหนึ่งใน 10 ด้าน / the Focus Area must be one of the ten"]})
-    return {"focus_area": focus, "issue": (data_dict.get("issue") or "").strip(),
-            "intended_use": (data_dict.get("intended_use") or "").strip(),
-            "expected_user_agencies": users, "catalog_url": url}
+PLAN_FIELDS = ("focus_area", "issue", "intended_use", "expected_user_agencies", "catalog_url")
 
 
+@tk.validate(schema.plan_update_schema)
 def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Set an organisation's plan (Focus Area, issue, intended use, expected users) and
     catalog URL; ``owner`` is the organisation id or name ("" for the whole site)."""
     owner = _owner(data_dict)
     tk.check_access("mofcompliance_plan_update", context, dict(data_dict, owner=owner))
-    row = dict(_plan_fields(data_dict), owner=owner, modified=datetime.utcnow())
+    row = {k: data_dict[k] for k in PLAN_FIELDS}
+    row.update(owner=owner, modified=datetime.utcnow())
     statement = insert(plan_table).values(row)
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
@@ -220,21 +204,16 @@ def _owner(data_dict: dict[str, Any]) -> str:
     return scoring.organization_of(owner)["id"]
 
 
+USE_CASE_FIELDS = ("dataset", "link", "change", "result")
+
+
+@tk.validate(schema.use_case_create_schema)
 def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Record a concrete use of open data: the dataset, the report or dashboard link,
     what changed and the measured result (FY2565's 5 points)."""
     owner = _owner(data_dict)
     tk.check_access("mofcompliance_use_case_create", context, dict(data_dict, owner=owner))
-    labels = {"dataset": ("ชุดข้อมูล", "dataset"), "link": ("ลิงก์รายงานหรือแดชบอร์ด", "link"),
-              "change": ("สิ่งที่เปลี่ยนแปลง", "what changed"),
-              "result": ("ผลลัพธ์ที่วัดได้", "measured result")}
-    row = {k: str(data_dict.get(k) or "").strip() for k in labels}
-    errors = {k: ["%s: ต้องระบุ / %s: required" % labels[k]] for k, v in row.items() if not v}
-    if row["link"] and not row["link"].lower().startswith(("http://", "https://")):
-        errors["link"] = ["ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// / "
-                          "the link must start with http:// or https://"]
-    if errors:
-        raise tk.ValidationError(errors)
+    row = {k: data_dict[k] for k in USE_CASE_FIELDS}
     row.update(id=str(uuid.uuid4()), owner=owner, created=datetime.utcnow())
     model.Session.execute(use_case_table.insert().values(row))
     kpi_cache.invalidate([owner])
@@ -242,6 +221,7 @@ def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, 
     return dict(row, created=row["created"].isoformat())
 
 
+@tk.validate(schema.use_case_delete_schema)
 def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     table = use_case_table
     row = model.Session.execute(sa.select(table).where(table.c.id == data_dict.get("id"))).first()
@@ -254,28 +234,16 @@ def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, 
     return {"id": row.id}
 
 
+@tk.validate(schema.rescore_schema)
 def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Rebuild the score store (``org``: one organisation). ``background`` queues it as a
     CKAN job on Redis; otherwise it runs now and returns the number of datasets."""
     tk.check_access("mofcompliance_rescore", context, data_dict)
-    org_id = _owner({"owner": data_dict.get("org")}) or None
-    if tk.asbool(data_dict.get("background")):
+    org_id = _owner({"owner": data_dict["org"]}) or None
+    if data_dict["background"]:
         try:
             job = tk.enqueue_job(scoring.rescore_job, [org_id], title="mofcompliance rescore")
             return {"job_id": job.id}
         except redis.exceptions.RedisError:
             log.warning("Redis is unreachable: rescoring now instead of in the background")
     return {"datasets": scoring.rescore(org_id)}
-
-
-def all_actions() -> dict[str, Any]:
-    return {
-        "mofcompliance_standard_show": mofcompliance_standard_show,
-        "mofcompliance_site_kpi": mofcompliance_site_kpi,
-        "mofcompliance_org_kpi": mofcompliance_org_kpi,
-        "mofcompliance_dataset_report": mofcompliance_dataset_report,
-        "mofcompliance_plan_update": mofcompliance_plan_update,
-        "mofcompliance_use_case_create": mofcompliance_use_case_create,
-        "mofcompliance_use_case_delete": mofcompliance_use_case_delete,
-        "mofcompliance_rescore": mofcompliance_rescore,
-    }

@@ -18,6 +18,12 @@ import ckan.plugins.toolkit as tk
 from .. import scoring
 from ..harvest.offer import harvester_users
 
+__all__ = [
+    "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
+    "mofcompliance_dataset_report", "mofcompliance_plan_update",
+    "mofcompliance_use_case_create", "mofcompliance_use_case_delete", "mofcompliance_rescore",
+]
+
 
 class Scope(NamedTuple):
     """What a user may see: all organisations (``org_ids`` None) or some, and whether
@@ -101,18 +107,8 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
     return authz.is_authorized("organization_update", context, {"id": owner})
 
 
+mofcompliance_use_case_create = mofcompliance_use_case_delete = mofcompliance_plan_update
+
+
 def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     return _refuse("เฉพาะผู้ดูแลระบบ", "sysadmins only")
-
-
-def all_auth_functions() -> dict[str, Any]:
-    return {
-        "mofcompliance_standard_show": mofcompliance_standard_show,
-        "mofcompliance_site_kpi": mofcompliance_site_kpi,
-        "mofcompliance_org_kpi": mofcompliance_org_kpi,
-        "mofcompliance_dataset_report": mofcompliance_dataset_report,
-        "mofcompliance_plan_update": mofcompliance_plan_update,
-        "mofcompliance_use_case_create": mofcompliance_plan_update,
-        "mofcompliance_use_case_delete": mofcompliance_plan_update,
-        "mofcompliance_rescore": mofcompliance_rescore,
-    }

@@ -151,6 +151,7 @@ def index_and_score(ini: str, workers: int) -> None:
             print("\rindexed %d" % done, end="", file=sys.stderr)
     print(file=sys.stderr)
     scoring.rescore()
+    model.Session.commit()
 
 
 def _start_worker(ini: str) -> None:

@@ -43,7 +43,8 @@ def timed(call: Callable[[], Any]) -> float:
 
 def measure_rescore(model, scoring, helpers) -> None:
     scoring.rescore()
-    seconds = timed(scoring.rescore)
+    model.Session.commit()
+    seconds = timed(lambda: (scoring.rescore(), model.Session.commit()))
     count = model.Session.execute(
         scoring.sa.select(scoring.sa.func.count()).select_from(
             scoring._active_packages(None).subquery())).scalar()

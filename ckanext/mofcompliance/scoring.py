@@ -198,8 +198,9 @@ def package_dicts(org_id: Optional[str] = None,
 
 def rescore(org_id: Optional[str] = None,
             progress: Optional[Callable[[int, int], None]] = None) -> int:
-    """Rebuild the score store (for one organisation or all) in one transaction: readers
-    see the old rows until the new ones are all written."""
+    """Rebuild the score store (for one organisation or all) in the caller's transaction,
+    which the caller commits: readers see the old rows until the new ones are all
+    written."""
     total = model.Session.execute(
         sa.select(sa.func.count()).select_from(_active_packages(org_id).subquery())).scalar()
     table = dataset_score_table
@@ -214,7 +215,6 @@ def rescore(org_id: Optional[str] = None,
         done += len(batch)
         if progress:
             progress(done, total)
-    model.Session.commit()
     return done
 
 
@@ -229,6 +229,7 @@ def rescore_job(org_id: Optional[str] = None) -> int:
             job.save_meta()
 
     count = rescore(org_id, progress)
+    model.Session.commit()
     take_snapshots()
     return count
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..logic import schema
+from ..logic import commit_unless_deferred, schema
 from . import registration
 
 
@@ -25,5 +24,5 @@ def mofcompliance_registration_update(context: dict[str, Any],
     if package_id is None:
         raise tk.ObjectNotFound("ไม่พบชุดข้อมูล %s / no dataset %s" % (dataset, dataset))
     registration.store({package_id: state}, "action")
-    model.Session.commit()
+    commit_unless_deferred(context)
     return {"id": package_id, "state": state}

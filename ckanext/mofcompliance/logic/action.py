@@ -13,13 +13,13 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import kpi_cache, scoring
+from .. import kpi_cache, scoring, summaries
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
 from ..standard import kpi
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
-from . import auth, schema, validators
+from . import auth, commit_unless_deferred, schema, validators
 
 __all__ = [
     "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
@@ -68,48 +68,14 @@ def _organizations(org_ids: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in model.Session.execute(query)]
 
 
-def _summary(result: kpi.KpiResult, results: list[kpi.DatasetResult]) -> dict[str, Any]:
-    return {
-        "datasets": len(results),
-        "complete": sum(1 for r in results if r.completeness.complete),
-        "score": result.score, "level": result.level,
-        "criteria": [{"id": c.id, "met": c.met, "points": c.points,
-                      "max_points": c.max_points} for c in result.criteria],
-    }
-
-
-def _site_summary(profile: str, results: list[kpi.DatasetResult],
-                  inputs: dict[str, Any]) -> dict[str, Any]:
-    site = scoring.evaluate("", profile, results, inputs=inputs)
-    return dict(site.to_dict(), **_summary(site, results))
-
-
-def _computer(profile: str, public_only: bool) -> Any:
-    """Compute the summaries the cache lacks, reading only the datasets they need."""
-    def compute(owners: list[str]) -> dict[str, Any]:
-        whole = kpi_cache.SITE in owners
-        by_org = scoring.dataset_results(profile, None if whole else owners, public_only)
-        inputs = scoring.kpi_inputs(owners)
-        payloads = {}
-        for owner in owners:
-            if owner == kpi_cache.SITE:
-                everything = [r for results in by_org.values() for r in results]
-                payloads[owner] = _site_summary(profile, everything, inputs[owner])
-            else:
-                results = by_org.get(owner, [])
-                payloads[owner] = _summary(scoring.evaluate(
-                    owner, profile, results, inputs=inputs[owner], next_steps=False), results)
-        return payloads
-    return compute
-
-
 @tk.side_effect_free
 @tk.validate(schema.site_kpi_schema)
 def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The KPI of the whole catalog and of each organisation the user may see.
 
     Summaries come from a cache that every change marks stale in its own transaction,
-    so they are always current without recomputing the catalog on every view.
+    so they are always current without recomputing the catalog on every view; a stale
+    one is computed here and stored by a background job (this action never writes).
 
     :param profile: ``fy2564``, ``fy2565`` or ``fy2567`` (default: the site's)
     """
@@ -119,14 +85,11 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
     orgs = _organizations(scope.org_ids)
     whole_catalog = scope.org_ids is None
     owners = [o["id"] for o in orgs] + ([kpi_cache.SITE] if whole_catalog else [])
-    found = kpi_cache.summaries(owners, profile, scope.public_only,
-                                _computer(profile, scope.public_only))
+    found = summaries.cached(owners, profile, scope.public_only)
     if whole_catalog:
         site = found[kpi_cache.SITE]
     else:  # a member's view of the site: their organisations only, not cached
-        by_org = scoring.dataset_results(profile, scope.org_ids, scope.public_only)
-        site = _site_summary(profile, [r for rs in by_org.values() for r in rs],
-                             scoring.kpi_inputs([kpi_cache.SITE])[kpi_cache.SITE])
+        site = summaries.site_of(profile, scope.org_ids, scope.public_only)
     return {"profile": profile, "public_only": scope.public_only, "site": site,
             "organizations": [dict(org, **found[org["id"]]) for org in orgs]}
 
@@ -193,7 +156,7 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
     kpi_cache.invalidate([owner])
-    model.Session.commit()
+    commit_unless_deferred(context)
     return scoring.plan_of(owner)
 
 
@@ -217,7 +180,7 @@ def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, 
     row.update(id=str(uuid.uuid4()), owner=owner, created=datetime.utcnow())
     model.Session.execute(use_case_table.insert().values(row))
     kpi_cache.invalidate([owner])
-    model.Session.commit()
+    commit_unless_deferred(context)
     return dict(row, created=row["created"].isoformat())
 
 
@@ -230,7 +193,7 @@ def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, 
     tk.check_access("mofcompliance_use_case_delete", context, {"owner": row.owner})
     model.Session.execute(table.delete().where(table.c.id == row.id))
     kpi_cache.invalidate([row.owner])
-    model.Session.commit()
+    commit_unless_deferred(context)
     return {"id": row.id}
 
 
@@ -246,4 +209,6 @@ def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) ->
             return {"job_id": job.id}
         except redis.exceptions.RedisError:
             log.warning("Redis is unreachable: rescoring now instead of in the background")
-    return {"datasets": scoring.rescore(org_id)}
+    count = scoring.rescore(org_id)
+    commit_unless_deferred(context)
+    return {"datasets": count}

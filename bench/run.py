@@ -41,19 +41,19 @@ def timed(call: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def measure_rescore(model, scoring, helpers) -> None:
-    scoring.rescore()
+def measure_rescore(model, score_store, helpers) -> None:
+    score_store.rescore()
     model.Session.commit()
-    seconds = timed(lambda: (scoring.rescore(), model.Session.commit()))
+    seconds = timed(lambda: (score_store.rescore(), model.Session.commit()))
     count = model.Session.execute(
-        scoring.sa.select(scoring.sa.func.count()).select_from(
-            scoring._active_packages(None).subquery())).scalar()
-    bare = timed(lambda: [None for _batch in scoring.package_dicts()])
-    ids = [r[0] for r in model.Session.execute(scoring.sa.text(
+        score_store.sa.select(score_store.sa.func.count()).select_from(
+            score_store._active_packages(None).subquery())).scalar()
+    bare = timed(lambda: [None for _batch in score_store.package_dicts()])
+    ids = [r[0] for r in model.Session.execute(score_store.sa.text(
         "SELECT id FROM package WHERE state = 'active' AND type = 'dataset'"))]
     sample = random.Random(1).sample(ids, min(300, len(ids)))
     context = {"user": "bench", "ignore_auth": True, "use_cache": False}
-    per_show = timed(lambda: [scoring.score_row(helpers.call_action(
+    per_show = timed(lambda: [score_store.score_row(helpers.call_action(
         "package_show", context=dict(context), id=i)) for i in sample]) / len(sample)
     show_path = per_show * count
     print("full rescore: %d datasets in %.1f s (%.0f datasets/s)" % (count, seconds, count / seconds))
@@ -66,8 +66,8 @@ def measure_rescore(model, scoring, helpers) -> None:
     target("rescore vs bare SELECT", "%.2f×" % (seconds / bare), "≤ 3×", seconds / bare <= 3)
 
 
-def measure_update_overhead(model, scoring, helpers) -> None:
-    names = [r[0] for r in model.Session.execute(scoring.sa.text(
+def measure_update_overhead(model, score_store, helpers) -> None:
+    names = [r[0] for r in model.Session.execute(score_store.sa.text(
         "SELECT name FROM package WHERE state = 'active' AND type = 'dataset' "
         "ORDER BY name LIMIT 200"))]
     context = {"user": "bench", "ignore_auth": True}
@@ -76,17 +76,17 @@ def measure_update_overhead(model, scoring, helpers) -> None:
         return timed(lambda: helpers.call_action(
             "package_patch", context=dict(context), id=name, version=str(time.time())))
 
-    original = scoring.on_dataset_index
+    original = score_store.on_dataset_index
     with_scoring, without = [], []
     for name in names:  # alternate, so that warming up favours neither side
         with_scoring.append(update(name))
-        scoring.on_dataset_index = lambda index_dict: index_dict
+        score_store.on_dataset_index = lambda index_dict: index_dict
         try:
             without.append(update(name))
         finally:
-            scoring.on_dataset_index = original
+            score_store.on_dataset_index = original
     extra = (statistics.median(with_scoring) - statistics.median(without)) * 1000
-    print("package_update: median %.1f ms with scoring, %.1f ms without: +%.1f ms"
+    print("package_update: median %.1f ms with score_store, %.1f ms without: +%.1f ms"
           % (statistics.median(with_scoring) * 1000, statistics.median(without) * 1000, extra))
     target("scoring added to package_update", "%.1f ms" % extra, "≤ 10 ms", extra <= 10)
 
@@ -165,11 +165,11 @@ def main() -> None:
     with app._wsgi_app.test_request_context():
         import ckan.model as model
         from ckan.tests import helpers
-        from ckanext.mofcompliance import scoring
-        measure_rescore(model, scoring, helpers)
+        from ckanext.mofcompliance import score_store
+        measure_rescore(model, score_store, helpers)
         measure_search(helpers)
-        measure_update_overhead(model, scoring, helpers)
-        org = model.Session.execute(scoring.sa.text(
+        measure_update_overhead(model, score_store, helpers)
+        org = model.Session.execute(score_store.sa.text(
             "SELECT name FROM \"group\" WHERE is_organization AND name LIKE 'bench-org-%' "
             "ORDER BY name LIMIT 1")).scalar()
     measure_http(args.ini, token, evaluator, org)

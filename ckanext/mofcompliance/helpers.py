@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import scoring
+from . import score_store
 from .standard import definition as std
 from .standard import values
 
@@ -49,4 +49,4 @@ def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
 
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
     """The dataset's compact verdict (shown to everyone who may see the dataset)."""
-    return scoring.badges([package_id]).get(package_id)
+    return score_store.badges([package_id]).get(package_id)

@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, facets, scoring, views
+from . import cli, facets, score_store, views
 from .excel import views as excel_views
 
 
@@ -45,10 +45,10 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController: the score store follows every dataset change
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return scoring.on_dataset_index(pkg_dict)
+        return score_store.on_dataset_index(pkg_dict)
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        scoring.remove_score(pkg_dict["id"])
+        score_store.remove_score(pkg_dict["id"])
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
@@ -67,4 +67,4 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_signal_subscriptions(self) -> dict[Any, Any]:
         return {tk.signals.action_succeeded: [
-            {"sender": "dataset_purge", "receiver": scoring.on_dataset_purged}]}
+            {"sender": "dataset_purge", "receiver": score_store.on_dataset_purged}]}

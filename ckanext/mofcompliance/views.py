@@ -16,7 +16,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from . import csrf, exports, scoring, todo
+from . import config, csrf, exports, score_store, todo
 from .standard import definition as std
 from .standard import kpi
 
@@ -48,7 +48,7 @@ def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _profile() -> str:
-    return tk.request.args.get("profile") or scoring.default_profile()
+    return tk.request.args.get("profile") or config.default_profile()
 
 
 def _download(content: bytes, filename: str, fmt: str) -> Response:
@@ -78,8 +78,8 @@ def site() -> str:
     return tk.render("mofcompliance/site.html", {
         "result": result, "profiles": _profiles(),
         "levels": _level_distribution(result["organizations"]),
-        "trend": scoring.snapshots_of("", result["profile"]),
-        "plan": scoring.plan_of(""), "focus_areas": std.focus_areas(),
+        "trend": score_store.snapshots_of("", result["profile"]),
+        "plan": score_store.plan_of(""), "focus_areas": std.focus_areas(),
         "can_manage": tk.h.check_access("mofcompliance_rescore")})
 
 
@@ -120,7 +120,7 @@ def organization(org: str) -> str:
         "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
         "missing": _missing_items(result["datasets"]),
-        "trend": scoring.snapshots_of(org_id, result["profile"]),
+        "trend": score_store.snapshots_of(org_id, result["profile"]),
         "focus_areas": std.focus_areas(), "can_edit_plan": can_edit_plan,
         "can_edit_datasets": can_edit_datasets,
         "checklist": [p for i in std.items() for p in i.parts if p.counts]})

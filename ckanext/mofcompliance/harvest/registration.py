@@ -5,24 +5,24 @@ the state NSO reports for each dataset (``standard.definition.registration_state
 States arrive three ways, all through ``store``: the action
 ``mofcompliance_registration_update`` (``action``, one dataset), a CSV listing exported from the GD
 Catalog (``import_listing``: all lines or none) and the GD Catalog's status API
-(``status_api``, in a background job). ``registrations_for`` reads them back for the KPI.
+(``status_api``, in a background job). The score store's ``registrations_for`` reads them
+back for the KPI.
 """
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Mapping, NamedTuple, TextIO
+from typing import Iterable, Mapping, NamedTuple, TextIO
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from .. import kpi_cache
+from ..model import registration_table
 from ..standard import definition as std
-from .model import registration_table
 
 DATASET_COLUMNS = ("dataset", "name", "id", "package_id", "package")
 STATE_COLUMNS = ("state", "status")
@@ -60,20 +60,6 @@ def store(package_states: Mapping[str, str], source: str) -> None:
     owners = model.Session.execute(sa.select(package.c.owner_org).distinct().where(
         package.c.id.in_(list(package_states)), package.c.owner_org.isnot(None))).scalars()
     kpi_cache.invalidate(owners)
-
-
-def registrations_for(dataset_names_or_ids: Iterable[str]) -> dict[str, str]:
-    """Registration states keyed as asked (dataset name or id), for ``kpi.evaluate``;
-    datasets without a recorded state are left out."""
-    wanted = set(dataset_names_or_ids)
-    if not wanted:
-        return {}
-    package, reg = model.package_table, registration_table
-    rows = model.Session.execute(
-        sa.select(package.c.id, package.c.name, reg.c.state)
-        .join(reg, reg.c.package_id == package.c.id)
-        .where(sa.or_(package.c.id.in_(wanted), package.c.name.in_(wanted))))
-    return {key: row.state for row in rows for key in (row.id, row.name) if key in wanted}
 
 
 # ---------------------------------------------------------------- the CSV listing

@@ -30,6 +30,7 @@ import urllib3
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from .. import config
 from . import registration
 
 log = logging.getLogger(__name__)
@@ -49,16 +50,16 @@ class RefreshReport:
 
 
 def status_url() -> str:
-    return (tk.config.get("ckanext.mofcompliance.gdcatalog_status_url") or "").strip()
+    return config.gdcatalog_status_url()
 
 
 def _timeout() -> urllib3.Timeout:
-    seconds = float(tk.config.get("ckanext.mofcompliance.gdcatalog_status_timeout") or 10)
+    seconds = config.gdcatalog_status_timeout()
     return urllib3.Timeout(connect=seconds, read=seconds)
 
 
 def _allowed_hosts() -> list[str]:
-    return tk.aslist(tk.config.get("ckanext.mofcompliance.gdcatalog_allowed_hosts"))
+    return config.gdcatalog_allowed_hosts()
 
 
 def _parse(url: str) -> SplitResult:

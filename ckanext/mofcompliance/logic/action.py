@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import kpi_cache, scoring, summaries
+from .. import kpi_cache, score_store, summaries
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
 from ..standard import kpi
@@ -105,18 +105,18 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     """
     tk.check_access("mofcompliance_org_kpi", context, data_dict)
     profile = data_dict["profile"]
-    org = scoring.organization_of(data_dict.get("id"))
+    org = score_store.organization_of(data_dict.get("id"))
     scope = auth.dashboard_scope(context)
-    results = scoring.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
+    results = score_store.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
     visible = {r.name for r in results}
     return {
         "profile": profile, "public_only": scope.public_only,
         "organization": org,
-        "kpi": scoring.evaluate(org["id"], profile, results).to_dict(),
+        "kpi": score_store.evaluate(org["id"], profile, results).to_dict(),
         "datasets": [r.to_dict() for r in sorted(results, key=lambda r: r.title)],
-        "plan": {k: v for k, v in scoring.plan_of(org["id"]).items() if k != "modified"},
+        "plan": {k: v for k, v in score_store.plan_of(org["id"]).items() if k != "modified"},
         "use_cases": [dict(u, created=u["created"].isoformat())
-                      for u in scoring.use_cases_of(org["id"]) if u["dataset"] in visible],
+                      for u in score_store.use_cases_of(org["id"]) if u["dataset"] in visible],
     }
 
 
@@ -157,14 +157,14 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
     kpi_cache.invalidate([owner])
     commit_unless_deferred(context)
-    return scoring.plan_of(owner)
+    return score_store.plan_of(owner)
 
 
 def _owner(data_dict: dict[str, Any]) -> str:
     owner = data_dict.get("owner") or ""
     if not owner:
         return ""
-    return scoring.organization_of(owner)["id"]
+    return score_store.organization_of(owner)["id"]
 
 
 USE_CASE_FIELDS = ("dataset", "link", "change", "result")
@@ -205,10 +205,10 @@ def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) ->
     org_id = _owner({"owner": data_dict["org"]}) or None
     if data_dict["background"]:
         try:
-            job = tk.enqueue_job(scoring.rescore_job, [org_id], title="mofcompliance rescore")
+            job = tk.enqueue_job(score_store.rescore_job, [org_id], title="mofcompliance rescore")
             return {"job_id": job.id}
         except redis.exceptions.RedisError:
             log.warning("Redis is unreachable: rescoring now instead of in the background")
-    count = scoring.rescore(org_id)
+    count = score_store.rescore(org_id)
     commit_unless_deferred(context)
     return {"datasets": count}

@@ -15,8 +15,7 @@ import ckan.authz as authz
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from .. import scoring
-from ..harvest.offer import harvester_users
+from .. import config, score_store
 
 __all__ = [
     "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
@@ -42,7 +41,7 @@ NOBODY = Scope(False, frozenset(), True)
 def is_evaluator(user_name: Optional[str]) -> bool:
     return bool(user_name) and (
         authz.is_sysadmin(user_name)
-        or user_name in tk.config.get("ckanext.mofcompliance.evaluators"))
+        or user_name in config.evaluators())
 
 
 def member_organizations(user_name: Optional[str], permission: str) -> list[dict[str, Any]]:
@@ -50,7 +49,7 @@ def member_organizations(user_name: Optional[str], permission: str) -> list[dict
     GD Catalog's harvester account, which sees only what is offered whatever
     organisations it belongs to."""
     if not user_name or (p.plugin_loaded("mofcompliance_gdcatalog")
-                         and user_name in harvester_users()):
+                         and user_name in config.harvester_users()):
         return []
     return tk.get_action("organization_list_for_user")(
         {"user": user_name, "ignore_auth": True}, {"permission": permission})
@@ -63,7 +62,7 @@ def dashboard_scope(context: dict[str, Any]) -> Scope:
     orgs = member_organizations(user_name, "read")
     if orgs:
         return Scope(True, frozenset(o["id"] for o in orgs), False)
-    if tk.config.get("ckanext.mofcompliance.public_dashboard"):
+    if config.public_dashboard():
         return Scope(True, None, True)
     return NOBODY
 
@@ -87,7 +86,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
 
 @tk.auth_allow_anonymous_access
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    org = scoring.organization_of(data_dict.get("id"))
+    org = score_store.organization_of(data_dict.get("id"))
     if dashboard_scope(context).covers(org["id"]):
         return {"success": True}
     return _refuse("ไม่มีสิทธิ์ดูผลการประเมินของหน่วยงานนี้",

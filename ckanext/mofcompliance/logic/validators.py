@@ -23,9 +23,9 @@ from ckan.lib.navl.dictization_functions import StopOnError, missing
 
 from ckanext.scheming.validation import scheming_validator
 
-from .. import scoring
-from ..standard import completeness
+from .. import config
 from ..standard import definition as std
+from ..standard import fields
 from ..standard import kpi
 from ..standard import values
 from ..standard.labels import field_title, message
@@ -50,11 +50,11 @@ FORM_CONTROLS = {"save", "pkg_name"}
 # ---------------------------------------------------------------- configuration
 
 def is_strict() -> bool:
-    return tk.config.get("ckanext.mofcompliance.enforcement") != "advisory"
+    return config.enforcement() != "advisory"
 
 
 def licence_rule() -> str:
-    return tk.config.get("ckanext.mofcompliance.licence_rule")
+    return config.licence_rule()
 
 
 # ---------------------------------------------------------------- messages
@@ -72,15 +72,15 @@ def _fail(key: Any, errors: dict, text: str) -> None:
 # ---------------------------------------------------------------- value helpers
 
 def _is_blank(value: Any) -> bool:
-    """Blank as the scorer sees it, plus navl's ``missing`` and an empty JSON list."""
-    return value is missing or completeness.is_blank(value) or (
+    """Blank as the scorer reads it (``standard.fields``), navl's ``missing`` or an empty
+    JSON list (what a multi-select with nothing chosen posts)."""
+    return value is missing or fields.is_blank(value) or (
         isinstance(value, str) and value.strip() == "[]")
 
 
-def as_list(value: Any) -> list[str]:
-    """A multi-select value as the form, the API or a spreadsheet sends it: the scorer's
-    reading, without repeats."""
-    return [] if value is missing else list(dict.fromkeys(completeness.as_list(value)))
+def _selected(value: Any) -> list[str]:
+    """The choices of a multi-select as the scorer reads them, without repeats."""
+    return [] if value is missing else list(dict.fromkeys(fields.as_list(value)))
 
 
 # ---------------------------------------------------------------- validators
@@ -154,7 +154,7 @@ def mofcompliance_multi_choice(field: dict, schema: dict) -> Validator:
     accepted = std.choice_values(definition.choices)
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
-        selected = as_list(data.get(key))
+        selected = _selected(data.get(key))
         unknown = [v for v in selected if v not in accepted]
         if unknown:
             shown = ", ".join('"%s"' % v for v in unknown)
@@ -172,7 +172,7 @@ def mofcompliance_other_text(field: dict, schema: dict) -> Validator:
     parent = std.field(definition.companion_of, definition.scope)
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
-        chosen = as_list(data.get(key[:-1] + (parent.name,)))
+        chosen = _selected(data.get(key[:-1] + (parent.name,)))
         if parent.other_value in chosen and _is_blank(data.get(key)) and is_strict():
             title_th, title_en = field_title(parent)
             errors[key].append(
@@ -244,7 +244,7 @@ def mofcompliance_date(field: dict, schema: dict) -> Validator:
 
 @scheming_validator
 def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validator:
-    """Item 14 must fit item 13 (001:302): by default a public dataset needs an open
+    """Item 14 must fit item 13 (docs/kpi-rules.md R5): by default a public dataset needs an open
     licence and a non-public one may not carry an open licence."""
     definition = _standard_field(field)
 
@@ -338,7 +338,7 @@ def mofcompliance_standard_scope(value: str) -> str:
 def mofcompliance_kpi_profile(value: Any) -> str:
     """A fiscal-year profile id; blank: the site's default profile."""
     if value is missing or _is_blank(value):
-        return scoring.default_profile()
+        return config.default_profile()
     profile, known = str(value).strip(), ", ".join(kpi.profile_ids())
     if profile not in kpi.profile_ids():
         raise tk.Invalid("ไม่มีเกณฑ์ปีงบประมาณ %s (มี %s) / no profile %s (known: %s)"

@@ -8,7 +8,7 @@ import ckan.lib.jobs as jobs
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import kpi_cache, scoring, summaries
+from ckanext.mofcompliance import kpi_cache, score_store, summaries
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
@@ -85,11 +85,11 @@ def test_a_change_after_the_refresh_is_seen_at_once(catalog):
 
 
 def _plan_issue():
-    return scoring.plan_of(scoring.organization_of("mof-ops")["id"])["issue"]
+    return score_store.plan_of(score_store.organization_of("mof-ops")["id"])["issue"]
 
 
 def _use_cases():
-    return scoring.use_cases_of(scoring.organization_of("mof-ops")["id"])
+    return score_store.use_cases_of(score_store.organization_of("mof-ops")["id"])
 
 
 def _scores():

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import sys
-from typing import Any, Iterator, Mapping, TextIO
+from typing import Any, Callable, Iterator, Mapping, TextIO
 
 import click
 import requests
@@ -104,7 +104,7 @@ def _session(api_token: str | None, retries: int) -> requests.Session:
 
 def _search_page(session: requests.Session, url: str, start: int, rows: int, timeout: float,
                  include_private: bool) -> dict[str, Any]:
-    params = {"q": "*:*", "rows": rows, "start": start, "sort": "id asc",
+    params: dict[str, Any] = {"q": "*:*", "rows": rows, "start": start, "sort": "id asc",
               "include_private": str(include_private).lower()}
     try:
         resp = session.get(f"{url.rstrip('/')}/api/3/action/package_search", params=params,
@@ -126,6 +126,7 @@ def fetch_catalog(url: str, api_token: str | None = None, rows: int = PAGE_ROWS,
     session = _session(api_token, retries)
     first = _search_page(session, url, 0, rows, timeout, bool(api_token))
     total = int(first.get("count") or 0)
+    bar: Any
     with click.progressbar(length=total, label="package_search", file=progress or sys.stderr,
                            show_pos=True) as bar:
         page, start = first, 0
@@ -193,7 +194,7 @@ def render_csv(report: Mapping[str, Any]) -> str:
     return out.getvalue().rstrip("\n")
 
 
-RENDERERS = {"json": render_json, "text": render_text, "csv": render_csv}
+RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json, "text": render_text, "csv": render_csv}
 
 
 # ---------------------------------------------------------------- command
@@ -237,6 +238,7 @@ def _load(input_file: TextIO | None, url: str | None, api_token: str | None,
         raise AuditInputError("give either an input file or --url")
     if input_file is not None:
         return read_file(input_file)
+    assert url is not None
     return {"datasets": list(fetch_catalog(url, api_token, timeout=timeout, retries=retries))}
 
 

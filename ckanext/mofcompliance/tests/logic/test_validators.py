@@ -1,6 +1,7 @@
 """Server-side validation of the 14 DGA items (schema issue), through package_create."""
 import pytest
 
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 from ckan.logic import ValidationError
 
@@ -153,7 +154,7 @@ def test_tags_with_markup_are_refused(org):
 
 def test_nothing_is_written_when_validation_fails(org):
     errors_of(org, name="half-written", maintainer_email="broken")
-    with pytest.raises(Exception):
+    with pytest.raises(tk.ObjectNotFound):
         helpers.call_action("package_show", id="half-written")
 
 

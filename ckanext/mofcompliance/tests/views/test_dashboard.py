@@ -5,6 +5,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.standard.kpi import audit_catalog
@@ -106,7 +107,7 @@ def test_only_admins_change_the_plan_and_only_sysadmins_rescore(app, people):
                             follow_redirects=False)
         assert response.status_code == expected, role
     for role in ("admin", "evaluator"):
-        with pytest.raises(Exception):
+        with pytest.raises(tk.NotAuthorized):
             helpers.call_action("mofcompliance_rescore",
                                 context={"user": people[role]["name"], "ignore_auth": False})
 

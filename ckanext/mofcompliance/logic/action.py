@@ -144,20 +144,25 @@ def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, A
 PLAN_FIELDS = ("focus_area", "issue", "intended_use", "expected_user_agencies", "catalog_url")
 
 
-@tk.validate(schema.plan_update_schema)
 def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Set an organisation's plan (Focus Area, issue, intended use, expected users) and
     catalog URL; ``owner`` is the organisation id or name ("" for the whole site)."""
     owner = _owner(data_dict)
     tk.check_access("mofcompliance_plan_update", context, dict(data_dict, owner=owner))
+    return _update_plan(context, dict(data_dict, owner=owner))
+
+
+@tk.validate(schema.plan_update_schema)
+def _update_plan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """The plan update once allowed: who may not write is refused before the input is read."""
     row = {k: data_dict[k] for k in PLAN_FIELDS}
-    row.update(owner=owner, modified=datetime.utcnow())
+    row.update(owner=data_dict["owner"], modified=datetime.utcnow())
     statement = insert(plan_table).values(row)
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
-    kpi_cache.invalidate([owner])
+    kpi_cache.invalidate([row["owner"]])
     commit_unless_deferred(context)
-    return score_store.plan_of(owner)
+    return score_store.plan_of(row["owner"])
 
 
 def _owner(data_dict: dict[str, Any]) -> str:
@@ -170,16 +175,21 @@ def _owner(data_dict: dict[str, Any]) -> str:
 USE_CASE_FIELDS = ("dataset", "link", "change", "result")
 
 
-@tk.validate(schema.use_case_create_schema)
 def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Record a concrete use of open data: the dataset, the report or dashboard link,
     what changed and the measured result (FY2565's 5 points)."""
     owner = _owner(data_dict)
     tk.check_access("mofcompliance_use_case_create", context, dict(data_dict, owner=owner))
+    return _create_use_case(context, dict(data_dict, owner=owner))
+
+
+@tk.validate(schema.use_case_create_schema)
+def _create_use_case(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """The use case once allowed: who may not write is refused before the input is read."""
     row = {k: data_dict[k] for k in USE_CASE_FIELDS}
-    row.update(id=str(uuid.uuid4()), owner=owner, created=datetime.utcnow())
+    row.update(id=str(uuid.uuid4()), owner=data_dict["owner"], created=datetime.utcnow())
     model.Session.execute(use_case_table.insert().values(row))
-    kpi_cache.invalidate([owner])
+    kpi_cache.invalidate([row["owner"]])
     commit_unless_deferred(context)
     return dict(row, created=row["created"].isoformat())
 

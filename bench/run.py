@@ -111,6 +111,14 @@ def _get(path: str, token: str) -> float:
     return time.perf_counter() - started
 
 
+def _run_queued_jobs(ini: str) -> None:
+    """What production's background worker does: run the queued jobs (the KPI cache refresh
+    that the first reads queued), then stop."""
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    subprocess.run([ckan, "-c", ini, "jobs", "worker", "--burst"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def measure_http(ini: str, token: str, evaluator: str, org: str) -> None:
     """The dashboards as the evaluator reads them; the audit as the sysadmin (it reads
     private datasets through the API)."""
@@ -119,6 +127,7 @@ def measure_http(ini: str, token: str, evaluator: str, org: str) -> None:
                                                              "/compliance/<org>")):
             for _ in range(5):
                 _get(path, evaluator)
+            _run_queued_jobs(ini)  # a read never writes: the worker stores what it computed
             samples = [_get(path, evaluator) for _ in range(50)]
             p50, p95 = percentile(samples, .5) * 1000, percentile(samples, .95) * 1000
             print("%s over HTTP (warm): p50 %.0f ms, p95 %.0f ms" % (name, p50, p95))

@@ -139,7 +139,7 @@ def index_and_score(ini: str, workers: int) -> None:
     """Fill the PostgreSQL search index with the extension's own row builder, one
     organisation at a time in ``workers`` processes, then the score store in bulk."""
     import ckan.model as model
-    from ckanext.mofcompliance import scoring
+    from ckanext.mofcompliance import score_store
     org_ids = [r[0] for r in model.Session.execute(sa.text(
         "SELECT id FROM \"group\" WHERE is_organization AND state = 'active' ORDER BY name"))]
     model.Session.remove()
@@ -150,7 +150,8 @@ def index_and_score(ini: str, workers: int) -> None:
             done += count
             print("\rindexed %d" % done, end="", file=sys.stderr)
     print(file=sys.stderr)
-    scoring.rescore()
+    score_store.rescore()
+    model.Session.commit()
 
 
 def _start_worker(ini: str) -> None:
@@ -163,11 +164,11 @@ def _start_worker(ini: str) -> None:
 
 def _index_organization(org_id: str) -> int:
     import ckan.model as model
-    from ckanext.mofcompliance import scoring
+    from ckanext.mofcompliance import score_store
     from ckanext.mofcompliance.search.index import build_row, upsert_rows
     organization = model.Group.get(org_id)
     count = 0
-    for batch in scoring.package_dicts(org_id):
+    for batch in score_store.package_dicts(org_id):
         upsert_rows(build_row(_as_shown(model, p, organization)) for p in batch)
         count += len(batch)
     model.Session.commit()

@@ -41,18 +41,19 @@ def timed(call: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def measure_rescore(model, scoring, helpers) -> None:
-    scoring.rescore()
-    seconds = timed(scoring.rescore)
+def measure_rescore(model, score_store, helpers) -> None:
+    score_store.rescore()
+    model.Session.commit()
+    seconds = timed(lambda: (score_store.rescore(), model.Session.commit()))
     count = model.Session.execute(
-        scoring.sa.select(scoring.sa.func.count()).select_from(
-            scoring._active_packages(None).subquery())).scalar()
-    bare = timed(lambda: [None for _batch in scoring.package_dicts()])
-    ids = [r[0] for r in model.Session.execute(scoring.sa.text(
+        score_store.sa.select(score_store.sa.func.count()).select_from(
+            score_store._active_packages(None).subquery())).scalar()
+    bare = timed(lambda: [None for _batch in score_store.package_dicts()])
+    ids = [r[0] for r in model.Session.execute(score_store.sa.text(
         "SELECT id FROM package WHERE state = 'active' AND type = 'dataset'"))]
     sample = random.Random(1).sample(ids, min(300, len(ids)))
     context = {"user": "bench", "ignore_auth": True, "use_cache": False}
-    per_show = timed(lambda: [scoring.score_row(helpers.call_action(
+    per_show = timed(lambda: [score_store.score_row(helpers.call_action(
         "package_show", context=dict(context), id=i)) for i in sample]) / len(sample)
     show_path = per_show * count
     print("full rescore: %d datasets in %.1f s (%.0f datasets/s)" % (count, seconds, count / seconds))
@@ -65,8 +66,8 @@ def measure_rescore(model, scoring, helpers) -> None:
     target("rescore vs bare SELECT", "%.2f×" % (seconds / bare), "≤ 3×", seconds / bare <= 3)
 
 
-def measure_update_overhead(model, scoring, helpers) -> None:
-    names = [r[0] for r in model.Session.execute(scoring.sa.text(
+def measure_update_overhead(model, score_store, helpers) -> None:
+    names = [r[0] for r in model.Session.execute(score_store.sa.text(
         "SELECT name FROM package WHERE state = 'active' AND type = 'dataset' "
         "ORDER BY name LIMIT 200"))]
     context = {"user": "bench", "ignore_auth": True}
@@ -75,17 +76,17 @@ def measure_update_overhead(model, scoring, helpers) -> None:
         return timed(lambda: helpers.call_action(
             "package_patch", context=dict(context), id=name, version=str(time.time())))
 
-    original = scoring.on_dataset_index
+    original = score_store.on_dataset_index
     with_scoring, without = [], []
     for name in names:  # alternate, so that warming up favours neither side
         with_scoring.append(update(name))
-        scoring.on_dataset_index = lambda index_dict: index_dict
+        score_store.on_dataset_index = lambda index_dict: index_dict
         try:
             without.append(update(name))
         finally:
-            scoring.on_dataset_index = original
+            score_store.on_dataset_index = original
     extra = (statistics.median(with_scoring) - statistics.median(without)) * 1000
-    print("package_update: median %.1f ms with scoring, %.1f ms without: +%.1f ms"
+    print("package_update: median %.1f ms with score_store, %.1f ms without: +%.1f ms"
           % (statistics.median(with_scoring) * 1000, statistics.median(without) * 1000, extra))
     target("scoring added to package_update", "%.1f ms" % extra, "≤ 10 ms", extra <= 10)
 
@@ -110,6 +111,14 @@ def _get(path: str, token: str) -> float:
     return time.perf_counter() - started
 
 
+def _run_queued_jobs(ini: str) -> None:
+    """What production's background worker does: run the queued jobs (the KPI cache refresh
+    that the first reads queued), then stop."""
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    subprocess.run([ckan, "-c", ini, "jobs", "worker", "--burst"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def measure_http(ini: str, token: str, evaluator: str, org: str) -> None:
     """The dashboards as the evaluator reads them; the audit as the sysadmin (it reads
     private datasets through the API)."""
@@ -118,6 +127,7 @@ def measure_http(ini: str, token: str, evaluator: str, org: str) -> None:
                                                              "/compliance/<org>")):
             for _ in range(5):
                 _get(path, evaluator)
+            _run_queued_jobs(ini)  # a read never writes: the worker stores what it computed
             samples = [_get(path, evaluator) for _ in range(50)]
             p50, p95 = percentile(samples, .5) * 1000, percentile(samples, .95) * 1000
             print("%s over HTTP (warm): p50 %.0f ms, p95 %.0f ms" % (name, p50, p95))
@@ -164,11 +174,11 @@ def main() -> None:
     with app._wsgi_app.test_request_context():
         import ckan.model as model
         from ckan.tests import helpers
-        from ckanext.mofcompliance import scoring
-        measure_rescore(model, scoring, helpers)
+        from ckanext.mofcompliance import score_store
+        measure_rescore(model, score_store, helpers)
         measure_search(helpers)
-        measure_update_overhead(model, scoring, helpers)
-        org = model.Session.execute(scoring.sa.text(
+        measure_update_overhead(model, score_store, helpers)
+        org = model.Session.execute(score_store.sa.text(
             "SELECT name FROM \"group\" WHERE is_organization AND name LIKE 'bench-org-%' "
             "ORDER BY name LIMIT 1")).scalar()
     measure_http(args.ini, token, evaluator, org)

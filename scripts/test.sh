@@ -17,5 +17,8 @@ ensure_venv
 export CKAN_SQLALCHEMY_URL="$(database_url "$TEST_DB")"
 export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 cd "$ROOT"
+say "Type check (mypy.ini) and lint (ruff.toml)"
+"$VENV/bin/mypy"
+"$VENV/bin/ruff" check .
 say "Testing with CKAN $CKAN_VERSION"
 "$VENV/bin/python" -m pytest "$@"

@@ -9,9 +9,8 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 
-from . import reminders, scoring
+from . import reminders, score_store
 from .excel import commands as excel_commands
-from .harvest.cli import gdcatalog
 from .progress import progress
 from .quality.cli import check_resources
 
@@ -60,7 +59,8 @@ def load_demo() -> None:
         try:
             outcome = _upsert("package", dataset)
         except tk.ValidationError as error:
-            raise click.ClickException("dataset %s: %s" % (dataset["name"], error.error_summary))
+            raise click.ClickException(
+                "dataset %s: %s" % (dataset["name"], error.error_summary)) from error
         click.echo("dataset %s: %s" % (dataset["name"], outcome))
     plan = dict(catalog["plan"], owner=organization["name"],
                 catalog_url=catalog["plan"]["catalog_url"].format(site_url=site_url))
@@ -81,15 +81,15 @@ def rescore(org: str | None) -> None:
     """Rebuild the score store from the database (set-based reads), then take snapshots."""
     org_id = _org_id(org)
     with progress("rescoring / คำนวณใหม่") as report:
-        count = scoring.rescore(org_id, report)
+        count = score_store.rescore(org_id, report)
     click.echo("%d datasets scored / ให้คะแนน %d ชุดข้อมูล" % (count, count))
-    click.echo("%d snapshots / สแนปช็อต" % scoring.take_snapshots())
+    click.echo("%d snapshots / สแนปช็อต" % score_store.take_snapshots())
 
 
 @mofcompliance.command()
 def snapshot() -> None:
     """Record today's score and level of every organisation (run daily from cron)."""
-    click.echo("%d snapshots / สแนปช็อต" % scoring.take_snapshots())
+    click.echo("%d snapshots / สแนปช็อต" % score_store.take_snapshots())
 
 
 @mofcompliance.command()
@@ -109,5 +109,4 @@ def remind(org: str | None, dry_run: bool) -> None:
 
 mofcompliance.add_command(excel_commands.import_workbook)
 mofcompliance.add_command(excel_commands.export_workbook)
-mofcompliance.add_command(gdcatalog)
 mofcompliance.add_command(check_resources)

@@ -5,9 +5,14 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import field_layout, scoring
+from . import field_layout, score_store
 from .standard import definition as std
 from .standard import values
+
+__all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcompliance_date",
+           "mofcompliance_dataset_report", "mofcompliance_badge",
+           "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
+           "mofcompliance_form_sections", "mofcompliance_page_rows"]
 
 
 def mofcompliance_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
@@ -46,7 +51,7 @@ def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
 
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
     """The dataset's compact verdict (shown to everyone who may see the dataset)."""
-    return scoring.badges([package_id]).get(package_id)
+    return score_store.badges([package_id]).get(package_id)
 
 
 def mofcompliance_choice_values(field: dict[str, Any], data: dict[str, Any]) -> list[str]:
@@ -61,13 +66,7 @@ def mofcompliance_data_type_labels(codes: list[str]) -> str:
                      for code in codes)
 
 
-def all_helpers() -> dict[str, Any]:
-    return {"mofcompliance_choices": mofcompliance_choices,
-            "mofcompliance_choice_values": mofcompliance_choice_values,
-            "mofcompliance_form_sections": field_layout.form_sections,
-            "mofcompliance_data_type_codes": field_layout.data_type_codes,
-            "mofcompliance_data_type_labels": mofcompliance_data_type_labels,
-            "mofcompliance_page_rows": field_layout.page_rows,
-            "mofcompliance_date": mofcompliance_date,
-            "mofcompliance_dataset_report": mofcompliance_dataset_report,
-            "mofcompliance_badge": mofcompliance_badge}
+# The dataset form's and page's layout (``field_layout``), under the names templates use.
+mofcompliance_form_sections = field_layout.form_sections
+mofcompliance_data_type_codes = field_layout.data_type_codes
+mofcompliance_page_rows = field_layout.page_rows

@@ -3,12 +3,13 @@
 A summary is cached per owner (an organisation, or "" for the site), profile and
 view (all datasets, or public ones only). Every change that can alter a summary marks
 it stale in the change's own transaction (``invalidate``), so a summary is either
-current or recomputed when next read: never stale on screen.
+current or recomputed when read: never stale on screen. A read never writes: what it
+had to compute is stored by a background job (``summaries.refresh_job``).
 """
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -43,6 +44,7 @@ def fresh(owners: Iterable[str], profile_id: str, public_only: bool) -> dict[str
 
 
 def store(payloads: dict[str, Any], profile_id: str, public_only: bool) -> None:
+    """Store computed summaries (in the caller's transaction: a job's or a write's)."""
     if not payloads:
         return
     rows = [{"owner": owner, "profile": profile_id, "public_only": public_only,
@@ -52,16 +54,3 @@ def store(payloads: dict[str, Any], profile_id: str, public_only: bool) -> None:
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner", "profile", "public_only"],
         set_={k: statement.excluded[k] for k in ("stale", "payload", "computed_at")}), rows)
-    model.Session.commit()
-
-
-def summaries(owners: list[str], profile_id: str, public_only: bool,
-              compute: Callable[[list[str]], dict[str, Any]]) -> dict[str, Any]:
-    """Cached summaries of ``owners``; ``compute`` is called once for those missing or stale."""
-    found = fresh(owners, profile_id, public_only)
-    missing = [o for o in owners if o not in found]
-    if missing:
-        computed = compute(missing)
-        store(computed, profile_id, public_only)
-        found.update(computed)
-    return found

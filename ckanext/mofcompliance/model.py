@@ -66,6 +66,18 @@ snapshot_table = sa.Table(
     extend_existing=True,
 )
 
+# Each dataset's GD Catalog registration state (FY2567), keyed by package id as the GD
+# Catalog keys datasets; set by the mofcompliance_gdcatalog plugin (``harvest.registration``).
+registration_table = sa.Table(
+    "mofcompliance_registration", metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("state", sa.UnicodeText, nullable=False),
+    # "action", "csv" or "status_api": where the state last came from
+    sa.Column("source", sa.UnicodeText, nullable=False),
+    sa.Column("updated", sa.DateTime, nullable=False),
+    extend_existing=True,
+)
+
 # Which missing item of which dataset a reminder digest has told whom (sent once).
 reminder_table = sa.Table(
     "mofcompliance_reminder", metadata,

@@ -7,21 +7,19 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, facets, helpers, private_resources, scoring, views
+from . import cli, facets, private_resources, score_store, views
 from .excel import views as excel_views
 from .quality import jobs as quality_jobs
-from .quality import logic as quality_logic
-from .logic import action, auth, validators
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
 class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
-    p.implements(p.IValidators)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
-    p.implements(p.ITemplateHelpers)
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
     p.implements(p.IPackageController, inherit=True)
@@ -36,28 +34,6 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_resource("assets", "mofcompliance")
         quality_jobs.listen()
 
-    # IValidators
-
-    def get_validators(self) -> dict[str, Any]:
-        return validators.all_validators()
-
-    # IActions
-
-    def get_actions(self) -> dict[str, Any]:
-        return {**action.all_actions(), **quality_logic.actions(),
-                "package_search": private_resources.package_search}
-
-    # IAuthFunctions
-
-    def get_auth_functions(self) -> dict[str, Any]:
-        return {**auth.all_auth_functions(), **quality_logic.auth_functions(),
-                "resource_show": private_resources.resource_show}
-
-    # ITemplateHelpers
-
-    def get_helpers(self) -> dict[str, Any]:
-        return helpers.all_helpers()
-
     # IClick
 
     def get_commands(self) -> list[Any]:
@@ -71,7 +47,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController: the score store follows every dataset change
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return scoring.on_dataset_index(pkg_dict)
+        return score_store.on_dataset_index(pkg_dict)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         private_resources.withhold(context, pkg_dict)
@@ -83,7 +59,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
         quality_jobs.on_dataset_saved(pkg_dict["id"])
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
-        scoring.remove_score(pkg_dict["id"])
+        score_store.remove_score(pkg_dict["id"])
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
@@ -102,4 +78,4 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_signal_subscriptions(self) -> dict[Any, Any]:
         return {tk.signals.action_succeeded: [
-            {"sender": "dataset_purge", "receiver": scoring.on_dataset_purged}]}
+            {"sender": "dataset_purge", "receiver": score_store.on_dataset_purged}]}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import scoring
-from .harvest.registration import registrations_for
+from . import score_store
 from .logic.auth import member_organizations
 from .standard import definition as std
 from .standard import kpi
@@ -20,11 +19,11 @@ def _completed(result: kpi.DatasetResult) -> kpi.DatasetResult:
 
 
 def _gains(owner: str, profile_id: str, results: list[kpi.DatasetResult]) -> list[tuple]:
-    inputs = scoring.kpi_inputs([owner])[owner]
-    registrations = registrations_for(r.name for r in results)
+    inputs = score_store.kpi_inputs([owner])[owner]
+    registrations = score_store.registrations_for(r.name for r in results)
 
     def score(candidates: list[kpi.DatasetResult]) -> float:
-        return scoring.evaluate(owner, profile_id, candidates, registrations=registrations,
+        return score_store.evaluate(owner, profile_id, candidates, registrations=registrations,
                                 inputs=inputs, next_steps=False).score
 
     base = score(results)
@@ -41,7 +40,7 @@ def todo_for(user_name: str, profile_id: str) -> list[dict[str, Any]]:
     orgs = member_organizations(user_name, "update_dataset")
     titles = {p.field: (p.number, p.label_th, p.label_en)
               for item in std.items() for p in item.parts}
-    by_org = scoring.dataset_results(profile_id, [o["id"] for o in orgs])
+    by_org = score_store.dataset_results(profile_id, [o["id"] for o in orgs])
     rows = []
     for org in orgs:
         for gain, result in _gains(org["id"], profile_id, by_org.get(org["id"], [])):

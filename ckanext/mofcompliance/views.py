@@ -16,7 +16,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from . import csrf, exports, scoring, todo
+from . import config, csrf, exports, score_store, todo
 from .standard import definition as std
 from .standard import kpi
 
@@ -48,7 +48,7 @@ def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _profile() -> str:
-    return tk.request.args.get("profile") or scoring.default_profile()
+    return tk.request.args.get("profile") or config.default_profile()
 
 
 def _download(content: bytes, filename: str, fmt: str) -> Response:
@@ -73,17 +73,17 @@ def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def _is_empty(plan: dict[str, Any]) -> bool:
-    return not any(plan.get(key) for key in scoring.EMPTY_PLAN)
+    return not any(plan.get(key) for key in score_store.EMPTY_PLAN)
 
 
 @compliance.route("/")
 def site() -> str:
     result = _call("mofcompliance_site_kpi", {"profile": _profile()})
-    plan = scoring.plan_of("")
+    plan = score_store.plan_of("")
     return tk.render("mofcompliance/site.html", {
         "result": result, "profiles": _profiles(),
         "levels": _level_distribution(result["organizations"]),
-        "trend": scoring.snapshots_of("", result["profile"]),
+        "trend": score_store.snapshots_of("", result["profile"]),
         "plan": plan, "plan_empty": _is_empty(plan), "focus_areas": std.focus_areas(),
         "can_manage": tk.h.check_access("mofcompliance_rescore")})
 
@@ -125,7 +125,7 @@ def organization(org: str) -> str:
         "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
         "missing": _missing_items(result["datasets"]),
-        "trend": scoring.snapshots_of(org_id, result["profile"]),
+        "trend": score_store.snapshots_of(org_id, result["profile"]),
         "focus_areas": std.focus_areas(), "can_edit_plan": can_edit_plan,
         "can_edit_datasets": can_edit_datasets,
         "checklist": [p for i in std.items() for p in i.parts if p.counts]})

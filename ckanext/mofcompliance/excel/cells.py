@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ..logic.validators import as_list
+from ..standard.fields import as_list
 from ..standard import definition as std
 from ..standard import values
 from ..standard.labels import message

@@ -28,7 +28,7 @@ def _organization(name: str) -> dict:
             {"ignore_auth": True}, {"id": name, "include_datasets": False})
     except tk.ObjectNotFound:
         raise click.BadParameter("ไม่พบองค์กร %s / no organisation %s" % (name, name),
-                                 param_hint="--org")
+                                 param_hint="--org") from None
 
 
 @click.command("import", short_help="Import an NSO Template 2/3 workbook (dry run or commit)")

@@ -40,7 +40,7 @@ from rdflib.namespace import PROV, XSD
 from ckanext.dcat.profiles import DCT, RDF, RDFS, SKOS, RDFProfile
 
 from ..standard import definition as std
-from ..standard.completeness import as_list
+from ..standard.fields import as_list
 
 EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")

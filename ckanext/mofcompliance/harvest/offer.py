@@ -26,27 +26,19 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultPermissionLabels
 
+from .. import config
 from ..model import dataset_score_table
 
 OFFER_LABEL = "gdcatalog"
-
-
-def harvester_users() -> list[str]:
-    return tk.aslist(tk.config.get("ckanext.mofcompliance.harvester_users"))
-
-
-def only_compliant() -> bool:
-    return tk.asbool(tk.config.get("ckanext.mofcompliance.harvest_only_compliant"))
 
 
 def is_harvester(user_obj: Optional[model.User]) -> bool:
     """Is this the GD Catalog's harvester account (signed in with its API token)?"""
     if user_obj is None or getattr(user_obj, "is_anonymous", False):
         return False
-    return user_obj.name in harvester_users()
+    return user_obj.name in config.harvester_users()
 
 
 def harvest_allowed(package: model.Package) -> bool:
@@ -65,7 +57,7 @@ def is_compliant(package_id: str) -> bool:
 def is_offered(package: model.Package) -> bool:
     return (package.state == "active" and not package.private
             and package.type == "dataset" and harvest_allowed(package)
-            and (not only_compliant() or is_compliant(package.id)))
+            and (not config.harvest_only_compliant() or is_compliant(package.id)))
 
 
 class OfferLabels(DefaultPermissionLabels):

@@ -6,24 +6,24 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from . import registration
+from .. import cli as main_cli
+from . import action, auth
+from .cli import gdcatalog
 from .offer import OfferLabels
 
 
 @tk.blanket.config_declarations
+@tk.blanket.actions(action)
+@tk.blanket.auth_functions(auth)
 class GDCatalogPlugin(OfferLabels, p.SingletonPlugin):
     p.implements(p.IPermissionLabels)
-    p.implements(p.IActions)
-    p.implements(p.IAuthFunctions)
+    p.implements(p.IClick)
 
     # IPermissionLabels: get_dataset_labels / get_user_dataset_labels from OfferLabels
 
-    # IActions
+    # IClick: ``ckan mofcompliance gdcatalog …`` joins the main plugin's command group
+    # (which knows nothing of this package)
 
-    def get_actions(self) -> dict[str, Any]:
-        return registration.all_actions()
-
-    # IAuthFunctions
-
-    def get_auth_functions(self) -> dict[str, Any]:
-        return registration.all_auth_functions()
+    def get_commands(self) -> list[Any]:
+        main_cli.mofcompliance.add_command(gdcatalog)
+        return []

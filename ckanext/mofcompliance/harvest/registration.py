@@ -3,40 +3,32 @@
 FY2567 scores the share of open datasets registered in the GD Catalog, so the catalog keeps
 the state NSO reports for each dataset (``standard.definition.registration_states()``).
 States arrive three ways, all through ``store``: the action
-``mofcompliance_registration_update`` (one dataset), a CSV listing exported from the GD
+``mofcompliance_registration_update`` (``action``, one dataset), a CSV listing exported from the GD
 Catalog (``import_listing``: all lines or none) and the GD Catalog's status API
-(``status_api``, in a background job). ``registrations_for`` reads them back for the KPI.
+(``status_api``, in a background job). The score store's ``registrations_for`` reads them
+back for the KPI.
 """
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Mapping, NamedTuple, TextIO
+from typing import Iterable, Mapping, NamedTuple, TextIO
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
-import ckan.authz as authz
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from .. import kpi_cache
+from ..model import registration_table
 from ..standard import definition as std
-from .model import registration_table
 
 DATASET_COLUMNS = ("dataset", "name", "id", "package_id", "package")
 STATE_COLUMNS = ("state", "status")
 
 
-def states() -> tuple[str, ...]:
-    return tuple(s.key for s in std.registration_states())
-
-
-def known_state(value: Any) -> str:
-    """The state as stored (upper case), or "" when the GD Catalog has no such state."""
-    text = str(value or "").strip().upper()
-    return text if text in states() else ""
+known_state = std.registration_state
 
 
 def resolve(keys: Iterable[str]) -> dict[str, str]:
@@ -68,58 +60,6 @@ def store(package_states: Mapping[str, str], source: str) -> None:
     owners = model.Session.execute(sa.select(package.c.owner_org).distinct().where(
         package.c.id.in_(list(package_states)), package.c.owner_org.isnot(None))).scalars()
     kpi_cache.invalidate(owners)
-
-
-def registrations_for(dataset_names_or_ids: Iterable[str]) -> dict[str, str]:
-    """Registration states keyed as asked (dataset name or id), for ``kpi.evaluate``;
-    datasets without a recorded state are left out."""
-    wanted = set(dataset_names_or_ids)
-    if not wanted:
-        return {}
-    package, reg = model.package_table, registration_table
-    rows = model.Session.execute(
-        sa.select(package.c.id, package.c.name, reg.c.state)
-        .join(reg, reg.c.package_id == package.c.id)
-        .where(sa.or_(package.c.id.in_(wanted), package.c.name.in_(wanted))))
-    return {key: row.state for row in rows for key in (row.id, row.name) if key in wanted}
-
-
-# ---------------------------------------------------------------- the action
-
-def mofcompliance_registration_update(context: dict[str, Any],
-                                      data_dict: dict[str, Any]) -> dict[str, Any]:
-    """Set a dataset's GD Catalog registration state.
-
-    :param id: the dataset's name or id
-    :param state: WAIT, VALIDATE, VALIDATE_MODIFIED, APPROVAL, REJECT, WAIT_REVOKE, REVOKE,
-        DELETED or COMPLETED
-    """
-    dataset = tk.get_or_bust(data_dict, "id")
-    tk.check_access("mofcompliance_registration_update", context, {"id": dataset})
-    state = known_state(data_dict.get("state"))
-    if not state:
-        raise tk.ValidationError({"state": [
-            "สถานะต้องเป็นหนึ่งใน %s / the state must be one of %s"
-            % (", ".join(states()), ", ".join(states()))]})
-    package_id = resolve([dataset]).get(dataset)
-    if package_id is None:
-        raise tk.ObjectNotFound("ไม่พบชุดข้อมูล %s / no dataset %s" % (dataset, dataset))
-    store({package_id: state}, "action")
-    model.Session.commit()
-    return {"id": package_id, "state": state}
-
-
-def registration_update_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    """Those who may edit the dataset (and sysadmins) record what NSO reported for it."""
-    return authz.is_authorized("package_update", context, data_dict)
-
-
-def all_actions() -> dict[str, Any]:
-    return {"mofcompliance_registration_update": mofcompliance_registration_update}
-
-
-def all_auth_functions() -> dict[str, Any]:
-    return {"mofcompliance_registration_update": registration_update_auth}
 
 
 # ---------------------------------------------------------------- the CSV listing

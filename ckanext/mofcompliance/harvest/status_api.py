@@ -28,7 +28,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import outbound
+from .. import config, outbound
 from . import registration
 
 log = logging.getLogger(__name__)
@@ -48,15 +48,14 @@ class RefreshReport:
 
 
 def status_url() -> str:
-    return (tk.config.get("ckanext.mofcompliance.gdcatalog_status_url") or "").strip()
+    return config.gdcatalog_status_url()
 
 
 def policy() -> outbound.Policy:
     """The shared guard's policy for this API: no redirects, a 5 MB answer at most."""
-    seconds = float(tk.config.get("ckanext.mofcompliance.gdcatalog_status_timeout") or 10)
+    seconds = config.gdcatalog_status_timeout()
     return outbound.Policy(
-        allowed_hosts=frozenset(tk.aslist(
-            tk.config.get("ckanext.mofcompliance.gdcatalog_allowed_hosts"))),
+        allowed_hosts=frozenset(config.gdcatalog_allowed_hosts()),
         connect_timeout=seconds, read_timeout=seconds, total_timeout=seconds,
         max_bytes=MAX_RESPONSE_BYTES, max_redirects=0)
 

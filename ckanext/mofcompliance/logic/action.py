@@ -13,13 +13,23 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import kpi_cache, scoring
+from .. import kpi_cache, score_store, summaries
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
 from ..standard import kpi
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
-from . import auth, validators
+from ..private_resources import package_search
+from ..quality.logic import mofcompliance_resource_check_now, mofcompliance_resource_checks
+from . import auth, commit_unless_deferred, schema, validators
+
+__all__ = [
+    "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
+    "mofcompliance_dataset_report", "mofcompliance_plan_update",
+    "mofcompliance_use_case_create", "mofcompliance_use_case_delete", "mofcompliance_rescore",
+    # registered here, written beside their part of the domain
+    "mofcompliance_resource_checks", "mofcompliance_resource_check_now", "package_search",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +45,7 @@ def _item_summary(item: std.Item) -> dict[str, Any]:
 
 
 @tk.side_effect_free
+@tk.validate(schema.standard_show_schema)
 def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The DGA standard this catalog enforces: the 14 items, the enforcement mode and the
     JSON Schema of a dataset (as ``package_show`` returns it) and of a resource.
@@ -42,27 +53,14 @@ def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, An
     :param scope: ``dataset`` (default) or ``resource`` for the JSON Schema
     """
     tk.check_access("mofcompliance_standard_show", context, data_dict)
-    scope = data_dict.get("scope", "dataset")
-    if scope not in ("dataset", "resource"):
-        raise tk.ValidationError({"scope": ["ต้องเป็น dataset หรือ resource / "
-                                            "must be dataset or resource"]})
     return {
         "enforcement": "strict" if validators.is_strict() else "advisory",
         "licence_rule": validators.licence_rule(),
         "items": [_item_summary(item) for item in std.items()],
         "field_titles": {f.name: dict(zip(("th", "en"), field_title(f)))
                          for f in std.dataset_fields()},
-        "json_schema": package_json_schema(scope, validators.licence_rule()),
+        "json_schema": package_json_schema(data_dict["scope"], validators.licence_rule()),
     }
-
-
-def _profile(data_dict: dict[str, Any]) -> str:
-    profile = data_dict.get("profile") or scoring.default_profile()
-    if profile not in kpi.profile_ids():
-        raise tk.ValidationError({"profile": [
-            "ไม่มีเกณฑ์ปีงบประมาณ %s (มี %s) / no profile %s (known: %s)"
-            % (profile, ", ".join(kpi.profile_ids()), profile, ", ".join(kpi.profile_ids()))]})
-    return profile
 
 
 def _organizations(org_ids: Any) -> list[dict[str, Any]]:
@@ -74,71 +72,34 @@ def _organizations(org_ids: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in model.Session.execute(query)]
 
 
-def _summary(result: kpi.KpiResult, results: list[kpi.DatasetResult]) -> dict[str, Any]:
-    return {
-        "datasets": len(results),
-        "complete": sum(1 for r in results if r.completeness.complete),
-        "score": result.score, "level": result.level,
-        "criteria": [{"id": c.id, "met": c.met, "points": c.points,
-                      "max_points": c.max_points} for c in result.criteria],
-    }
-
-
-def _site_summary(profile: str, results: list[kpi.DatasetResult],
-                  inputs: dict[str, Any]) -> dict[str, Any]:
-    """The site's summary with its criteria in full (label, level, evidence, note), as the
-    organisation page shows its own: the dashboards render one criterion shape."""
-    site = scoring.evaluate("", profile, results, inputs=inputs)
-    return dict(_summary(site, results), **site.to_dict())
-
-
-def _computer(profile: str, public_only: bool) -> Any:
-    """Compute the summaries the cache lacks, reading only the datasets they need."""
-    def compute(owners: list[str]) -> dict[str, Any]:
-        whole = kpi_cache.SITE in owners
-        by_org = scoring.dataset_results(profile, None if whole else owners, public_only)
-        inputs = scoring.kpi_inputs(owners)
-        payloads = {}
-        for owner in owners:
-            if owner == kpi_cache.SITE:
-                everything = [r for results in by_org.values() for r in results]
-                payloads[owner] = _site_summary(profile, everything, inputs[owner])
-            else:
-                results = by_org.get(owner, [])
-                payloads[owner] = _summary(scoring.evaluate(
-                    owner, profile, results, inputs=inputs[owner], next_steps=False), results)
-        return payloads
-    return compute
-
-
 @tk.side_effect_free
+@tk.validate(schema.site_kpi_schema)
 def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The KPI of the whole catalog and of each organisation the user may see.
 
     Summaries come from a cache that every change marks stale in its own transaction,
-    so they are always current without recomputing the catalog on every view.
+    so they are always current without recomputing the catalog on every view; a stale
+    one is computed here and stored by a background job (this action never writes).
 
     :param profile: ``fy2564``, ``fy2565`` or ``fy2567`` (default: the site's)
     """
     tk.check_access("mofcompliance_site_kpi", context, data_dict)
-    profile = _profile(data_dict)
+    profile = data_dict["profile"]
     scope = auth.dashboard_scope(context)
     orgs = _organizations(scope.org_ids)
     whole_catalog = scope.org_ids is None
     owners = [o["id"] for o in orgs] + ([kpi_cache.SITE] if whole_catalog else [])
-    found = kpi_cache.summaries(owners, profile, scope.public_only,
-                                _computer(profile, scope.public_only))
+    found = summaries.cached(owners, profile, scope.public_only)
     if whole_catalog:
         site = found[kpi_cache.SITE]
     else:  # a member's view of the site: their organisations only, not cached
-        by_org = scoring.dataset_results(profile, scope.org_ids, scope.public_only)
-        site = _site_summary(profile, [r for rs in by_org.values() for r in rs],
-                             scoring.kpi_inputs([kpi_cache.SITE])[kpi_cache.SITE])
+        site = summaries.site_of(profile, scope.org_ids, scope.public_only)
     return {"profile": profile, "public_only": scope.public_only, "site": site,
             "organizations": [dict(org, **found[org["id"]]) for org in orgs]}
 
 
 @tk.side_effect_free
+@tk.validate(schema.org_kpi_schema)
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """One organisation's KPI with every criterion's evidence, its datasets' results,
     the next steps, its plan and its use cases.
@@ -147,22 +108,23 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     :param profile: the fiscal-year profile (default: the site's)
     """
     tk.check_access("mofcompliance_org_kpi", context, data_dict)
-    profile = _profile(data_dict)
-    org = scoring.organization_of(data_dict.get("id"))
+    profile = data_dict["profile"]
+    org = score_store.organization_of(data_dict.get("id"))
     scope = auth.dashboard_scope(context)
-    results = scoring.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
+    results = score_store.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
     visible = {r.name for r in results}
     return {
         "profile": profile, "public_only": scope.public_only,
         "organization": org,
-        "kpi": scoring.evaluate(org["id"], profile, results).to_dict(),
+        "kpi": score_store.evaluate(org["id"], profile, results).to_dict(),
         "datasets": [r.to_dict() for r in sorted(results, key=lambda r: r.title)],
-        "plan": {k: v for k, v in scoring.plan_of(org["id"]).items() if k != "modified"},
+        "plan": {k: v for k, v in score_store.plan_of(org["id"]).items() if k != "modified"},
         "use_cases": [dict(u, created=u["created"].isoformat())
-                      for u in scoring.use_cases_of(org["id"]) if u["dataset"] in visible],
+                      for u in score_store.use_cases_of(org["id"]) if u["dataset"] in visible],
     }
 
 
+@tk.validate(schema.dataset_report_schema)
 def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """A dataset's 14-item checklist and open-characteristics levels, with what to do.
 
@@ -170,7 +132,7 @@ def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, A
     :param profile: the fiscal-year profile (default: the site's)
     """
     tk.check_access("mofcompliance_dataset_report", context, data_dict)
-    profile = _profile(data_dict)
+    profile = data_dict["profile"]
     pkg = tk.get_action("package_show")(dict(context), {"id": data_dict["id"]})
     result = kpi.assess_dataset(pkg, profile)
     report = result.to_dict()
@@ -183,22 +145,7 @@ def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, A
     return report
 
 
-def _plan_fields(data_dict: dict[str, Any]) -> dict[str, Any]:
-    users = data_dict.get("expected_user_agencies") or []
-    if isinstance(users, str):
-        users = [u.strip() for u in users.replace("\n", ",").split(",") if u.strip()]
-    url = (data_dict.get("catalog_url") or "").strip()
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise tk.ValidationError({"catalog_url": [
-            "URL ของระบบบัญชีข้อมูลต้องขึ้นต้นด้วย http:// หรือ https:// / "
-            "the catalog URL must start with http:// or https://"]})
-    focus = str(data_dict.get("focus_area") or "").strip()
-    if focus and focus not in {a.key for a in std.focus_areas()}:
-        raise tk.ValidationError({"focus_area": [
-            "Focus Area ต้องเป็นหนึ่งใน 10 ด้าน / the Focus Area must be one of the ten"]})
-    return {"focus_area": focus, "issue": (data_dict.get("issue") or "").strip(),
-            "intended_use": (data_dict.get("intended_use") or "").strip(),
-            "expected_user_agencies": users, "catalog_url": url}
+PLAN_FIELDS = ("focus_area", "issue", "intended_use", "expected_user_agencies", "catalog_url")
 
 
 def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
@@ -206,20 +153,30 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
     catalog URL; ``owner`` is the organisation id or name ("" for the whole site)."""
     owner = _owner(data_dict)
     tk.check_access("mofcompliance_plan_update", context, dict(data_dict, owner=owner))
-    row = dict(_plan_fields(data_dict), owner=owner, modified=datetime.utcnow())
+    return _update_plan(context, dict(data_dict, owner=owner))
+
+
+@tk.validate(schema.plan_update_schema)
+def _update_plan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """The plan update once allowed: who may not write is refused before the input is read."""
+    row = {k: data_dict[k] for k in PLAN_FIELDS}
+    row.update(owner=data_dict["owner"], modified=datetime.utcnow())
     statement = insert(plan_table).values(row)
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
-    kpi_cache.invalidate([owner])
-    model.Session.commit()
-    return scoring.plan_of(owner)
+    kpi_cache.invalidate([row["owner"]])
+    commit_unless_deferred(context)
+    return score_store.plan_of(row["owner"])
 
 
 def _owner(data_dict: dict[str, Any]) -> str:
     owner = data_dict.get("owner") or ""
     if not owner:
         return ""
-    return scoring.organization_of(owner)["id"]
+    return score_store.organization_of(owner)["id"]
+
+
+USE_CASE_FIELDS = ("dataset", "link", "change", "result")
 
 
 def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
@@ -227,23 +184,21 @@ def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, 
     what changed and the measured result (FY2565's 5 points)."""
     owner = _owner(data_dict)
     tk.check_access("mofcompliance_use_case_create", context, dict(data_dict, owner=owner))
-    labels = {"dataset": ("ชุดข้อมูล", "dataset"), "link": ("ลิงก์รายงานหรือแดชบอร์ด", "link"),
-              "change": ("สิ่งที่เปลี่ยนแปลง", "what changed"),
-              "result": ("ผลลัพธ์ที่วัดได้", "measured result")}
-    row = {k: str(data_dict.get(k) or "").strip() for k in labels}
-    errors = {k: ["%s: ต้องระบุ / %s: required" % labels[k]] for k, v in row.items() if not v}
-    if row["link"] and not row["link"].lower().startswith(("http://", "https://")):
-        errors["link"] = ["ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// / "
-                          "the link must start with http:// or https://"]
-    if errors:
-        raise tk.ValidationError(errors)
-    row.update(id=str(uuid.uuid4()), owner=owner, created=datetime.utcnow())
+    return _create_use_case(context, dict(data_dict, owner=owner))
+
+
+@tk.validate(schema.use_case_create_schema)
+def _create_use_case(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """The use case once allowed: who may not write is refused before the input is read."""
+    row = {k: data_dict[k] for k in USE_CASE_FIELDS}
+    row.update(id=str(uuid.uuid4()), owner=data_dict["owner"], created=datetime.utcnow())
     model.Session.execute(use_case_table.insert().values(row))
-    kpi_cache.invalidate([owner])
-    model.Session.commit()
+    kpi_cache.invalidate([row["owner"]])
+    commit_unless_deferred(context)
     return dict(row, created=row["created"].isoformat())
 
 
+@tk.validate(schema.use_case_delete_schema)
 def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     table = use_case_table
     row = model.Session.execute(sa.select(table).where(table.c.id == data_dict.get("id"))).first()
@@ -252,32 +207,22 @@ def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, 
     tk.check_access("mofcompliance_use_case_delete", context, {"owner": row.owner})
     model.Session.execute(table.delete().where(table.c.id == row.id))
     kpi_cache.invalidate([row.owner])
-    model.Session.commit()
+    commit_unless_deferred(context)
     return {"id": row.id}
 
 
+@tk.validate(schema.rescore_schema)
 def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Rebuild the score store (``org``: one organisation). ``background`` queues it as a
     CKAN job on Redis; otherwise it runs now and returns the number of datasets."""
     tk.check_access("mofcompliance_rescore", context, data_dict)
-    org_id = _owner({"owner": data_dict.get("org")}) or None
-    if tk.asbool(data_dict.get("background")):
+    org_id = _owner({"owner": data_dict["org"]}) or None
+    if data_dict["background"]:
         try:
-            job = tk.enqueue_job(scoring.rescore_job, [org_id], title="mofcompliance rescore")
+            job = tk.enqueue_job(score_store.rescore_job, [org_id], title="mofcompliance rescore")
             return {"job_id": job.id}
         except redis.exceptions.RedisError:
             log.warning("Redis is unreachable: rescoring now instead of in the background")
-    return {"datasets": scoring.rescore(org_id)}
-
-
-def all_actions() -> dict[str, Any]:
-    return {
-        "mofcompliance_standard_show": mofcompliance_standard_show,
-        "mofcompliance_site_kpi": mofcompliance_site_kpi,
-        "mofcompliance_org_kpi": mofcompliance_org_kpi,
-        "mofcompliance_dataset_report": mofcompliance_dataset_report,
-        "mofcompliance_plan_update": mofcompliance_plan_update,
-        "mofcompliance_use_case_create": mofcompliance_use_case_create,
-        "mofcompliance_use_case_delete": mofcompliance_use_case_delete,
-        "mofcompliance_rescore": mofcompliance_rescore,
-    }
+    count = score_store.rescore(org_id)
+    commit_unless_deferred(context)
+    return {"datasets": count}

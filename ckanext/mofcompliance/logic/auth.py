@@ -15,8 +15,17 @@ import ckan.authz as authz
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from .. import scoring
-from ..harvest.offer import harvester_users
+from .. import config, score_store
+from ..private_resources import resource_show
+from ..quality.auth import mofcompliance_resource_check_now, mofcompliance_resource_checks
+
+__all__ = [
+    "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
+    "mofcompliance_dataset_report", "mofcompliance_plan_update",
+    "mofcompliance_use_case_create", "mofcompliance_use_case_delete", "mofcompliance_rescore",
+    # registered here, written beside their part of the domain
+    "mofcompliance_resource_checks", "mofcompliance_resource_check_now", "resource_show",
+]
 
 
 class Scope(NamedTuple):
@@ -36,7 +45,7 @@ NOBODY = Scope(False, frozenset(), True)
 def is_evaluator(user_name: Optional[str]) -> bool:
     return bool(user_name) and (
         authz.is_sysadmin(user_name)
-        or user_name in tk.config.get("ckanext.mofcompliance.evaluators"))
+        or user_name in config.evaluators())
 
 
 def member_organizations(user_name: Optional[str], permission: str) -> list[dict[str, Any]]:
@@ -44,7 +53,7 @@ def member_organizations(user_name: Optional[str], permission: str) -> list[dict
     GD Catalog's harvester account, which sees only what is offered whatever
     organisations it belongs to."""
     if not user_name or (p.plugin_loaded("mofcompliance_gdcatalog")
-                         and user_name in harvester_users()):
+                         and user_name in config.harvester_users()):
         return []
     return tk.get_action("organization_list_for_user")(
         {"user": user_name, "ignore_auth": True}, {"permission": permission})
@@ -57,7 +66,7 @@ def dashboard_scope(context: dict[str, Any]) -> Scope:
     orgs = member_organizations(user_name, "read")
     if orgs:
         return Scope(True, frozenset(o["id"] for o in orgs), False)
-    if tk.config.get("ckanext.mofcompliance.public_dashboard"):
+    if config.public_dashboard():
         return Scope(True, None, True)
     return NOBODY
 
@@ -81,7 +90,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
 
 @tk.auth_allow_anonymous_access
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    org = scoring.organization_of(data_dict.get("id"))
+    org = score_store.organization_of(data_dict.get("id"))
     if dashboard_scope(context).covers(org["id"]):
         return {"success": True}
     return _refuse("ไม่มีสิทธิ์ดูผลการประเมินของหน่วยงานนี้",
@@ -101,18 +110,8 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
     return authz.is_authorized("organization_update", context, {"id": owner})
 
 
+mofcompliance_use_case_create = mofcompliance_use_case_delete = mofcompliance_plan_update
+
+
 def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     return _refuse("เฉพาะผู้ดูแลระบบ", "sysadmins only")
-
-
-def all_auth_functions() -> dict[str, Any]:
-    return {
-        "mofcompliance_standard_show": mofcompliance_standard_show,
-        "mofcompliance_site_kpi": mofcompliance_site_kpi,
-        "mofcompliance_org_kpi": mofcompliance_org_kpi,
-        "mofcompliance_dataset_report": mofcompliance_dataset_report,
-        "mofcompliance_plan_update": mofcompliance_plan_update,
-        "mofcompliance_use_case_create": mofcompliance_plan_update,
-        "mofcompliance_use_case_delete": mofcompliance_plan_update,
-        "mofcompliance_rescore": mofcompliance_rescore,
-    }

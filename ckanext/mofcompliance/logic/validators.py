@@ -23,10 +23,23 @@ from ckan.lib.navl.dictization_functions import StopOnError, missing
 
 from ckanext.scheming.validation import scheming_validator
 
-from ..standard import completeness
+from .. import config
 from ..standard import definition as std
+from ..standard import fields
+from ..standard import kpi
 from ..standard import values
 from ..standard.labels import field_title, message
+
+__all__ = [
+    "tag_name_validator", "tag_string_convert",
+    "mofcompliance_item_required", "mofcompliance_tags_required", "mofcompliance_choice",
+    "mofcompliance_multi_choice", "mofcompliance_other_text", "mofcompliance_email",
+    "mofcompliance_interval", "mofcompliance_date", "mofcompliance_licence_matches_category",
+    "mofcompliance_keep_unknown_fields",
+    "mofcompliance_standard_scope", "mofcompliance_kpi_profile", "mofcompliance_focus_area",
+    "mofcompliance_agency_list", "mofcompliance_web_url", "mofcompliance_use_case_required",
+    "mofcompliance_registration_state",
+]
 
 Validator = Callable[[Any, dict, dict, dict], None]
 _TAG_PUNCTUATION = set(" -_.")
@@ -37,11 +50,11 @@ FORM_CONTROLS = {"save", "pkg_name"}
 # ---------------------------------------------------------------- configuration
 
 def is_strict() -> bool:
-    return tk.config.get("ckanext.mofcompliance.enforcement") != "advisory"
+    return config.enforcement() != "advisory"
 
 
 def licence_rule() -> str:
-    return tk.config.get("ckanext.mofcompliance.licence_rule")
+    return config.licence_rule()
 
 
 # ---------------------------------------------------------------- messages
@@ -59,15 +72,15 @@ def _fail(key: Any, errors: dict, text: str) -> None:
 # ---------------------------------------------------------------- value helpers
 
 def _is_blank(value: Any) -> bool:
-    """Blank as the scorer sees it, plus navl's ``missing`` and an empty JSON list."""
-    return value is missing or completeness.is_blank(value) or (
+    """Blank as the scorer reads it (``standard.fields``), navl's ``missing`` or an empty
+    JSON list (what a multi-select with nothing chosen posts)."""
+    return value is missing or fields.is_blank(value) or (
         isinstance(value, str) and value.strip() == "[]")
 
 
-def as_list(value: Any) -> list[str]:
-    """A multi-select value as the form, the API or a spreadsheet sends it: the scorer's
-    reading, without repeats."""
-    return [] if value is missing else list(dict.fromkeys(completeness.as_list(value)))
+def _selected(value: Any) -> list[str]:
+    """The choices of a multi-select as the scorer reads them, without repeats."""
+    return [] if value is missing else list(dict.fromkeys(fields.as_list(value)))
 
 
 # ---------------------------------------------------------------- validators
@@ -141,7 +154,7 @@ def mofcompliance_multi_choice(field: dict, schema: dict) -> Validator:
     accepted = std.choice_values(definition.choices)
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
-        selected = as_list(data.get(key))
+        selected = _selected(data.get(key))
         unknown = [v for v in selected if v not in accepted]
         if unknown:
             shown = ", ".join('"%s"' % v for v in unknown)
@@ -159,7 +172,7 @@ def mofcompliance_other_text(field: dict, schema: dict) -> Validator:
     parent = std.field(definition.companion_of, definition.scope)
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
-        chosen = as_list(data.get(key[:-1] + (parent.name,)))
+        chosen = _selected(data.get(key[:-1] + (parent.name,)))
         if parent.other_value in chosen and _is_blank(data.get(key)) and is_strict():
             title_th, title_en = field_title(parent)
             errors[key].append(
@@ -231,7 +244,7 @@ def mofcompliance_date(field: dict, schema: dict) -> Validator:
 
 @scheming_validator
 def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validator:
-    """Item 14 must fit item 13 (001:302): by default a public dataset needs an open
+    """Item 14 must fit item 13 (docs/kpi-rules.md R5): by default a public dataset needs an open
     licence and a non-public one may not carry an open licence."""
     definition = _standard_field(field)
 
@@ -313,18 +326,72 @@ def tag_string_convert(key: Any, data: dict, errors: dict, context: dict) -> Non
         tag_name_validator(tag, context)
 
 
-def all_validators() -> dict[str, Any]:
-    return {
-        "tag_name_validator": tag_name_validator,
-        "tag_string_convert": tag_string_convert,
-        "mofcompliance_item_required": mofcompliance_item_required,
-        "mofcompliance_tags_required": mofcompliance_tags_required,
-        "mofcompliance_choice": mofcompliance_choice,
-        "mofcompliance_multi_choice": mofcompliance_multi_choice,
-        "mofcompliance_other_text": mofcompliance_other_text,
-        "mofcompliance_email": mofcompliance_email,
-        "mofcompliance_interval": mofcompliance_interval,
-        "mofcompliance_date": mofcompliance_date,
-        "mofcompliance_licence_matches_category": mofcompliance_licence_matches_category,
-        "mofcompliance_keep_unknown_fields": mofcompliance_keep_unknown_fields,
-    }
+# ---------------------------------------------------------------- action parameters
+# (used by the schemas in ``logic.schema``)
+
+def mofcompliance_standard_scope(value: str) -> str:
+    if value not in ("dataset", "resource"):
+        raise tk.Invalid("ต้องเป็น dataset หรือ resource / must be dataset or resource")
+    return value
+
+
+def mofcompliance_kpi_profile(value: Any) -> str:
+    """A fiscal-year profile id; blank: the site's default profile."""
+    if value is missing or _is_blank(value):
+        return config.default_profile()
+    profile, known = str(value).strip(), ", ".join(kpi.profile_ids())
+    if profile not in kpi.profile_ids():
+        raise tk.Invalid("ไม่มีเกณฑ์ปีงบประมาณ %s (มี %s) / no profile %s (known: %s)"
+                         % (profile, known, profile, known))
+    return profile
+
+
+def mofcompliance_focus_area(value: str) -> str:
+    """One of the ten Focus Areas by its number, or blank."""
+    if value and value not in {a.key for a in std.focus_areas()}:
+        raise tk.Invalid("Focus Area ต้องเป็นหนึ่งใน 10 ด้าน / the Focus Area must be one of the ten")
+    return value
+
+
+def mofcompliance_agency_list(value: Any) -> list[str]:
+    """Expected user agencies: a list, or text with one per line or comma-separated."""
+    if value is missing or not value:
+        return []
+    if isinstance(value, str):
+        return [u.strip() for u in value.replace("\n", ",").split(",") if u.strip()]
+    return list(value)
+
+
+# Thai and English names of the action parameters named in messages.
+_PARAMETER_TITLES = {
+    "catalog_url": ("URL ของระบบบัญชีข้อมูล", "the catalog URL"),
+    "link": ("ลิงก์", "the link"),
+}
+_USE_CASE_TITLES = {
+    "dataset": ("ชุดข้อมูล", "dataset"), "link": ("ลิงก์รายงานหรือแดชบอร์ด", "link"),
+    "change": ("สิ่งที่เปลี่ยนแปลง", "what changed"), "result": ("ผลลัพธ์ที่วัดได้", "measured result"),
+}
+
+
+def mofcompliance_web_url(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """An ``http(s)://`` address, or blank (no ``javascript:`` or file links)."""
+    url = data.get(key)
+    if url and not str(url).lower().startswith(("http://", "https://")):
+        title_th, title_en = _PARAMETER_TITLES[key[-1]]
+        _fail(key, errors, "%sต้องขึ้นต้นด้วย http:// หรือ https:// / "
+                           "%s must start with http:// or https://" % (title_th, title_en))
+
+
+def mofcompliance_use_case_required(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """A use case's dataset, link, change and result are all required."""
+    if _is_blank(data.get(key)):
+        _fail(key, errors, "%s: ต้องระบุ / %s: required" % _USE_CASE_TITLES[key[-1]])
+
+
+def mofcompliance_registration_state(value: str) -> str:
+    """A GD Catalog registration state, stored upper case."""
+    state = std.registration_state(value)
+    if not state:
+        states = ", ".join(s.key for s in std.registration_states())
+        raise tk.Invalid("สถานะต้องเป็นหนึ่งใน %s / the state must be one of %s" % (states, states))
+    return state

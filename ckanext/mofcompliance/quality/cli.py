@@ -8,7 +8,7 @@ from typing import Optional
 import click
 
 
-from .. import scoring
+from .. import score_store
 from . import config, jobs, store
 
 
@@ -36,7 +36,7 @@ def _line_progress(every: int):
 def check_resources(org: Optional[str], stale_days: Optional[int], background: bool,
                     every: int) -> None:
     """Check the resources never checked, whose URL changed, or whose check is stale."""
-    org_id = scoring.organization_of(org)["id"] if org else None
+    org_id = score_store.organization_of(org)["id"] if org else None
     refs = store.due(org_id, config.stale_days() if stale_days is None else stale_days)
     if background:
         job_ids = jobs.enqueue(refs)

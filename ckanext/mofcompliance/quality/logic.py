@@ -17,11 +17,10 @@ from typing import Any, Optional
 import redis
 import sqlalchemy as sa
 
-import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import scoring
+from .. import score_store
 from ..logic import auth
 from . import jobs, store
 from .model import resource_check_table as checks
@@ -33,7 +32,7 @@ def _target(data_dict: dict[str, Any]) -> tuple[Optional[model.Package], Optiona
     package = model.Package.get(reference) if reference else None
     if package is not None and package.state == "active":
         return package, None
-    return None, scoring.organization_of(reference)
+    return None, score_store.organization_of(reference)
 
 
 def _readable_package_ids(context: dict[str, Any], org: dict[str, Any]) -> list[str]:
@@ -98,24 +97,3 @@ def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[st
         raise tk.ValidationError({"queue": [tk._(
             "The background queue is unavailable; try again later.")]}) from None
     return {"queued": len(refs), "jobs": job_ids, "since": since}
-
-
-@tk.auth_allow_anonymous_access
-def resource_checks_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    """Anyone may read an organisation's public datasets' checks; the action itself
-    leaves out the private ones the user may not read."""
-    return {"success": True}
-
-
-def check_now_auth(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    return authz.is_authorized("organization_update", context, {"id": data_dict.get("id")})
-
-
-def actions() -> dict[str, Any]:
-    return {"mofcompliance_resource_checks": mofcompliance_resource_checks,
-            "mofcompliance_resource_check_now": mofcompliance_resource_check_now}
-
-
-def auth_functions() -> dict[str, Any]:
-    return {"mofcompliance_resource_checks": resource_checks_auth,
-            "mofcompliance_resource_check_now": check_now_auth}

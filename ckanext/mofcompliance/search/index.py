@@ -189,7 +189,7 @@ class PgPackageSearchIndex(SearchIndex):
             upsert_rows([build_row(pkg_dict)])
         except sa.exc.SQLAlchemyError as error:
             raise SearchIndexError("Could not index dataset %s: %s"
-                                   % (pkg_dict.get("id"), error))
+                                   % (pkg_dict.get("id"), error)) from error
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")

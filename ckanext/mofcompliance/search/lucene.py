@@ -1,7 +1,7 @@
 """A parser for the subset of Lucene/Solr query syntax that CKAN and its clients send.
 
-The forms come from CKAN 2.11/2.12 core and ckanext-harvest (the contract tests in
-``tests/search/test_package_search.py``): ``*:*``, bare words and ``"phrases"``,
+The forms come from CKAN 2.11/2.12 core and ckanext-harvest (the README's "Search
+without Solr" lists them): ``*:*``, bare words and ``"phrases"``,
 ``field:value``, ``field:"value"``, ``+field:value`` / ``-field:value`` / ``NOT``,
 ``field:(a OR b)``, ``(a OR b)``, ``AND`` / ``OR`` / ``&&`` / ``||``, prefix
 wildcards ``field:abc*`` and ``field:*``, and ranges ``field:[A TO B]`` /
@@ -170,6 +170,11 @@ class _Parser:
     def peek(self) -> Optional[_Token]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
+    def kind(self) -> Optional[str]:
+        """The next token's kind (None at the end)."""
+        token = self.peek()
+        return token.kind if token else None
+
     def take(self) -> _Token:
         token = self.peek()
         if token is None:
@@ -179,21 +184,21 @@ class _Parser:
 
     def parse(self) -> Node:
         node = self.or_expr(field=None)
-        if self.peek() is not None:
-            raise QuerySyntaxError("unexpected %s" % self.peek().kind)
+        if self.kind() is not None:
+            raise QuerySyntaxError("unexpected %s" % self.kind())
         return node
 
     def or_expr(self, field: Optional[str]) -> Node:
         nodes = [self.and_expr(field)]
-        while self.peek() and self.peek().kind == "OR":
+        while self.kind() == "OR":
             self.take()
             nodes.append(self.and_expr(field))
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
     def and_expr(self, field: Optional[str]) -> Node:
         nodes = [self.clause(field)]
-        while self.peek() and self.peek().kind not in ("OR", "RPAREN"):
-            if self.peek().kind == "AND":
+        while self.kind() not in (None, "OR", "RPAREN"):
+            if self.kind() == "AND":
                 self.take()
             nodes.append(self.clause(field))
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))

@@ -57,7 +57,7 @@ def _parse(text: str, what: str) -> lucene.Node:
     try:
         return lucene.parse(text)
     except lucene.QuerySyntaxError as error:
-        raise SearchQueryError("Invalid %s: %s" % (what, error))
+        raise SearchQueryError("Invalid %s: %s" % (what, error)) from error
 
 
 def _unwrap(key: str, values: list[str]) -> Any:

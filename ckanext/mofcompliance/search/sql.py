@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from . import lucene
 
@@ -67,7 +67,7 @@ def parse_solr_date(value: str, now: Optional[datetime] = None) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise lucene.QuerySyntaxError("not a date: %r" % value)
+        raise lucene.QuerySyntaxError("not a date: %r" % value) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment
@@ -105,7 +105,7 @@ class Compiler:
 
     def _term(self, term: lucene.Term, negated: bool) -> str:
         field = term.field
-        if field in (None, "text"):
+        if field is None or field == "text":
             value = normalise_text(term.value.rstrip("*") if term.is_wildcard else term.value)
             if self._collect and not negated and value:
                 self.text_terms.append(value)
@@ -141,7 +141,7 @@ class Compiler:
     def _range(self, node: lucene.Range) -> str:
         if node.field in DATE_COLUMNS:
             column = node.field
-            convert = parse_solr_date
+            convert: Callable[[str], Any] = parse_solr_date
         else:
             column = "v"
             convert = str

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import sys
-from typing import Any, Iterator, Mapping, TextIO
+from typing import Any, Callable, Iterator, Mapping, TextIO
 
 import click
 import requests
@@ -105,7 +105,7 @@ def _session(api_token: str | None, retries: int) -> requests.Session:
 
 def _search_page(session: requests.Session, url: str, start: int, rows: int, timeout: float,
                  include_private: bool) -> dict[str, Any]:
-    params = {"q": "*:*", "rows": rows, "start": start, "sort": "id asc",
+    params: dict[str, Any] = {"q": "*:*", "rows": rows, "start": start, "sort": "id asc",
               "include_private": str(include_private).lower()}
     try:
         resp = session.get(f"{url.rstrip('/')}/api/3/action/package_search", params=params,
@@ -193,7 +193,7 @@ def render_csv(report: Mapping[str, Any]) -> str:
     return out.getvalue().rstrip("\n")
 
 
-RENDERERS = {"json": render_json, "text": render_text, "csv": render_csv}
+RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json, "text": render_text, "csv": render_csv}
 
 
 # ---------------------------------------------------------------- command
@@ -237,6 +237,7 @@ def _load(input_file: TextIO | None, url: str | None, api_token: str | None,
         raise AuditInputError("give either an input file or --url")
     if input_file is not None:
         return read_file(input_file)
+    assert url is not None
     return {"datasets": list(fetch_catalog(url, api_token, timeout=timeout, retries=retries))}
 
 

@@ -1,6 +1,6 @@
 """ความครบถ้วนของคำอธิบายข้อมูล 14 รายการ / Are the 14 mandatory items filled?
 
-Rules (FY2565 guideline, 001:173 and 001:257-303; readings marked):
+Rules (docs/kpi-rules.md §2, readings R1-R4 marked):
 
 1. A dataset counts only when all 14 items are filled ("หากจัดทำรายละเอียดไม่ครบ 14 รายการ ...
    จะไม่นับผลการดำเนินงาน"); its KPI score is then 100, otherwise 0.
@@ -14,7 +14,7 @@ Rules (FY2565 guideline, 001:173 and 001:257-303; readings marked):
 5. Item 6 is filled by ``tags`` (``[{"name": ...}]`` or plain strings) or by ``tag_string``.
 6. Items 8 and 12 (multi-selects) may arrive as a list, as a JSON list in a string, or as a
    comma-separated string.
-7. **[reading]** Choosing "other" (อื่นๆ; for item 1 ``ข้อมูลประเภทอื่นๆ``) without writing the
+7. **[reading R3]** Choosing "other" (อื่นๆ; for item 1 ``ข้อมูลประเภทอื่นๆ``) without writing the
    ``<field>_other`` text leaves the item missing: the choice alone says nothing. A multi-select
    that also holds a listed value is filled. ``definition.yaml`` (``completeness.other_needs_text``)
    turns this off.
@@ -23,10 +23,11 @@ Rules (FY2565 guideline, 001:173 and 001:257-303; readings marked):
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any, Callable, Mapping, NamedTuple
 
 from . import definition as d
+from .fields import as_list, field_reader, is_blank, tag_names
+
 
 class CompletenessResult(NamedTuple):
     """Which items a dataset fills (an immutable tuple: results are built by the ten thousand)."""
@@ -37,7 +38,7 @@ class CompletenessResult(NamedTuple):
 
     @property
     def percent(self) -> int:
-        """The dataset's KPI score: 100 when all items are filled, else 0 (001:339-363)."""
+        """The dataset's KPI score: 100 when all items are filled, else 0 (docs/kpi-rules.md §2)."""
         return 100 if self.complete else 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,64 +50,6 @@ class CompletenessResult(NamedTuple):
         }
 
 
-# ---------------------------------------------------------------- value readers
-
-def is_blank(value: Any) -> bool:
-    cls = value.__class__
-    if cls is str:
-        return not value.strip()
-    if value is None:
-        return True
-    if cls is list or cls is tuple or cls is set or cls is frozenset:
-        return all(map(is_blank, value))
-    if cls is dict:
-        return not value
-    return False
-
-
-def as_list(value: Any) -> list[str]:
-    """A multi-select value as a list of non-blank strings, whatever shape it came in."""
-    if value.__class__ is list and all(v.__class__ is str for v in value):
-        return [t for t in (v.strip() for v in value) if t]
-    if value is None:
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                return as_list(json.loads(text))
-            except ValueError:
-                text = text.strip("[]")
-        return [p.strip().strip('"') for p in text.split(",") if p.strip().strip('"')]
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if not is_blank(v)]
-    return [str(value)]
-
-
-def tag_names(tags: Any, tag_string: Any) -> list[str]:
-    """The dataset's keywords from ``tags`` (dicts or strings), else from ``tag_string``."""
-    names = []
-    for tag in tags if tags.__class__ is list or tags.__class__ is tuple else ():
-        name = tag.get("name") if tag.__class__ is dict else tag
-        if not is_blank(name):
-            names.append(str(name).strip())
-    return names or as_list(tag_string)
-
-
-def field_reader(pkg: Mapping[str, Any]) -> Callable[[str], Any]:
-    """``get(name)``: top-level value, else the CKAN ``extras`` value."""
-    extras = pkg.get("extras")
-    if not extras or not isinstance(extras, (list, tuple)):
-        return pkg.get
-    flat = {e.get("key"): e.get("value") for e in extras if isinstance(e, dict)}
-
-    def get(name: str) -> Any:
-        value = pkg.get(name)
-        return flat.get(name) if value is None else value
-
-    return get
-
-
 # ---------------------------------------------------------------- per-item rules
 
 class ItemRule(NamedTuple):
@@ -115,7 +58,7 @@ class ItemRule(NamedTuple):
     form: str                  # text, select, multi, organization or tags
     field: str
     other_value: str | None    # the "other" choice that needs its text (None: no such need)
-    other_field: str | None
+    other_field: str           # its text field ("" with no such need)
 
 
 @functools.lru_cache(maxsize=2)
@@ -129,7 +72,7 @@ def item_rules(other_needs_text: bool | None = None) -> tuple[ItemRule, ...]:
             needs_text = rule and f.other_field is not None
             form = f.form if f.form in ("select", "multi", "organization", "tags") else "text"
             rules.append(ItemRule(it.field, form, name, f.other_value if needs_text else None,
-                                  f.other_field if needs_text else None))
+                                  (f.other_field or "") if needs_text else ""))
     return tuple(rules)
 
 

@@ -338,3 +338,10 @@ def focus_area(key: str | int) -> Labelled:
 
 def registration_states() -> tuple[Labelled, ...]:
     return definition().registration_states
+
+
+def registration_state(value: Any) -> str:
+    """A GD Catalog registration state as stored (upper case), or "" when there is none
+    such."""
+    text = str(value or "").strip().upper()
+    return text if text in {s.key for s in registration_states()} else ""

@@ -49,7 +49,7 @@ def _required_value(field: std.Field) -> dict[str, Any]:
 
 
 def _other_rule(field: std.Field) -> dict[str, Any]:
-    chosen = ({"contains": {"const": field.other_value}} if field.form == "multi"
+    chosen: dict[str, Any] = ({"contains": {"const": field.other_value}} if field.form == "multi"
               else {"const": field.other_value})
     return {"if": {"required": [field.name], "properties": {field.name: chosen}},
             "then": {"required": [field.other_field],

@@ -4,7 +4,7 @@ The indicators and their thresholds are data in ``openness_rules.yaml`` (one rul
 fiscal-year table); this module only reads package dicts against a compiled ruleset.
 Each indicator result says which resources gave its level, why (Thai, then English) and what
 would reach the next level. A dataset's level is the lowest over the indicators that apply
-([reading] of 001:368-369); for unstructured documents the searchable-text indicator is a gate.
+(docs/kpi-rules.md R7); for unstructured documents the searchable-text indicator is a gate.
 """
 from __future__ import annotations
 
@@ -17,11 +17,9 @@ from typing import Any, Mapping, NamedTuple
 
 import yaml
 
-from .completeness import field_reader
+from .fields import field_reader, is_false, is_true, resources_of
 
 RULES_PATH = Path(__file__).resolve().parent / "openness_rules.yaml"
-TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "ใช่", "ยินยอม"})
-FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "ไม่ใช่", "ไม่ยินยอม"})
 MAX_NAMES_IN_REASON = 3
 
 NONE, BASIC, INTERMEDIATE, ADVANCED = 0, 1, 2, 3
@@ -219,21 +217,6 @@ def indicator_label(name: str) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- resource facts
 
-def is_true(value: Any) -> bool:
-    """A yes/no value as thai_gdc and CKAN store it ("True", true, "yes", "ใช่", …)."""
-    if value is None or value.__class__ is bool:
-        return bool(value)
-    return value.__class__ is str and value.strip().lower() in TRUE_WORDS
-
-
-def _is_false(value: Any) -> bool:
-    if value is None:
-        return False
-    if value.__class__ is bool:
-        return not value
-    return value.__class__ is str and value.strip().lower() in FALSE_WORDS
-
-
 def _url_extension(url: str) -> str:
     tail = url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
     return tail.rsplit(".", 1)[1] if "." in tail else ""
@@ -289,17 +272,9 @@ def _searchable_text(rs: Ruleset, res: Mapping[str, Any], fmt: str) -> bool:
     declared = res.get(rs.searchable_field)
     if is_true(declared):
         return True
-    if _is_false(declared):
+    if is_false(declared):
         return False
     return fmt in rs.text_by_nature or rs.assume_searchable
-
-
-def resources_of(pkg: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The package's resource dicts, ignoring anything that is not one."""
-    res = pkg.get("resources")
-    if res.__class__ is not list and res.__class__ is not tuple:
-        return []
-    return [r for r in res if r.__class__ is dict]
 
 
 def _published(rs: Ruleset, raw: list[Mapping[str, Any]]) -> list[_Resource]:
@@ -405,7 +380,7 @@ def _is_unstructured(rs: Ruleset, get: Any, published: list[_Resource]) -> bool:
 
 def open_level(pkg_dict: Mapping[str, Any], rules: str | Ruleset = "fy2565") -> OpennessResult:
     """The dataset's open-characteristics level and the result of each indicator."""
-    rs = rules if rules.__class__ is Ruleset else ruleset(rules)
+    rs = rules if isinstance(rules, Ruleset) else ruleset(rules)
     get = field_reader(pkg_dict)
     raw = [r for r in resources_of(pkg_dict) if not is_true(r.get(rs.private_resource_field))]
     published = _published(rs, raw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-# Every value byte-identical to thai_gdc's (its dataset schema's choice lists).
+# Every value byte-identical to thai_gdc's (as in standard/definition.yaml).
 COMPLETE_METADATA: dict[str, Any] = {
     "data_type": "ข้อมูลสถิติ",
     "title": "ดุลการคลังตามกระแสเงินสด",

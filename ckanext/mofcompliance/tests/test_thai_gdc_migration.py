@@ -28,7 +28,7 @@ import ckan.lib.search as search
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import scoring
+from ckanext.mofcompliance import score_store
 from ckanext.mofcompliance.excel import layout
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.standard import definition as std
@@ -313,7 +313,7 @@ def migrated(clean_db):
     model.Session.commit()
     model.Session.remove()
     search.rebuild()         # ckan search-index rebuild
-    scoring.rescore()        # ckan mofcompliance rescore
+    score_store.rescore()        # ckan mofcompliance rescore
     return {"org": org, "ids": ids}
 
 

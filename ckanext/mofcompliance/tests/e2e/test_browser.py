@@ -24,7 +24,7 @@ def test_an_evaluator_logs_in_and_sees_the_level(served_catalog, ckan_config, mo
     admin = factories.Sysadmin(password=PASSWORD, image_url="")
     org = factories.Organization(name="mof-ops", title="สำนักงานปลัดกระทรวงการคลัง",
                                  image_url="")  # the factory's picture is off-machine
-    for number in range(3):
+    for _ in range(3):
         helpers.call_action("package_create", **complete_dataset(
             org["id"], kpi_mission="ภารกิจ", kpi_main_process="กระบวนการหลัก"))
     helpers.call_action("mofcompliance_plan_update", owner="", focus_area="1",

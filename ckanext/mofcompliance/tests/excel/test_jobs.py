@@ -11,7 +11,7 @@ from ckanext.mofcompliance.excel.workbook import Rejected
 OPTIONS = {"unknown_choices": "reject", "private": True}
 
 
-@pytest.mark.ckan_config("ckanext.mofcompliance.excel.max_file_size_mb", "1")
+@pytest.mark.ckan_config("ckanext.mofcompliance.excel.max_file_size_mb", 1)
 def test_an_oversized_upload_is_refused_without_being_kept(ckan_config):
     before = set(os.listdir(jobs._staging_dir()))
     with pytest.raises(Rejected) as refused:

@@ -4,7 +4,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.excel import importer, layout, writer
-from ckanext.mofcompliance.logic.validators import as_list
+from ckanext.mofcompliance.standard.fields import as_list
 from ckanext.mofcompliance.standard import definition as std
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

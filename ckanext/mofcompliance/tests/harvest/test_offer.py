@@ -84,6 +84,6 @@ def test_only_compliant_datasets_when_asked(app, make_dataset, harvester_token, 
     assert offered(app, harvester_token) == {"complete", "incomplete"}
 
     helpers.call_action("package_patch", id="incomplete", maintainer_email="")
-    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.harvest_only_compliant", "false")
+    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.harvest_only_compliant", False)
     search.rebuild()
     assert offered(app, harvester_token) == {"complete", "incomplete"}

@@ -1,5 +1,5 @@
 """Contract tests: the package_search calls CKAN's pages, API and harvesters make,
-answered by ``mofcompliance_pgsearch``."""
+answered by ``mofcompliance_pgsearch`` (the README's "Search without Solr")."""
 from datetime import datetime, timedelta
 
 import pytest

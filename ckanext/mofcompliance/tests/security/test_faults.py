@@ -14,7 +14,7 @@ import ckan.lib.redis as ckan_redis
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import scoring
+from ckanext.mofcompliance import score_store
 from ckanext.mofcompliance.excel import commands, importer
 from ckanext.mofcompliance.tests.excel import builders
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -96,7 +96,7 @@ def restart_postgres(monkeypatch, module, function, at_call):
 # them at the commit (``before_dataset_index``): the connection is lost in either phase.
 WHEN = {
     "at the 3rd of 5 datasets": (importer, "_apply"),
-    "while indexing the 3rd at the commit": (scoring, "on_dataset_index"),
+    "while indexing the 3rd at the commit": (score_store, "on_dataset_index"),
 }
 
 

@@ -143,8 +143,8 @@ def methods(rule: Any) -> list[str]:
 def urls(rule: Any, fillers: dict[str, list[str]]) -> list[str]:
     """The rule with every combination of its variables' fillers (none if one lacks any)."""
     names = sorted(rule.arguments)
-    return [re.sub(r"<(?:[^<>:]+:)?(\w+)>", lambda m: quote(dict(zip(names, values))[m[1]]),
-                   rule.rule)
+    return [re.sub(r"<(?:[^<>:]+:)?(\w+)>",
+                   lambda m, values=values: quote(dict(zip(names, values))[m[1]]), rule.rule)
             for values in itertools.product(*(fillers.get(n, []) for n in names))]
 
 

@@ -1,9 +1,10 @@
-"""Rule: a dataset counts only when all 14 mandatory items are filled (001:173)."""
+"""Rule: a dataset counts only when all 14 mandatory items are filled (docs/kpi-rules.md §2)."""
 import json
 
 import pytest
 
-from ckanext.mofcompliance.standard.completeness import as_list, metadata_complete
+from ckanext.mofcompliance.standard.completeness import metadata_complete
+from ckanext.mofcompliance.standard.fields import as_list
 
 from .builders import pkg
 

@@ -121,7 +121,7 @@ def test_data_type_aliases_from_the_guideline_are_accepted():
     ("O", "Temp2_Meta_Other", "Temp3_Resource_Other", 25),
 ])
 def test_nso_sheets_and_widths(code, sheet, resource_sheet, width):
-    # the spec's counts (26/30/31/26) include the (data_type) the importer sets from the sheet
+    # the NSO workbook's column counts (26/30/31/26) include the (data_type) the importer sets from the sheet
     assert d.sheet_name(code) == sheet and d.sheet_name(code, "resource") == resource_sheet
     assert len(d.sheet_columns(code)) == width
 

@@ -1,4 +1,4 @@
-"""FY2564 (000:150-280): all-or-nothing metadata; 50% open for 12.5 / 18.75 / 25."""
+"""FY2564 (docs/kpi-rules.md §5): all-or-nothing metadata; 50% open for 12.5 / 18.75 / 25."""
 import pytest
 
 from ckanext.mofcompliance.standard.kpi import audit_catalog

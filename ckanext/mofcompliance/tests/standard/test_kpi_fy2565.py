@@ -1,4 +1,4 @@
-"""FY2565 (001:129-180, 339-387): basic 50, standard 15 + 10, advanced 20 + 5."""
+"""FY2565 (docs/kpi-rules.md §4): basic 50, standard 15 + 10, advanced 20 + 5."""
 import pytest
 
 from ckanext.mofcompliance.standard.kpi import (AgencyPlan, UseCase, assess_dataset,
@@ -13,7 +13,8 @@ URL = "https://catalog.example.go.th"
 
 
 def worked_example():
-    """Six datasets: four with all 14 items, one with 13, one with 12 (001:339-363)."""
+    """Six datasets: four with all 14 items, one with 13, one with 12 (the worked example,
+    docs/kpi-rules.md §4)."""
     return [pkg("biz-plan"), pkg("biz-result"), pkg("citizen-plan"),
             pkg("citizen-result", drop=("data_source",)),
             pkg("pmqa", drop=("data_source", "objective")), pkg("eservice")]

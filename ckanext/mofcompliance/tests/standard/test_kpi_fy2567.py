@@ -1,4 +1,4 @@
-"""FY2567 (002:85-118): registration in the GD Catalog, thresholds by catalog size."""
+"""FY2567 (docs/kpi-rules.md §6): registration in the GD Catalog, thresholds by catalog size."""
 import pytest
 
 from ckanext.mofcompliance.standard.kpi import audit_catalog, load_profile

@@ -1,4 +1,4 @@
-"""Rules of the open-characteristics standard (FY2565 001:365-378; FY2564 000:272-278)."""
+"""Rules of the open-characteristics standard (docs/kpi-rules.md §3)."""
 import pytest
 
 from ckanext.mofcompliance.standard.openness import hints, open_level, ruleset_names

@@ -12,7 +12,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.logic import NotAuthorized
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import exports, scoring
+from ckanext.mofcompliance import exports, score_store
 from ckanext.mofcompliance.standard.kpi import audit_catalog
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
@@ -256,7 +256,7 @@ def test_the_site_plan_form_saves_the_site_plan(app, people):
                        "catalog_url": "https://data.go.th"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/compliance/")
     site = helpers.call_action("mofcompliance_site_kpi")
-    assert scoring.plan_of("")["issue"] == "ฐานะการคลังภาพรวม"
+    assert score_store.plan_of("")["issue"] == "ฐานะการคลังภาพรวม"
     criteria = {c["id"]: c["met"] for c in site["site"]["criteria"]}
     assert criteria["agency_catalog_url"] is True
     assert "ฐานะการคลังภาพรวม" in get(app, "/compliance/", people["sysadmin"]).get_data(
@@ -279,10 +279,10 @@ def test_the_rescore_button_queues_a_job_whose_status_the_page_reads(app, people
 def test_the_trend_chart_draws_the_daily_snapshots(app, people):
     assert "No history yet" in get(app, "/compliance/mof-ops", people["admin"]).get_data(
         as_text=True)
-    scoring.take_snapshots(date(2024, 1, 1))
+    score_store.take_snapshots(date(2024, 1, 1))
     helpers.call_action("package_patch", id="missing-one", maintainer_email="data@mof.go.th")
-    scoring.take_snapshots(date(2024, 1, 2))
-    scores = [s["score"] for s in scoring.snapshots_of(people["mof"]["id"], "fy2565")]
+    score_store.take_snapshots(date(2024, 1, 2))
+    scores = [s["score"] for s in score_store.snapshots_of(people["mof"]["id"], "fy2565")]
     assert len(scores) == 2 and scores[0] < scores[1]
     page = get(app, "/compliance/mof-ops", people["admin"]).get_data(as_text=True)
     points = re.search(r'<polyline class="trend" fill="none" points="([^"]+)"', page).group(1)

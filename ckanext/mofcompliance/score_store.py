@@ -1,4 +1,7 @@
-"""The bridge from CKAN to the standard: score datasets into the score store, read them back.
+"""The score store: each dataset's KPI results, written with the dataset, read back in bulk.
+
+The bridge from CKAN to the standard: datasets are scored into the store, and the KPI's
+other inputs (plans, use cases, GD Catalog registrations) are read from the database.
 
 A dataset is scored when CKAN indexes it (``before_dataset_index``), which happens
 before the commit of every dataset create, update and resource change, with Solr and
@@ -20,17 +23,13 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import kpi_cache
-from .harvest.registration import registrations_for
-from .model import dataset_score_table, plan_table, snapshot_table, use_case_table
+from . import config, kpi_cache
+from .model import (dataset_score_table, plan_table, registration_table, snapshot_table,
+                    use_case_table)
 from .standard import kpi
 from .standard.completeness import metadata_complete
 
 BATCH_SIZE = 1000
-
-
-def default_profile() -> str:
-    return tk.config.get("ckanext.mofcompliance.profile")
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,7 +50,7 @@ def score_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     completeness = metadata_complete(pkg_dict)
     results = {ruleset: kpi.assess_dataset(pkg_dict, profile, completeness)
                for ruleset, profile in _profile_per_ruleset().items()}
-    main = results[ruleset_of(default_profile())]
+    main = results[ruleset_of(config.default_profile())]
     return {
         "package_id": pkg_dict["id"],
         "owner_org": pkg_dict.get("owner_org"),
@@ -198,8 +197,9 @@ def package_dicts(org_id: Optional[str] = None,
 
 def rescore(org_id: Optional[str] = None,
             progress: Optional[Callable[[int, int], None]] = None) -> int:
-    """Rebuild the score store (for one organisation or all) in one transaction: readers
-    see the old rows until the new ones are all written."""
+    """Rebuild the score store (for one organisation or all) in the caller's transaction,
+    which the caller commits: readers see the old rows until the new ones are all
+    written."""
     total = model.Session.execute(
         sa.select(sa.func.count()).select_from(_active_packages(org_id).subquery())).scalar()
     table = dataset_score_table
@@ -214,7 +214,6 @@ def rescore(org_id: Optional[str] = None,
         done += len(batch)
         if progress:
             progress(done, total)
-    model.Session.commit()
     return done
 
 
@@ -229,6 +228,7 @@ def rescore_job(org_id: Optional[str] = None) -> int:
             job.save_meta()
 
     count = rescore(org_id, progress)
+    model.Session.commit()
     take_snapshots()
     return count
 
@@ -296,6 +296,21 @@ def kpi_inputs(owners: Iterable[str]) -> dict[str, dict[str, Any]]:
         inputs[owner] = {"plan": plan, "use_cases": cases.get(owner, []),
                          "catalog_url": plan["catalog_url"] or None}
     return inputs
+
+
+def registrations_for(dataset_names_or_ids: Iterable[str]) -> dict[str, str]:
+    """Registration states keyed as asked (dataset name or id), for ``kpi.evaluate`` (FY2567
+    counts registered datasets);
+    datasets without a recorded state are left out."""
+    wanted = set(dataset_names_or_ids)
+    if not wanted:
+        return {}
+    package, reg = model.package_table, registration_table
+    rows = model.Session.execute(
+        sa.select(package.c.id, package.c.name, reg.c.state)
+        .join(reg, reg.c.package_id == package.c.id)
+        .where(sa.or_(package.c.id.in_(wanted), package.c.name.in_(wanted))))
+    return {key: row.state for row in rows for key in (row.id, row.name) if key in wanted}
 
 
 def evaluate(owner: str, profile_id: str, results: list[kpi.DatasetResult],

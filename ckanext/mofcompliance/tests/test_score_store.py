@@ -5,7 +5,7 @@ import ckan.model as model
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import scoring
+from ckanext.mofcompliance import score_store
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.standard import kpi
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -58,8 +58,8 @@ def test_bulk_rescore_gives_what_package_show_gives(org):
         names.append(created["name"])
     model.Session.execute(dataset_score_table.delete())
     model.Session.commit()
-    assert scoring.rescore() == 3
-    from_store = {r.name: r for r in scoring.dataset_results("fy2565")[org["id"]]}
+    assert score_store.rescore() == 3
+    from_store = {r.name: r for r in score_store.dataset_results("fy2565")[org["id"]]}
     for name in names:
         expected = kpi.assess_dataset(helpers.call_action("package_show", id=name), "fy2565")
         assert from_store[name] == expected
@@ -67,6 +67,6 @@ def test_bulk_rescore_gives_what_package_show_gives(org):
 
 def test_snapshots_record_each_organisation_and_the_site(org):
     helpers.call_action("package_create", **complete_dataset(org["id"]))
-    assert scoring.take_snapshots() == 2 * len(kpi.profile_ids())
-    history = scoring.snapshots_of(org["id"], "fy2565")
+    assert score_store.take_snapshots() == 2 * len(kpi.profile_ids())
+    history = score_store.snapshots_of(org["id"], "fy2565")
     assert len(history) == 1 and history[0]["datasets"] == 1 and history[0]["complete"] == 1

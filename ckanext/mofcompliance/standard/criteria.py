@@ -1,0 +1,420 @@
+"""The kinds of criterion a profile may use: the only rule code of the KPI.
+
+Each criterion of a profile names a *kind*. A kind *tallies* one dataset's state into a
+tuple that adds up over datasets, then *judges* the sum (met or not, points, evidence,
+how many datasets are still short) and may propose a step the agency takes without
+fixing any dataset. No code branches on the fiscal year: the years differ in their
+profiles only (docs/kpi-rules.md).
+"""
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from urllib.parse import urlparse
+
+from .inputs import AgencyPlan, DatasetResult, UseCase
+from .openness import level_label
+from .profiles import CriterionSpec, Profile, SizeGroup
+
+ADVANCED = 3
+
+
+def round2(value: float | Fraction | Decimal) -> float:
+    """Round half up to 2 decimals (the KPI's points and score)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    kind: str                     # "agency" or "dataset"
+    criteria: tuple[str, ...]     # the criteria it serves
+    text_th: str
+    text_en: str
+    dataset: str | None = None
+    items: tuple[str, ...] = ()   # missing items to fill (technical names)
+    indicators: tuple[Mapping[str, Any], ...] = ()
+    register: bool = False
+    map_work_process: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "criteria": list(self.criteria), "dataset": self.dataset,
+                "items": list(self.items), "indicators": [dict(i) for i in self.indicators],
+                "register": self.register, "map_work_process": self.map_work_process,
+                "text_th": self.text_th, "text_en": self.text_en}
+
+
+# ---------------------------------------------------------------- per-dataset state
+
+class State(NamedTuple):
+    """What the criteria read from one dataset; fixes produce a new State."""
+    complete: bool
+    level: int
+    public: bool
+    mapped: bool
+    registered: bool
+    in_scope: bool
+
+
+@dataclass(frozen=True)
+class Judgement:
+    met: bool
+    points: float
+    evidence: Mapping[str, Any]
+    note_th: str
+    note_en: str
+    deficit: int = 0   # datasets still to fix for the criterion to be fully met
+
+
+@dataclass
+class Context:
+    profile: Profile
+    plan: AgencyPlan
+    use_cases: tuple[UseCase, ...]
+    catalog_url: str
+    size_group: SizeGroup | None
+    results: Sequence[DatasetResult]
+    agency_done: set[str] = field(default_factory=set)   # what-if: agency steps taken
+
+    @functools.cached_property
+    def catalog_names(self) -> frozenset[str]:
+        return frozenset(key for r in self.results for key in (r.name, r.id) if key)
+
+    @functools.cached_property
+    def public_names(self) -> frozenset[str]:
+        return frozenset(key for r in self.results if r.public for key in (r.name, r.id) if key)
+
+
+def _percent(part: int, whole: int) -> float:
+    return round2(Fraction(100 * part, whole)) if whole else 0.0
+
+
+def _reaches(part: int, whole: int, threshold: Any) -> bool:
+    return whole > 0 and 100 * part >= Fraction(str(threshold)) * whole
+
+
+def _needed(whole: int, threshold: Any) -> int:
+    return math.ceil(Fraction(str(threshold)) * whole / 100)
+
+
+# ---------------------------------------------------------------- kinds
+
+class Kind:
+    """A rule. ``tally`` is additive over datasets; ``judge`` reads the sum."""
+    width = 0
+
+    def tally(self, spec: CriterionSpec, s: State) -> tuple[int | float, ...]:
+        return ()
+
+    def judge(self, spec: CriterionSpec, t: Sequence[float], ctx: Context) -> Judgement:
+        raise NotImplementedError
+
+    def aim_level(self, spec: CriterionSpec) -> int:
+        return 0
+
+    def agency_step(self, spec: CriterionSpec, ctx: Context) -> NextStep | None:
+        return None
+
+
+class WorkProcessList(Kind):
+    """Basic: a plan header and at least ``min_datasets`` datasets tied to work processes."""
+    width = 1
+
+    def tally(self, spec, s):
+        return (int(s.mapped),)
+
+    def _plan_missing(self, spec, ctx) -> list[str]:
+        if spec.id in ctx.agency_done:
+            return []
+        plan, missing = ctx.plan, []
+        for name in spec.params.get("require_plan") or ():
+            ok = plan.focus_area_entry() is not None if name == "focus_area" else bool(getattr(plan, name))
+            if not ok:
+                missing.append(name)
+        return missing
+
+    def judge(self, spec, t, ctx):
+        mapped, need = int(t[0]), int(spec.params.get("min_datasets", 1))
+        missing = self._plan_missing(spec, ctx)
+        met = not missing and mapped >= need
+        fa = ctx.plan.focus_area_entry()
+        evidence = {"mapped_datasets": mapped, "min_datasets": need, "plan_missing": missing,
+                    "focus_area": fa.label_th if fa else ctx.plan.focus_area,
+                    "issue": ctx.plan.issue}
+        return Judgement(
+            met, 0.0, evidence,
+            f"ชุดข้อมูลที่ผูกกับกระบวนการทำงาน {mapped} ชุด (ต้องการอย่างน้อย {need})"
+            + (f"; แผนยังขาด {', '.join(missing)}" if missing else ""),
+            f"{mapped} dataset(s) tied to work processes (at least {need} needed)"
+            + (f"; the plan lacks {', '.join(missing)}" if missing else ""),
+            deficit=max(0, need - mapped),
+        )
+
+    def agency_step(self, spec, ctx):
+        missing = self._plan_missing(spec, ctx)
+        if not missing:
+            return None
+        return NextStep(
+            "agency", (spec.id,),
+            "ระบุแผนของหน่วยงาน: " + ", ".join(missing)
+            + " (Focus Area 1 ใน 10 ด้าน และประเด็นการดำเนินงาน)",
+            "State the agency plan: " + ", ".join(missing)
+            + " (one of the 10 Focus Areas and the issue)",
+        )
+
+
+class MetadataCompleteness(Kind):
+    """Standard: the 14 items on every dataset in scope; ``mode`` mean (points pro rata) or all."""
+    width = 2
+
+    def tally(self, spec, s):
+        return (int(s.in_scope), int(s.in_scope and s.complete))
+
+    def judge(self, spec, t, ctx):
+        n, c = int(t[0]), int(t[1])
+        mean = _percent(c, n)
+        if spec.params.get("mode", "mean") == "all":
+            points = spec.max_points if n and c == n else 0.0
+        else:
+            points = round2(Decimal(str(mean)) * Decimal(str(spec.max_points)) / 100)
+        evidence = {"datasets": n, "complete": c, "mean_percent": mean,
+                    "mode": spec.params.get("mode", "mean")}
+        return Judgement(
+            n > 0 and c == n, points, evidence,
+            f"ครบ 14 รายการ {c} จาก {n} ชุดข้อมูล คะแนนเฉลี่ย {mean} → {points} คะแนน",
+            f"{c} of {n} datasets have all 14 items; mean {mean} → {points} points",
+            deficit=n - c,
+        )
+
+
+class CatalogUrl(Kind):
+    """An agency data catalog exists and its URL is reported."""
+
+    def _ok(self, spec, ctx) -> bool:
+        if spec.id in ctx.agency_done:
+            return True
+        parts = urlparse(ctx.catalog_url)
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+    def judge(self, spec, t, ctx):
+        ok = self._ok(spec, ctx)
+        return Judgement(
+            ok, spec.max_points if ok else 0.0, {"catalog_url": ctx.catalog_url},
+            f"URL ระบบบัญชีข้อมูลหน่วยงาน: {ctx.catalog_url or 'ยังไม่ได้แจ้ง'}",
+            f"Agency catalog URL: {ctx.catalog_url or 'not reported'}",
+        )
+
+    def agency_step(self, spec, ctx):
+        if self._ok(spec, ctx):
+            return None
+        return NextStep("agency", (spec.id,),
+                        "แจ้ง URL ของระบบบัญชีข้อมูลหน่วยงาน (http:// หรือ https://)",
+                        "Report the agency data catalog's URL (http:// or https://)")
+
+
+def _level_counts(t: Sequence[float], start: int) -> dict[str, int]:
+    return {f"level_{lv}": int(t[start + lv]) for lv in range(ADVANCED + 1)}
+
+
+class OpenLevelMean(Kind):
+    """Advanced: the mean over public datasets of the points for each dataset's open level."""
+    width = 2 + ADVANCED + 1
+
+    def _points(self, spec) -> dict[int, float]:
+        return {int(k): float(v) for k, v in spec.params["level_points"].items()}
+
+    def tally(self, spec, s):
+        if not s.public:
+            return (0, 0.0) + (0,) * (ADVANCED + 1)
+        counts = tuple(int(s.level == lv) for lv in range(ADVANCED + 1))
+        return (1, self._points(spec)[s.level]) + counts
+
+    def judge(self, spec, t, ctx):
+        n = int(t[0])
+        points = round2(Fraction(str(t[1])) / n) if n else 0.0
+        evidence = {"public_datasets": n, "mean_points": points, **_level_counts(t, 2)}
+        return Judgement(
+            n > 0 and points >= spec.max_points, points, evidence,
+            f"ชุดข้อมูลสาธารณะ {n} ชุด คะแนนเฉลี่ยตามระดับคุณลักษณะแบบเปิด {points}",
+            f"{n} public datasets; mean open-characteristics points {points}",
+            deficit=n - int(t[2 + ADVANCED]),
+        )
+
+    def aim_level(self, spec):
+        return ADVANCED
+
+
+class OpenLevelShare(Kind):
+    """Advanced: points for the highest level reached by at least ``share_percent`` of public datasets."""
+    width = 1 + ADVANCED
+
+    def tally(self, spec, s):
+        if not s.public:
+            return (0,) * (1 + ADVANCED)
+        return (1,) + tuple(int(s.level >= lv) for lv in range(1, ADVANCED + 1))
+
+    def judge(self, spec, t, ctx):
+        n, share = int(t[0]), spec.params["share_percent"]
+        table = {int(k): float(v) for k, v in spec.params["level_points"].items()}
+        reached = max((lv for lv in table if _reaches(int(t[lv]), n, share)), default=0)
+        top = max(table)
+        evidence = {"public_datasets": n, "share_percent": share, "level_reached": reached,
+                    **{f"at_least_level_{lv}": int(t[lv]) for lv in range(1, ADVANCED + 1)}}
+        th, en = level_label(reached)
+        return Judgement(
+            reached == top, table.get(reached, 0.0), evidence,
+            f"ชุดข้อมูลสาธารณะอย่างน้อยร้อยละ {share} ถึงระดับ{th}",
+            f"At least {share}% of the public datasets reach {en}",
+            deficit=max(0, _needed(n, share) - int(t[top])) if n else 0,
+        )
+
+    def aim_level(self, spec):
+        return ADVANCED
+
+
+class UseCaseKind(Kind):
+    """Advanced: at least ``min_use_cases`` complete use cases of (public) catalog datasets."""
+
+    def _valid(self, spec, ctx) -> list[UseCase]:
+        names = ctx.public_names if spec.params.get("require_public_dataset", True) else ctx.catalog_names
+        return [u for u in ctx.use_cases if u.is_complete() and u.dataset in names]
+
+    def judge(self, spec, t, ctx):
+        need = int(spec.params.get("min_use_cases", 1))
+        valid = self._valid(spec, ctx)
+        ok = len(valid) >= need or spec.id in ctx.agency_done
+        evidence = {"use_cases": [u.to_dict() for u in valid], "min_use_cases": need}
+        return Judgement(ok, spec.max_points if ok else 0.0, evidence,
+                         f"หลักฐานการนำข้อมูลเปิดไปใช้ประโยชน์ {len(valid)} รายการ",
+                         f"{len(valid)} documented use(s) of open data")
+
+    def agency_step(self, spec, ctx):
+        if self.judge(spec, (), ctx).met:
+            return None
+        return NextStep(
+            "agency", (spec.id,),
+            "บันทึกการนำชุดข้อมูลสาธารณะไปใช้ประโยชน์: ลิงก์รายงานวิเคราะห์หรือ dashboard, "
+            "การปรับปรุงคือ …, ส่งผลให้ … (ผลที่วัดได้เป็นข้อมูลและตัวเลข)",
+            "Record a use of a public dataset: the report or dashboard link, what was improved, "
+            "and the measured result in data and numbers",
+        )
+
+
+class ThresholdShare(Kind):
+    """A share of public datasets that must reach the size group's threshold."""
+    width = 2
+
+    def _ok(self, spec, s: State) -> bool:
+        raise NotImplementedError
+
+    def tally(self, spec, s):
+        return (int(s.public), int(s.public and self._ok(spec, s)))
+
+    def judge(self, spec, t, ctx):
+        n, ok = int(t[0]), int(t[1])
+        group = ctx.size_group
+        threshold = spec.params["thresholds"].get(group.group) if group else None
+        met = threshold is not None and _reaches(ok, n, threshold)
+        evidence = {"size_group": group.group if group else None, "public_datasets": n,
+                    "meeting": ok, "percent": _percent(ok, n), "threshold_percent": threshold}
+        deficit = max(0, _needed(n, threshold) - ok) if threshold is not None else 0
+        return Judgement(met, 0.0, evidence,
+                         f"{self.noun_th} {ok} จาก {n} ชุด (ร้อยละ {_percent(ok, n)}; เกณฑ์ร้อยละ {threshold})",
+                         f"{self.noun_en}: {ok} of {n} ({_percent(ok, n)}%; threshold {threshold}%)",
+                         deficit=deficit)
+
+    noun_th = ""
+    noun_en = ""
+
+
+class OpenStandardShare(ThresholdShare):
+    noun_th = "ชุดข้อมูลสาธารณะที่เป็นไปตามมาตรฐานคุณลักษณะแบบเปิด"
+    noun_en = "Public datasets meeting the open-characteristics standard"
+
+    def _ok(self, spec, s):
+        complete = s.complete or not spec.params.get("require_complete", False)
+        return complete and s.level >= int(spec.params.get("min_level", 1))
+
+    def aim_level(self, spec):
+        return int(spec.params.get("min_level", 1))
+
+
+class RegistrationShare(ThresholdShare):
+    noun_th = "ชุดข้อมูลเปิดที่ลงทะเบียนใน GD Catalog แล้ว"
+    noun_en = "Open datasets registered in the GD Catalog"
+
+    def _ok(self, spec, s):
+        return s.registered
+
+
+KINDS: dict[str, Kind] = {
+    "work_process_list": WorkProcessList(),
+    "metadata_completeness": MetadataCompleteness(),
+    "catalog_url": CatalogUrl(),
+    "open_level_mean": OpenLevelMean(),
+    "open_level_share": OpenLevelShare(),
+    "use_case": UseCaseKind(),
+    "open_standard_share": OpenStandardShare(),
+    "registration_share": RegistrationShare(),
+}
+
+
+# ---------------------------------------------------------------- tallies and judging
+
+Totals = dict[str, tuple[float, ...]]
+
+
+def kind_of(spec: CriterionSpec) -> Kind:
+    """The rule a profile's criterion names."""
+    try:
+        return KINDS[spec.kind]
+    except KeyError:
+        raise KeyError(f"criterion {spec.id!r}: unknown kind {spec.kind!r}") from None
+
+
+def tally(profile: Profile, s: State) -> Totals:
+    return {c.id: kind_of(c).tally(c, s) for c in profile.criteria}
+
+
+def add(totals: Totals, delta: Totals, times: int = 1) -> Totals:
+    return {k: tuple(a + times * b for a, b in zip(v, delta[k])) for k, v in totals.items()}
+
+
+def sum_tallies(profile: Profile, states: Iterable[State]) -> Totals:
+    """Sum of every dataset's tallies; datasets share few distinct states, so count those."""
+    totals: Totals = {c.id: (0,) * kind_of(c).width for c in profile.criteria}
+    for s, count in Counter(states).items():
+        totals = add(totals, tally(profile, s), count)
+    return totals
+
+
+def judge_all(profile: Profile, totals: Totals, ctx: Context) -> dict[str, Judgement]:
+    return {c.id: kind_of(c).judge(c, totals[c.id], ctx) for c in profile.criteria}
+
+
+def gates_hold(profile: Profile, judged: Mapping[str, Judgement], level: int) -> bool:
+    return all(judged[c.id].met for c in profile.criteria if c.gate and c.level <= level)
+
+
+def score_level(profile: Profile, judged: Mapping[str, Judgement]) -> tuple[float, int]:
+    lowest = min(profile.level_values())
+    if profile.scoring == "thresholds":
+        level = 0
+        for lv in sorted(profile.level_values()):
+            if not all(judged[c.id].met for c in profile.criteria if c.level <= lv):
+                break
+            level = lv
+        return float(level), level
+    if not gates_hold(profile, judged, lowest):
+        return 0.0, 0
+    points = sum(judged[c.id].points for c in profile.criteria
+                 if gates_hold(profile, judged, c.level))
+    score = round2(Decimal(str(profile.base_points)) + Decimal(str(points)))
+    level = max((lv for lv in profile.level_values() if score >= lv), default=0)
+    return score, level

@@ -92,3 +92,60 @@ def gdcatalog_status_timeout() -> int:
 
 def gdcatalog_allowed_hosts() -> list[str]:
     return cast("list[str]", _option("gdcatalog_allowed_hosts"))
+
+
+# ---------------------------------------------------------------- the resource checker
+
+def quality_queue() -> str:
+    """The job queue checks go to (``ckan jobs worker <queue>`` runs them)."""
+    return cast(str, _option("quality.queue"))
+
+
+def quality_check_on_edit() -> bool:
+    return cast(bool, _option("quality.check_on_edit"))
+
+
+def quality_stale_days() -> int:
+    return cast(int, _option("quality.stale_days"))
+
+
+def quality_allowed_hosts() -> list[str]:
+    return cast("list[str]", _option("quality.allowed_hosts"))
+
+
+def quality_opted_out_hosts() -> list[str]:
+    return cast("list[str]", _option("quality.opted_out_hosts"))
+
+
+def quality_connect_timeout() -> int:
+    """Seconds."""
+    return cast(int, _option("quality.connect_timeout"))
+
+
+def quality_read_timeout() -> int:
+    """Seconds."""
+    return cast(int, _option("quality.read_timeout"))
+
+
+def quality_max_mb() -> int:
+    return cast(int, _option("quality.max_mb"))
+
+
+def quality_max_redirects() -> int:
+    return cast(int, _option("quality.max_redirects"))
+
+
+def quality_connections_per_host() -> int:
+    return cast(int, _option("quality.connections_per_host"))
+
+
+def quality_host_interval_ms() -> int:
+    return cast(int, _option("quality.host_interval_ms"))
+
+
+def quality_max_rows() -> int:
+    return cast(int, _option("quality.max_rows"))
+
+
+def quality_threads() -> int:
+    return cast(int, _option("quality.threads"))

@@ -9,7 +9,8 @@ import click
 
 
 from .. import score_store
-from . import config, jobs, store
+from .. import config
+from . import jobs, store
 
 
 def _line_progress(every: int):
@@ -37,11 +38,11 @@ def check_resources(org: Optional[str], stale_days: Optional[int], background: b
                     every: int) -> None:
     """Check the resources never checked, whose URL changed, or whose check is stale."""
     org_id = score_store.organization_of(org)["id"] if org else None
-    refs = store.due(org_id, config.stale_days() if stale_days is None else stale_days)
+    refs = store.due(org_id, config.quality_stale_days() if stale_days is None else stale_days)
     if background:
         job_ids = jobs.enqueue(refs)
         click.echo("%d resources queued in %d jobs on %s / เข้าคิว %d รายการ"
-                   % (len(refs), len(job_ids), config.queue(), len(refs)))
+                   % (len(refs), len(job_ids), config.quality_queue(), len(refs)))
         return
     if sys.stdout.isatty():
         with click.progressbar(length=max(len(refs), 1),

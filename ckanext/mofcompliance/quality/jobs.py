@@ -20,7 +20,9 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import checker, config, store
+from .. import config
+from . import checker, store
+from .settings import checker_settings
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
                settings: Optional[checker.Settings] = None) -> dict[str, int]:
     """Check ``refs`` and store each result as it comes; how many ended in each outcome."""
     outcomes: dict[str, int] = {}
-    results = checker.checked(refs, settings or config.settings(), config.threads(),
+    results = checker.checked(refs, settings or checker_settings(), config.quality_threads(),
                               upload_path)
     for done, (ref, result) in enumerate(results, start=1):
         store.save(ref, result)
@@ -81,7 +83,7 @@ def _plain(ref: dict[str, Any]) -> dict[str, Any]:
 def enqueue(refs: list[dict[str, Any]], title: str = "mofcompliance resource checks") -> list[str]:
     """Queue ``refs`` in jobs of ``BATCH``; the job ids. Raises Redis's errors."""
     return [tk.enqueue_job(check_job, [[_plain(r) for r in batch]], title=title,
-                           queue=config.queue(), rq_kwargs={"timeout": 3600}).id
+                           queue=config.quality_queue(), rq_kwargs={"timeout": 3600}).id
             for batch in _batches(refs)]
 
 
@@ -90,7 +92,7 @@ def enqueue(refs: list[dict[str, Any]], title: str = "mofcompliance resource che
 def on_dataset_saved(package_id: str) -> None:
     """Note the dataset's resources never checked or whose URL changed; they are queued
     when the session commits."""
-    if not config.check_on_edit():
+    if not config.quality_check_on_edit():
         return
     model.Session.flush()
     changed = [r for r in store.refs_of_packages([package_id]) if r["checked_url"] != r["url"]]

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from . import field_layout, scoring
+from .quality import service
 from .standard import definition as std
 from .standard import values
 
@@ -44,6 +45,14 @@ def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
     return tk.get_action("mofcompliance_dataset_report")({"user": user}, {"id": package_id})
 
 
+def mofcompliance_dataset_quality(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The dataset's NSO QC grade and each resource's last check, for its editors."""
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    checks = tk.get_action("mofcompliance_resource_checks")(context, {"id": pkg_dict["id"]})
+    return {"grade": tk.get_action("mofcompliance_quality_show")(context, {"id": pkg_dict["id"]}),
+            "resources": service.resource_rows(pkg_dict, checks["resources"], tk._)}
+
+
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
     """The dataset's compact verdict (shown to everyone who may see the dataset)."""
     return scoring.badges([package_id]).get(package_id)
@@ -70,4 +79,5 @@ def all_helpers() -> dict[str, Any]:
             "mofcompliance_page_rows": field_layout.page_rows,
             "mofcompliance_date": mofcompliance_date,
             "mofcompliance_dataset_report": mofcompliance_dataset_report,
-            "mofcompliance_badge": mofcompliance_badge}
+            "mofcompliance_badge": mofcompliance_badge,
+            "mofcompliance_dataset_quality": mofcompliance_dataset_quality}

@@ -99,6 +99,22 @@ def catalog_answer(catalog: grading.CatalogGrade, translate: Translate) -> dict[
     return answer
 
 
+def resource_rows(pkg: Mapping[str, Any], checks: Iterable[Mapping[str, Any]],
+                  translate: Translate) -> list[dict[str, Any]]:
+    """Each resource of the dataset with its last check (None before the first) and the
+    problems found, in words with the checker's detail."""
+    by_id = {c["resource_id"]: c for c in checks}
+    rows = []
+    for res in pkg.get("resources") or ():
+        check = by_id.get(res.get("id"))
+        problems = [{"words": translate(messages.PROBLEMS[p["code"]])
+                     if p["code"] in messages.PROBLEMS else p["code"], "detail": p["detail"]}
+                    for p in (check or {}).get("problems") or ()]
+        rows.append({"id": res.get("id"), "name": res.get("name") or res.get("url"),
+                     "check": check, "problems": problems})
+    return rows
+
+
 # ---------------------------------------------------------------- the three levels
 
 def dataset_quality(pkg: Mapping[str, Any], translate: Translate,

@@ -7,6 +7,7 @@ scores 100 (A); one whose CSV link is dead 20 + 20 = 40 (D); the organisation, w
 private dead one: (100 + 40 + 40) / 3 = 60 (C), public datasets only: 70 (C).
 """
 import re
+from datetime import datetime, timezone
 
 import pytest
 
@@ -127,3 +128,28 @@ def test_the_site_page_shows_the_grade_distribution(app, catalog):
     assert re.findall(r'font-size="12">([A-Fa-z]+)</text>', chart) == [
         "A", "B", "C", "D", "F", "ungraded"]
     assert re.findall(r'font-size="12">(\d+)</text>', chart) == ["1", "0", "0", "2", "0", "0"]
+
+
+def test_the_dataset_page_shows_editors_each_check_and_what_to_do(app, catalog):
+    html = page(app, "/en/dataset/dead-fiscal", catalog["editor"])
+    section = html.split('id="quality"', 1)[1].split("</section>", 1)[0]
+    assert "D · 40.0" in section
+    checks = section.split("mofcompliance-resource-checks", 1)[1].split("</table>", 1)[0]
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", checks, re.S)]
+    assert cells[0] == "dead-fiscal" and cells[2:4] == ["404", "–"]
+    assert str(datetime.now(timezone.utc).year) in cells[1]  # when it was checked
+    assert cells[4] == "the link answers with an error the server answered HTTP 404"
+    assert ("dead-fiscal could not be downloaded (the link answers with an error). "
+            "<em>Fix the link of dead-fiscal so that it serves the file itself.</em>") in section
+    thai = page(app, "/th/dataset/dead-fiscal", catalog["editor"])
+    assert "ผลตรวจล่าสุดของแต่ละทรัพยากร" in thai
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
+def test_readers_who_do_not_edit_see_no_checks(app, catalog):
+    for user in (None, catalog["outsider"]):
+        html = page(app, "/en/dataset/dead-fiscal", user)
+        assert "หนี้สาธารณะ" in html  # the page itself
+        assert "mofcompliance-resource-checks" not in html
+        assert "Quality grade (NSO QC)" not in html

@@ -94,9 +94,10 @@ def site_export(fmt: str) -> Response:
     if fmt not in MIME:
         return tk.abort(404)
     result = _call("mofcompliance_site_kpi", {"profile": _profile()})
-    rows = exports.site_rows(result)
-    content = (exports.to_csv(exports.SITE_HEADER, rows) if fmt == "csv"
-               else exports.to_xlsx("KPI", exports.SITE_HEADER, rows))
+    rows = exports.site_rows(result, _call("mofcompliance_quality_show", {}))
+    header = exports.SITE_HEADER + exports.GRADE_HEADER
+    content = (exports.to_csv(header, rows) if fmt == "csv"
+               else exports.to_xlsx("KPI", header, rows))
     return _download(content, "compliance-%s.%s" % (result["profile"], fmt), fmt)
 
 
@@ -169,9 +170,11 @@ def organization_export(org: str, fmt: str) -> Response:
     if fmt not in MIME:
         return tk.abort(404)
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
-    rows = exports.org_rows(result)
-    content = (exports.to_csv(exports.ORG_HEADER, rows) if fmt == "csv"
-               else exports.to_xlsx(result["organization"]["name"], exports.ORG_HEADER, rows))
+    rows = exports.org_rows(result, _call("mofcompliance_quality_show",
+                                          {"id": result["organization"]["id"]}))
+    header = exports.ORG_HEADER + exports.GRADE_HEADER
+    content = (exports.to_csv(header, rows) if fmt == "csv"
+               else exports.to_xlsx(result["organization"]["name"], header, rows))
     name = "compliance-%s-%s.%s" % (result["organization"]["name"], result["profile"], fmt)
     return _download(content, name, fmt)
 

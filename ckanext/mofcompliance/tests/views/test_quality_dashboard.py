@@ -6,10 +6,13 @@ Grades worked out from the rules: a complete dataset whose good CSV was checked 
 scores 100 (A); one whose CSV link is dead 20 + 20 = 40 (D); the organisation, with the
 private dead one: (100 + 40 + 40) / 3 = 60 (C), public datasets only: 70 (C).
 """
+import csv
+import io
 import re
 from datetime import datetime, timezone
 
 import pytest
+from openpyxl import load_workbook
 
 from ckan.tests import factories, helpers
 
@@ -153,3 +156,18 @@ def test_readers_who_do_not_edit_see_no_checks(app, catalog):
         assert "หนี้สาธารณะ" in html  # the page itself
         assert "mofcompliance-resource-checks" not in html
         assert "Quality grade (NSO QC)" not in html
+
+
+def test_the_exports_carry_the_grade(app, catalog):
+    rows = list(csv.reader(io.StringIO(page(app, "/compliance/mof-ops/export.csv",
+                                            catalog["admin"]).lstrip("\ufeff"))))
+    assert rows[0][-2:] == ["เกรด สสช. / NSO QC grade", "คะแนน สสช. / NSO QC score"]
+    assert {r[1]: (r[-2], r[-1]) for r in rows[1:]} == {
+        "good-fiscal": ("A", "100.0"), "dead-fiscal": ("D", "40.0"),
+        "secret-fiscal": ("D", "40.0")}
+    book = load_workbook(io.BytesIO(app.get(
+        "/compliance/export.xlsx", headers={"Authorization": catalog["admin"]["token"]}
+    ).get_data()))
+    [header, mof] = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert header[-1] == "คะแนน สสช. / NSO QC score" and mof[1] == "mof-ops"
+    assert mof[-2:] == ["C", 60.0]

@@ -259,6 +259,7 @@ def todo_list() -> str:
                                            {"id": tk.current_user.name})
     return tk.render("mofcompliance/todo.html", {
         "rows": todo.todo_for(tk.current_user.name, profile), "profile": profile,
+        "broken_links": todo.broken_links_for(tk.current_user.name),
         "user_dict": user_dict})
 
 

@@ -171,3 +171,20 @@ def test_the_exports_carry_the_grade(app, catalog):
     [header, mof] = [[c.value for c in row] for row in book.active.iter_rows()]
     assert header[-1] == "คะแนน สสช. / NSO QC score" and mof[1] == "mof-ops"
     assert mof[-2:] == ["C", 60.0]
+
+
+def test_a_newly_broken_link_is_a_to_do(app, catalog, files):
+    # dead-fiscal's link never answered: not newly broken, and no to-do yet
+    assert "Links broken since the last check" not in page(
+        app, "/en/dashboard/compliance", catalog["editor"])
+    files.routes["/good.csv"] = (404, {}, b"")
+    helpers.call_action("mofcompliance_resource_check_now", id="mof-ops")
+    run_queued()
+    html = page(app, "/en/dashboard/compliance", catalog["editor"])
+    section = html.split("mofcompliance-broken-links", 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="(?:/en)?/dataset/([^"/]+)">', section) == ["good-fiscal"]
+    assert "the server answered HTTP 404" in section
+    assert "ลิงก์ที่เสียตั้งแต่การตรวจครั้งก่อน" in page(
+        app, "/th/dashboard/compliance", catalog["editor"])
+    assert "mofcompliance-broken-links" not in page(
+        app, "/en/dashboard/compliance", catalog["outsider"])

@@ -157,13 +157,18 @@ def _grade(score: float | None, letter: str | None) -> str:
     return "-" if score is None else f"{letter} ({score:.2f})"
 
 
+def _dataset_grade(graded: Mapping[str, Any] | None) -> str:
+    return f"; NSO QC {_grade(graded['score'], graded['letter'])}" if graded else ""
+
+
 def _nso_qc_lines(nso_qc: Mapping[str, Any], max_problems: int = 5) -> list[str]:
     cat = nso_qc["catalog"]
     spread = " ".join(f"{k}={v}" for k, v in cat["distribution"].items())
     lines = [f"เกรด สสช. / NSO QC grade: {_grade(cat['score'], cat['letter'])}"
              f"   ({cat['graded']}/{cat['datasets']} graded; {spread};"
              f" {nso_qc['checked_resources']} resources checked)"]
-    lines += [f"  - {p['label']} — datasets: {p['datasets']}" for p in cat["problems"][:max_problems]]
+    lines += [f"  - {p['label']} — datasets: {p['datasets']}"
+              for p in cat["problems"][:max_problems]]
     return lines
 
 
@@ -187,8 +192,7 @@ def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
         missing = ", ".join(ds["missing_items"]) or "-"
         lines.append(f"  {ds['name']}: 14 รายการ/items {'ครบ/complete' if ds['metadata_complete'] else 'ไม่ครบ/incomplete'}"
                      f" (ขาด/missing: {missing}); open level {ds['open_level']} ({_indicator_levels(ds)})"
-                     + (f"; NSO QC {_grade(graded[ds['name']]['score'], graded[ds['name']]['letter'])}"
-                        if ds["name"] in graded else ""))
+                     + _dataset_grade(graded.get(ds["name"])))
     steps = report["next_steps"]
     if steps:
         lines += ["", f"ขั้นต่อไปสู่ระดับ {report['next_level']} / next steps to level {report['next_level']}:"]

@@ -51,8 +51,20 @@ ORG_HEADER = ["ชื่อชุดข้อมูล / Dataset", "URL name", "
               "รูปแบบและโครงสร้าง / Format", "ข้อมูลสาธารณะ / Public"]
 
 
-def site_rows(site_kpi: dict[str, Any]) -> list[list[Any]]:
-    return [[o["title"], o["name"], o["datasets"], o["complete"], o["score"], o["level"]]
+# The NSO QC grade beside the KPI (header in the bilingual style of the columns before it).
+GRADE_HEADER = ["เกรด สสช. / NSO QC grade", "คะแนน สสช. / NSO QC score"]
+NO_GRADE = {"letter": None, "score": None}
+
+
+def _grade_cells(grade: dict[str, Any]) -> list[Any]:
+    return [grade["letter"] or "", "" if grade["score"] is None else grade["score"]]
+
+
+def site_rows(site_kpi: dict[str, Any], quality: dict[str, Any]) -> list[list[Any]]:
+    """Each organisation's KPI and grade (``quality``: mofcompliance_quality_show's site)."""
+    grades = {o["id"]: o["grade"] for o in quality["organizations"]}
+    return [[o["title"], o["name"], o["datasets"], o["complete"], o["score"], o["level"],
+             *_grade_cells(grades.get(o["id"], NO_GRADE))]
             for o in site_kpi["organizations"]]
 
 
@@ -61,9 +73,12 @@ def _indicator(dataset: dict[str, Any], name: str) -> Any:
     return indicator["level"] if indicator else ""
 
 
-def org_rows(org_kpi: dict[str, Any]) -> list[list[Any]]:
+def org_rows(org_kpi: dict[str, Any], quality: dict[str, Any]) -> list[list[Any]]:
+    """Each dataset's KPI and grade (``quality``: mofcompliance_quality_show's answer)."""
+    grades = {d["name"]: d for d in quality["datasets"]}
     return [[d["title"], d["name"], "ใช่ / yes" if d["metadata_complete"] else "ไม่ / no",
              ", ".join(d["missing_items"]), d["open_level"], _indicator(d, "access"),
              _indicator(d, "granularity"), _indicator(d, "format"),
-             "ใช่ / yes" if d["public"] else "ไม่ / no"]
+             "ใช่ / yes" if d["public"] else "ไม่ / no",
+             *_grade_cells(grades.get(d["name"], NO_GRADE))]
             for d in org_kpi["datasets"]]

@@ -6,13 +6,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from . import field_layout, score_store
+from .quality import service
 from .standard import definition as std
 from .standard import values
 
 __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcompliance_date",
            "mofcompliance_dataset_report", "mofcompliance_badge",
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
-           "mofcompliance_form_sections", "mofcompliance_page_rows"]
+           "mofcompliance_form_sections", "mofcompliance_page_rows",
+           "mofcompliance_dataset_quality"]
 
 
 def mofcompliance_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
@@ -47,6 +49,14 @@ def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
     """The dataset's compliance report for the current user (who may edit it)."""
     user = tk.current_user.name if tk.current_user.is_authenticated else ""
     return tk.get_action("mofcompliance_dataset_report")({"user": user}, {"id": package_id})
+
+
+def mofcompliance_dataset_quality(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The dataset's NSO QC grade and each resource's last check, for its editors."""
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    checks = tk.get_action("mofcompliance_resource_checks")(context, {"id": pkg_dict["id"]})
+    return {"grade": tk.get_action("mofcompliance_quality_show")(context, {"id": pkg_dict["id"]}),
+            "resources": service.resource_rows(pkg_dict, checks["resources"], tk._)}
 
 
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:

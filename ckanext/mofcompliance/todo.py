@@ -6,6 +6,7 @@ from typing import Any
 
 from . import score_store
 from .logic.auth import member_organizations
+from .quality import store as checks
 from .standard import definition as std
 from .standard import kpi
 
@@ -51,3 +52,9 @@ def todo_for(user_name: str, profile_id: str) -> list[dict[str, Any]]:
                                      for f in result.completeness.missing_items]})
     rows.sort(key=lambda r: (-r["gain"], -len(r["missing"]), r["title"]))
     return rows[:MAX_ROWS]
+
+
+def broken_links_for(user_name: str) -> list[dict[str, Any]]:
+    """Links of the datasets the user can edit that answered before and no longer do."""
+    orgs = member_organizations(user_name, "update_dataset")
+    return checks.newly_broken([o["id"] for o in orgs])[:MAX_ROWS] if orgs else []

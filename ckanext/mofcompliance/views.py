@@ -85,7 +85,10 @@ def site() -> str:
         "levels": _level_distribution(result["organizations"]),
         "trend": score_store.snapshots_of("", result["profile"]),
         "plan": plan, "plan_empty": _is_empty(plan), "focus_areas": std.focus_areas(),
-        "can_manage": tk.h.check_access("mofcompliance_rescore")})
+        "can_manage": tk.h.check_access("mofcompliance_rescore"),
+        # graded on request: the whole catalog is read and graded (seconds at 50,000 datasets)
+        "quality": (_call("mofcompliance_quality_show", {})
+                    if tk.request.args.get("quality") else None)})
 
 
 @compliance.route("/export.<fmt>")
@@ -93,9 +96,10 @@ def site_export(fmt: str) -> Response:
     if fmt not in MIME:
         return tk.abort(404)
     result = _call("mofcompliance_site_kpi", {"profile": _profile()})
-    rows = exports.site_rows(result)
-    content = (exports.to_csv(exports.SITE_HEADER, rows) if fmt == "csv"
-               else exports.to_xlsx("KPI", exports.SITE_HEADER, rows))
+    rows = exports.site_rows(result, _call("mofcompliance_quality_show", {}))
+    header = exports.SITE_HEADER + exports.GRADE_HEADER
+    content = (exports.to_csv(header, rows) if fmt == "csv"
+               else exports.to_xlsx("KPI", header, rows))
     return _download(content, "compliance-%s.%s" % (result["profile"], fmt), fmt)
 
 
@@ -128,7 +132,39 @@ def organization(org: str) -> str:
         "trend": score_store.snapshots_of(org_id, result["profile"]),
         "focus_areas": std.focus_areas(), "can_edit_plan": can_edit_plan,
         "can_edit_datasets": can_edit_datasets,
-        "checklist": [p for i in std.items() for p in i.parts if p.counts]})
+        "checklist": [p for i in std.items() for p in i.parts if p.counts],
+        **_quality_of(org_id)})
+
+
+def _quality_of(org_id: str) -> dict[str, Any]:
+    """The organisation's NSO QC grade, whether its admin may check now, and how far the
+    checks queued at ``checks_since`` have come."""
+    args = tk.request.args
+    progress = None
+    if args.get("checks_since"):
+        progress = {"queued": tk.asint(args.get("checks_queued", 0)),
+                    "checked": _call("mofcompliance_resource_checks", {
+                        "id": org_id, "since": args["checks_since"]})["checked_since"]}
+    return {"quality": _call("mofcompliance_quality_show", {"id": org_id}),
+            "can_check_resources": tk.h.check_access("mofcompliance_resource_check_now",
+                                                     {"id": org_id}),
+            "check_progress": progress}
+
+
+@compliance.route("/<org>/check-resources", methods=["POST"])
+def check_resources(org: str) -> Response:
+    """Queue checks of every resource of the organisation; the page shows their progress."""
+    back = tk.url_for("mofcompliance.organization", org=org)
+    try:
+        outcome = tk.get_action("mofcompliance_resource_check_now")(_context(), {"id": org})
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ValidationError as error:
+        tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
+        return tk.redirect_to(back)
+    return tk.redirect_to(tk.url_for("mofcompliance.organization", org=org,
+                                     checks_since=outcome["since"],
+                                     checks_queued=outcome["queued"], _anchor="quality"))
 
 
 @compliance.route("/<org>/export.<fmt>")
@@ -136,9 +172,11 @@ def organization_export(org: str, fmt: str) -> Response:
     if fmt not in MIME:
         return tk.abort(404)
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
-    rows = exports.org_rows(result)
-    content = (exports.to_csv(exports.ORG_HEADER, rows) if fmt == "csv"
-               else exports.to_xlsx(result["organization"]["name"], exports.ORG_HEADER, rows))
+    rows = exports.org_rows(result, _call("mofcompliance_quality_show",
+                                          {"id": result["organization"]["id"]}))
+    header = exports.ORG_HEADER + exports.GRADE_HEADER
+    content = (exports.to_csv(header, rows) if fmt == "csv"
+               else exports.to_xlsx(result["organization"]["name"], header, rows))
     name = "compliance-%s-%s.%s" % (result["organization"]["name"], result["profile"], fmt)
     return _download(content, name, fmt)
 
@@ -223,6 +261,7 @@ def todo_list() -> str:
                                            {"id": tk.current_user.name})
     return tk.render("mofcompliance/todo.html", {
         "rows": todo.todo_for(tk.current_user.name, profile), "profile": profile,
+        "broken_links": todo.broken_links_for(tk.current_user.name),
         "user_dict": user_dict})
 
 

@@ -20,7 +20,8 @@ from ..standard import kpi
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
 from ..private_resources import package_search
-from ..quality.logic import mofcompliance_resource_check_now, mofcompliance_resource_checks
+from ..quality.logic import (mofcompliance_quality_show, mofcompliance_resource_check_now,
+                             mofcompliance_resource_checks)
 from . import auth, commit_unless_deferred, schema, validators
 
 __all__ = [
@@ -28,7 +29,8 @@ __all__ = [
     "mofcompliance_dataset_report", "mofcompliance_plan_update",
     "mofcompliance_use_case_create", "mofcompliance_use_case_delete", "mofcompliance_rescore",
     # registered here, written beside their part of the domain
-    "mofcompliance_resource_checks", "mofcompliance_resource_check_now", "package_search",
+    "mofcompliance_resource_checks", "mofcompliance_resource_check_now",
+    "mofcompliance_quality_show", "package_search",
 ]
 
 log = logging.getLogger(__name__)

@@ -17,14 +17,16 @@ import ckan.plugins.toolkit as tk
 
 from .. import config, score_store
 from ..private_resources import resource_show
-from ..quality.auth import mofcompliance_resource_check_now, mofcompliance_resource_checks
+from ..quality.auth import (mofcompliance_quality_show, mofcompliance_resource_check_now,
+                            mofcompliance_resource_checks)
 
 __all__ = [
     "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
     "mofcompliance_dataset_report", "mofcompliance_plan_update",
     "mofcompliance_use_case_create", "mofcompliance_use_case_delete", "mofcompliance_rescore",
     # registered here, written beside their part of the domain
-    "mofcompliance_resource_checks", "mofcompliance_resource_check_now", "resource_show",
+    "mofcompliance_resource_checks", "mofcompliance_resource_check_now",
+    "mofcompliance_quality_show", "resource_show",
 ]
 
 

@@ -22,7 +22,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import score_store
 from ..logic import auth
-from . import jobs, store
+from . import jobs, service, store
 from .model import resource_check_table as checks
 
 
@@ -97,3 +97,26 @@ def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[st
         raise tk.ValidationError({"queue": [tk._(
             "The background queue is unavailable; try again later.")]}) from None
     return {"queued": len(refs), "jobs": job_ids, "since": since}
+
+
+@tk.side_effect_free
+def mofcompliance_quality_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
+    """The NSO QC grade of a dataset, of an organisation (its datasets' grades, its mean
+    and the problems most often found) or, without ``id``, of the site (with its
+    distribution A-F and each organisation's). Every lost point says what was found and
+    what to do, in the user's language. Covers the datasets the dashboard shows the user.
+
+    :param id: (optional) a dataset or an organisation (id or name)
+    """
+    if not data_dict.get("id"):
+        tk.check_access("mofcompliance_site_kpi", context, data_dict)
+        scope = auth.dashboard_scope(context)
+        return service.site_quality(scope, service.organisations(scope.org_ids), tk._)
+    package, org = _target(data_dict)
+    if package is not None:
+        pkg = tk.get_action("package_show")(
+            {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")},
+            {"id": package.id})
+        return service.dataset_quality(pkg, tk._)
+    tk.check_access("mofcompliance_org_kpi", context, {"id": org["id"]})
+    return service.organisation_quality(org, auth.dashboard_scope(context), tk._)

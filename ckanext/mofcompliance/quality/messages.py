@@ -109,6 +109,25 @@ TABLE_ERRORS: Mapping[str, str] = {
 }
 
 
+# Each lost-point code in a few words, for the problems an organisation's datasets share.
+SUMMARIES: Mapping[str, str] = {
+    "missing-title": N_("No title"), "missing-notes": N_("No description"),
+    "missing-tags": N_("No keywords"), "missing-licence": N_("No licence"),
+    "missing-organisation": N_("No organisation"),
+    "missing-update-frequency": N_("No update frequency"),
+    "timeliness-warning": N_("Data due for an update"),
+    "timeliness-outdated": N_("Data out of date"),
+    "timeliness-unknown": N_("No date of last modification"),
+    "not-downloadable": N_("Link does not download the file"),
+    "link-not-fetched": N_("Link to an API or a web page only"),
+    "unreachable-not-machine-readable": N_("Unreachable, so not machine-readable"),
+    "not-machine-readable": N_("Not in a machine-readable format"),
+    "invalid-table": N_("Errors in the table"),
+    "many-errors": N_("Many errors in the tables"),
+    "nothing-validated": N_("No file that opens as a table"),
+}
+
+
 def _words(codes: Iterable[str], names: Mapping[str, str],
            translate: Callable[[str], str]) -> str:
     return ", ".join(translate(names[c]) if c in names else c for c in codes)
@@ -127,3 +146,8 @@ def render(code: str, params: Mapping[str, Any],
     message = MESSAGES.get(code) or UNGRADED[code]
     return Message(translate(message.found).format(**filled),
                    translate(message.to_do).format(**filled))
+
+
+def summary(code: str, translate: Callable[[str], str] = lambda msgid: msgid) -> str:
+    """A lost-point code in a few words (the code itself when it has none)."""
+    return translate(SUMMARIES[code]) if code in SUMMARIES else code

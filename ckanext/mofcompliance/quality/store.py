@@ -79,3 +79,26 @@ def latest(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
              .where(checks.c.package_id.in_(list(package_ids))))
     return {row.resource_id: dict(row.result, history=row.history)
             for row in model.Session.execute(query)}
+
+
+# Outcomes of a check that reached the file (a link broken since is "newly broken").
+REACHED = ("ok", "problem")
+
+
+def newly_broken(org_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Resources of these organisations' active datasets whose link answered at the check
+    before and no longer does at the latest one, most recent first."""
+    resource, package = model.resource_table, model.package_table
+    query = (sa.select(checks.c.resource_id, checks.c.url, checks.c.checked_at,
+                       checks.c.result["problems"].label("problems"),
+                       resource.c.name.label("resource_name"),
+                       package.c.name, package.c.title)
+             .join(resource, sa.and_(resource.c.id == checks.c.resource_id,
+                                     resource.c.state == "active"))
+             .join(package, sa.and_(package.c.id == checks.c.package_id,
+                                    package.c.state == "active"))
+             .where(package.c.owner_org.in_(list(org_ids)),
+                    checks.c.outcome == "unreachable",
+                    checks.c.history[0]["outcome"].astext.in_(REACHED))
+             .order_by(checks.c.checked_at.desc()))
+    return [dict(row._mapping) for row in model.Session.execute(query)]

@@ -6,8 +6,11 @@ Input (a file, or ``-`` for standard input) is one of:
 * a ``package_search`` response: ``{"result": {"results": [...]}}`` or ``{"results": [...]}``;
 * an object ``{"catalog_url", "plan", "use_cases", "registrations", "datasets": [...]}``.
 
-Or ``--url`` reads a live CKAN through paged ``package_search`` calls. Exit status: 0 on
-success, 2 on bad input or an unreachable catalog (one line on standard error, no traceback).
+Or ``--url`` reads a live CKAN through paged ``package_search`` calls. With
+``--check-resources`` every linked resource is also checked (the catalog's own checker and
+outbound guard, bounded concurrency per run and per host) and the NSO QC grade is reported
+beside the KPI. Exit status: 0 on success, 2 on bad input or an unreachable catalog (one line
+on standard error, no traceback).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..progress import progress as reporting
+from ..quality import remote
 from .kpi import audit_catalog, profile_ids
 
 PAGE_ROWS = 1000  # CKAN's default ckan.search.rows_max
@@ -149,11 +153,33 @@ def _indicator_levels(ds: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v['level']}" for k, v in ds["open_indicators"].items())
 
 
+def _grade(score: float | None, letter: str | None) -> str:
+    return "-" if score is None else f"{letter} ({score:.2f})"
+
+
+def _dataset_grade(graded: Mapping[str, Any] | None) -> str:
+    return f"; NSO QC {_grade(graded['score'], graded['letter'])}" if graded else ""
+
+
+def _nso_qc_lines(nso_qc: Mapping[str, Any], max_problems: int = 5) -> list[str]:
+    cat = nso_qc["catalog"]
+    spread = " ".join(f"{k}={v}" for k, v in cat["distribution"].items())
+    lines = [f"เกรด สสช. / NSO QC grade: {_grade(cat['score'], cat['letter'])}"
+             f"   ({cat['graded']}/{cat['datasets']} graded; {spread};"
+             f" {nso_qc['checked_resources']} resources checked)"]
+    lines += [f"  - {p['label']} — datasets: {p['datasets']}"
+              for p in cat["problems"][:max_problems]]
+    return lines
+
+
 def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
+    nso_qc = report.get("nso_qc")
+    graded = {d["name"]: d for d in nso_qc["datasets"]} if nso_qc else {}
     lines = [
         f"{report['profile_title_th']}",
         f"{report['profile_title_en']}",
         f"คะแนน / score: {report['score']:.2f}   ระดับ / level: {report['level']}",
+        *(_nso_qc_lines(nso_qc) if nso_qc else []),
         "",
         "เกณฑ์ / criteria:",
     ]
@@ -165,7 +191,8 @@ def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
     for ds in report["datasets"]:
         missing = ", ".join(ds["missing_items"]) or "-"
         lines.append(f"  {ds['name']}: 14 รายการ/items {'ครบ/complete' if ds['metadata_complete'] else 'ไม่ครบ/incomplete'}"
-                     f" (ขาด/missing: {missing}); open level {ds['open_level']} ({_indicator_levels(ds)})")
+                     f" (ขาด/missing: {missing}); open level {ds['open_level']} ({_indicator_levels(ds)})"
+                     + _dataset_grade(graded.get(ds["name"])))
     steps = report["next_steps"]
     if steps:
         lines += ["", f"ขั้นต่อไปสู่ระดับ {report['next_level']} / next steps to level {report['next_level']}:"]
@@ -211,8 +238,20 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json,
 @click.option("--timeout", type=float, default=30.0, show_default=True,
               help="Seconds per request.")
 @click.option("--retries", type=int, default=3, show_default=True)
+@click.option("--check-resources", is_flag=True, help="Also check every linked resource "
+              "and report the NSO QC grade beside the KPI.")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="Resources checked at once.")
+@click.option("--per-host", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="At most this many requests at a time to one host.")
+@click.option("--host-interval-ms", type=click.IntRange(0), default=200, show_default=True,
+              help="Milliseconds between two requests' starts on one host.")
+@click.option("--allow-host", "allowed_hosts", multiple=True, help="A host the checker may "
+              "reach although it resolves to a private or loopback address (repeatable).")
 def main(input_file: TextIO | None, url: str | None, api_token: str | None, profile_id: str,
-         output_format: str, catalog_url: str | None, timeout: float, retries: int) -> None:
+         output_format: str, catalog_url: str | None, timeout: float, retries: int,
+         check_resources: bool, threads: int, per_host: int, host_interval_ms: int,
+         allowed_hosts: tuple[str, ...]) -> None:
     """ตรวจบัญชีข้อมูลตามตัวชี้วัด Data Catalog / Audit a data catalog against the KPI.
 
     INPUT_FILE is a JSON file ("-" for standard input); or give --url.
@@ -225,6 +264,11 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
             catalog_url=catalog_url or source.get("catalog_url") or url,
             registrations=source.get("registrations"),
         )
+        if check_resources:
+            options = remote.CheckOptions(threads, per_host, host_interval_ms,
+                                          frozenset(allowed_hosts), timeout)
+            report["nso_qc"] = remote.grade_report(
+                source["datasets"], remote.check_resources(source["datasets"], options))
     except AuditInputError as exc:
         click.echo(f"mofcompliance-audit: error: {exc}", err=True)
         sys.exit(BAD_INPUT)

@@ -57,7 +57,8 @@ DCAT = ("/catalog.ttl", "/catalog.jsonld", "/dataset/%s.ttl" % SECRET_NAME)
 # What reads through dashboard_scope: the only places an evaluator may see the secret.
 EVALUATOR_GRANTS = {"mofcompliance.site", "mofcompliance.site_export", "mofcompliance_site_kpi",
                     "mofcompliance.organization", "mofcompliance.organization_export",
-                    "mofcompliance.organization_report", "mofcompliance_org_kpi"}
+                    "mofcompliance.organization_report", "mofcompliance_org_kpi",
+                    "mofcompliance_quality_show"}
 # Plausible for every action (with ``id`` the organisation, the secret or its use case).
 ACTION_DATA = {"owner": ORG, "org": ORG, "dataset": SECRET_NAME, "state": "COMPLETED",
                "link": "https://x.go.th", "change": "x", "result": "x"}

@@ -1,0 +1,147 @@
+"""The NSO QC grade on the catalog: a dataset's, an organisation's or the site's, from the
+datasets the user may read and their resources' latest checks.
+
+Private datasets are filtered where they are read, with the dashboard's scope
+(``logic.auth.dashboard_scope``): an organisation's or the site's grade covers the
+datasets the dashboard shows the user, never more. The grading itself is pure
+(``grading.py``); this module reads, grades and puts the lost points in the user's language.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from .. import score_store
+from ..logic.auth import Scope
+from . import grading, messages, store
+
+Translate = Callable[[str], str]
+
+
+# ---------------------------------------------------------------- reading
+
+def _visible(pkg: Mapping[str, Any], scope: Scope) -> bool:
+    return scope.covers(pkg.get("owner_org") or "") and not (
+        scope.public_only and pkg.get("private"))
+
+
+def readable_packages(scope: Scope, org_id: Optional[str] = None
+                      ) -> Iterator[list[dict[str, Any]]]:
+    """The active datasets of an organisation (or of the site) the scope reads, in batches
+    of package dicts (as ``package_show`` shapes them)."""
+    for batch in score_store.package_dicts(org_id):
+        visible = [p for p in batch if _visible(p, scope)]
+        if visible:
+            yield visible
+
+
+def organisations(org_ids: Optional[Iterable[str]]) -> dict[str, dict[str, Any]]:
+    """The active organisations by id (all of them when ``org_ids`` is None), by title."""
+    group = model.group_table
+    query = sa.select(group.c.id, group.c.name, group.c.title).where(
+        group.c.is_organization.is_(True), group.c.state == "active").order_by(group.c.title)
+    if org_ids is not None:
+        query = query.where(group.c.id.in_(list(org_ids)))
+    return {row.id: dict(row._mapping) for row in model.Session.execute(query)}
+
+
+def grades_of(batches: Iterable[list[dict[str, Any]]], now: datetime
+              ) -> Iterator[tuple[dict[str, Any], grading.DatasetGrade]]:
+    """Each dataset with its grade, its checks read a batch at a time."""
+    for batch in batches:
+        checks = store.latest([p["id"] for p in batch])
+        for pkg in batch:
+            yield pkg, grading.grade_dataset(pkg, checks, now)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# ---------------------------------------------------------------- in the user's words
+
+def _explained(code: str, params: Mapping[str, Any], translate: Translate) -> dict[str, str]:
+    message = messages.render(code, params, translate)
+    return {"found": message.found, "to_do": message.to_do}
+
+
+def dataset_answer(pkg: Mapping[str, Any], grade: grading.DatasetGrade,
+                   translate: Translate) -> dict[str, Any]:
+    """A dataset's grade with every lost point (and why it is ungraded) in words."""
+    answer = grade.to_dict()
+    answer["title"] = pkg.get("title") or pkg.get("name")
+    answer["private"] = bool(pkg.get("private"))
+    for point in answer["lost"]:
+        point.update(_explained(point["code"], point["params"], translate))
+    if grade.ungraded_reason:
+        answer["ungraded"] = _explained(grade.ungraded_reason, {}, translate)
+    return answer
+
+
+def dataset_row(pkg: Mapping[str, Any], grade: grading.DatasetGrade) -> dict[str, Any]:
+    """A dataset's line in an organisation's table."""
+    return {"id": grade.dataset_id, "name": grade.name,
+            "title": pkg.get("title") or pkg.get("name"), "private": bool(pkg.get("private")),
+            "score": grade.score, "letter": grade.letter,
+            "ungraded_reason": grade.ungraded_reason, "not_checked": len(grade.not_checked),
+            "lost": len(grade.lost)}
+
+
+def catalog_answer(catalog: grading.CatalogGrade, translate: Translate) -> dict[str, Any]:
+    """An aggregate, each problem named in the user's language."""
+    answer = catalog.to_dict()
+    for problem in answer["problems"]:
+        problem["label"] = messages.summary(problem["code"], translate)
+    return answer
+
+
+def resource_rows(pkg: Mapping[str, Any], checks: Iterable[Mapping[str, Any]],
+                  translate: Translate) -> list[dict[str, Any]]:
+    """Each resource of the dataset with its last check (None before the first) and the
+    problems found, in words with the checker's detail."""
+    by_id = {c["resource_id"]: c for c in checks}
+    rows = []
+    for res in pkg.get("resources") or ():
+        check = by_id.get(res.get("id"))
+        problems = [{"words": translate(messages.PROBLEMS[p["code"]])
+                     if p["code"] in messages.PROBLEMS else p["code"], "detail": p["detail"]}
+                    for p in (check or {}).get("problems") or ()]
+        rows.append({"id": res.get("id"), "name": res.get("name") or res.get("url"),
+                     "check": check, "problems": problems})
+    return rows
+
+
+# ---------------------------------------------------------------- the three levels
+
+def dataset_quality(pkg: Mapping[str, Any], translate: Translate,
+                    now: Optional[datetime] = None) -> dict[str, Any]:
+    grade = grading.grade_dataset(pkg, store.latest([pkg["id"]]), now or utc_now())
+    return dataset_answer(pkg, grade, translate)
+
+
+def organisation_quality(org: Mapping[str, Any], scope: Scope, translate: Translate,
+                         now: Optional[datetime] = None) -> dict[str, Any]:
+    rows, grades = [], []
+    for pkg, grade in grades_of(readable_packages(scope, org["id"]), now or utc_now()):
+        rows.append(dataset_row(pkg, grade))
+        grades.append(grade)
+    rows.sort(key=lambda r: (r["title"] or "").lower())
+    return {"organization": dict(org), "public_only": scope.public_only,
+            "grade": catalog_answer(grading.grade_catalog(grades), translate),
+            "datasets": rows}
+
+
+def site_quality(scope: Scope, organisations: Mapping[str, Mapping[str, Any]],
+                 translate: Translate, now: Optional[datetime] = None) -> dict[str, Any]:
+    """The site's grade over the datasets the scope reads, and each organisation's
+    (``organisations``: the ones the scope shows, by id)."""
+    grades = [grade for _pkg, grade in grades_of(readable_packages(scope), now or utc_now())]
+    by_org = grading.grade_by_organisation(grades)
+    return {"public_only": scope.public_only,
+            "grade": catalog_answer(grading.grade_catalog(grades), translate),
+            "organizations": [dict(org, grade=catalog_answer(by_org[org_id], translate))
+                              for org_id, org in organisations.items() if org_id in by_org]}

@@ -1,0 +1,193 @@
+"""The NSO QC grade on the dashboards: each dataset's letter, the organisation's grade and
+its most frequent problems, "check now" for its admins with the checks' progress, and the
+site's grade distribution; private datasets never shown to outsiders.
+
+Grades worked out from the rules: a complete dataset whose good CSV was checked today
+scores 100 (A); one whose CSV link is dead 20 + 20 = 40 (D); the organisation, with the
+private dead one: (100 + 40 + 40) / 3 = 60 (C), public datasets only: 70 (C).
+"""
+import csv
+import io
+import re
+from datetime import datetime, timezone
+
+import pytest
+from openpyxl import load_workbook
+
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance.tests.factories import complete_dataset
+from ckanext.mofcompliance.tests.quality.test_jobs import queued, queues, run_queued  # noqa: F401
+from ckanext.mofcompliance.tests.quality import servers
+
+SECRET_TITLE = "งบลับเฉพาะภายในหน่วยงาน"
+PASSWORD = "correct horse battery staple"
+pytestmark = [pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts",
+                                      "127.0.0.1"),
+              pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0"),
+              pytest.mark.usefixtures("queues")]
+
+
+@pytest.fixture
+def files():
+    site = servers.serve()
+    site.routes["/good.csv"] = (200, {"Content-Type": "text/csv"},
+                                b"year,amount\n2566,10\n2567,20\n")
+    yield site
+    servers.stop(site)
+
+
+@pytest.fixture
+def catalog(clean_db, files):
+    users = {role: factories.UserWithToken(password=PASSWORD)
+             for role in ("editor", "admin", "outsider")}
+    org = factories.Organization(name="mof-ops", users=[
+        {"name": users[r]["name"], "capacity": r} for r in ("editor", "admin")])
+    for name, path, private, title in (("good-fiscal", "/good.csv", False, "ดุลการคลัง"),
+                                       ("dead-fiscal", "/gone.csv", False, "หนี้สาธารณะ"),
+                                       ("secret-fiscal", "/gone.csv", True, SECRET_TITLE)):
+        helpers.call_action("package_create", **complete_dataset(
+            org["id"], name=name, title=title, private=private,
+            resources=[{"url": files.url(path), "format": "CSV", "name": name}]))
+    run_queued()  # the checks queued when the resources were created
+    return users
+
+
+def page(app, url, user=None):
+    headers = {"Authorization": user["token"]} if user else {}
+    return app.get(url, headers=headers).get_data(as_text=True)
+
+
+def grades(html):
+    """Dataset title -> letter, from the grade table."""
+    table = html.split('mofcompliance-quality-datasets', 1)[1].split("</table>", 1)[0]
+    return dict(re.findall(r'>([^<>]+)</a>\s*(?:<span class="badge">[^<]*</span>)?</td>\s*'
+                           r'<td class="mofcompliance-grade[^"]*">([^<]+)</td>', table))
+
+
+def test_the_organisation_page_shows_each_grade_and_the_problems(app, catalog):
+    html = page(app, "/en/compliance/mof-ops", catalog["editor"])
+    assert grades(html) == {"ดุลการคลัง": "A", "หนี้สาธารณะ": "D", SECRET_TITLE: "D"}
+    assert "Quality grade (NSO QC)" in html and "C · 60.0" in html
+    assert "<td>No file that opens as a table</td><td>2</td>" in html
+    assert "Check all resources now" not in html  # editors do not check the organisation
+
+
+def test_in_thai_under_th(app, catalog):
+    html = page(app, "/th/compliance/mof-ops", catalog["admin"])
+    assert "เกรดคุณภาพ (แบบ สสช.)" in html and "ตรวจทรัพยากรทั้งหมดเดี๋ยวนี้" in html
+    assert "<td>ไม่มีไฟล์ที่เปิดเป็นตารางได้</td><td>2</td>" in html
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
+def test_outsiders_see_public_datasets_only(app, catalog):
+    for user in (None, catalog["outsider"]):
+        html = page(app, "/en/compliance/mof-ops", user)
+        assert grades(html) == {"ดุลการคลัง": "A", "หนี้สาธารณะ": "D"}
+        assert "C · 70.0" in html and SECRET_TITLE not in html
+        site = page(app, "/en/compliance/?quality=1", user)
+        assert SECRET_TITLE not in site and "2 of 2 datasets graded." in site
+
+
+def test_an_admin_checks_now_and_the_page_follows_the_progress(app, catalog, files):
+    before = len(files.requests)
+    html = page(app, "/en/compliance/mof-ops", catalog["admin"])
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+    for role, expected in (("editor", 403), ("outsider", 403), ("admin", 302)):
+        response = app.post("/compliance/mof-ops/check-resources",
+                            data={"_csrf_token": token}, follow_redirects=False,
+                            headers={"Authorization": catalog[role]["token"]})
+        assert response.status_code == expected, role
+    follow = response.headers["Location"]
+    assert "checks_queued=3" in follow and follow.endswith("#quality")
+    waiting = page(app, follow, catalog["admin"])
+    assert "0 of 3 resources checked since the checks were queued." in waiting
+    assert ">Refresh</a>" in waiting
+    run_queued()
+    assert len(files.requests) == before + 3
+    done = page(app, follow, catalog["admin"])
+    assert "3 of 3 resources checked since the checks were queued." in done
+    assert ">Refresh</a>" not in done
+
+
+def test_check_now_without_its_csrf_token_is_refused(app, catalog):
+    browser = app.test_client()
+    login = browser.get("/user/login").get_data(as_text=True)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', login).group(1)
+    browser.post("/user/login", data={"login": catalog["admin"]["name"],
+                                      "password": PASSWORD, "_csrf_token": token})
+    assert "Check all resources now" in browser.get("/en/compliance/mof-ops").get_data(
+        as_text=True)
+    forged = browser.post("/compliance/mof-ops/check-resources", follow_redirects=False)
+    assert forged.status_code in (400, 403)
+    assert queued() == []
+
+
+def test_the_site_page_shows_the_grade_distribution(app, catalog):
+    sysadmin = factories.SysadminWithToken()
+    first = page(app, "/en/compliance/", sysadmin)
+    assert "Grade distribution" not in first  # the catalog is graded when asked for
+    assert "Grade the whole catalog" in first and "quality=1#quality" in first
+    html = page(app, "/en/compliance/?quality=1", sysadmin)
+    assert "Grade distribution" in html and "3 of 3 datasets graded." in html
+    chart = html.split('aria-label="Grade distribution"', 1)[1].split("</svg>", 1)[0]
+    assert re.findall(r'font-size="12">([A-Fa-z]+)</text>', chart) == [
+        "A", "B", "C", "D", "F", "ungraded"]
+    assert re.findall(r'font-size="12">(\d+)</text>', chart) == ["1", "0", "0", "2", "0", "0"]
+
+
+def test_the_dataset_page_shows_editors_each_check_and_what_to_do(app, catalog):
+    html = page(app, "/en/dataset/dead-fiscal", catalog["editor"])
+    section = html.split('id="quality"', 1)[1].split("</section>", 1)[0]
+    assert "D · 40.0" in section
+    checks = section.split("mofcompliance-resource-checks", 1)[1].split("</table>", 1)[0]
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", checks, re.S)]
+    assert cells[0] == "dead-fiscal" and cells[2:4] == ["404", "–"]
+    assert str(datetime.now(timezone.utc).year) in cells[1]  # when it was checked
+    assert cells[4] == "the link answers with an error the server answered HTTP 404"
+    assert ("dead-fiscal could not be downloaded (the link answers with an error). "
+            "<em>Fix the link of dead-fiscal so that it serves the file itself.</em>") in section
+    thai = page(app, "/th/dataset/dead-fiscal", catalog["editor"])
+    assert "ผลตรวจล่าสุดของแต่ละทรัพยากร" in thai
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
+def test_readers_who_do_not_edit_see_no_checks(app, catalog):
+    for user in (None, catalog["outsider"]):
+        html = page(app, "/en/dataset/dead-fiscal", user)
+        assert "หนี้สาธารณะ" in html  # the page itself
+        assert "mofcompliance-resource-checks" not in html
+        assert "Quality grade (NSO QC)" not in html
+
+
+def test_the_exports_carry_the_grade(app, catalog):
+    rows = list(csv.reader(io.StringIO(page(app, "/compliance/mof-ops/export.csv",
+                                            catalog["admin"]).lstrip("\ufeff"))))
+    assert rows[0][-2:] == ["เกรด สสช. / NSO QC grade", "คะแนน สสช. / NSO QC score"]
+    assert {r[1]: (r[-2], r[-1]) for r in rows[1:]} == {
+        "good-fiscal": ("A", "100.0"), "dead-fiscal": ("D", "40.0"),
+        "secret-fiscal": ("D", "40.0")}
+    book = load_workbook(io.BytesIO(app.get(
+        "/compliance/export.xlsx", headers={"Authorization": catalog["admin"]["token"]}
+    ).get_data()))
+    [header, mof] = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert header[-1] == "คะแนน สสช. / NSO QC score" and mof[1] == "mof-ops"
+    assert mof[-2:] == ["C", 60.0]
+
+
+def test_a_newly_broken_link_is_a_to_do(app, catalog, files):
+    # dead-fiscal's link never answered: not newly broken, and no to-do yet
+    assert "Links broken since the last check" not in page(
+        app, "/en/dashboard/compliance", catalog["editor"])
+    files.routes["/good.csv"] = (404, {}, b"")
+    helpers.call_action("mofcompliance_resource_check_now", id="mof-ops")
+    run_queued()
+    html = page(app, "/en/dashboard/compliance", catalog["editor"])
+    section = html.split("mofcompliance-broken-links", 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="(?:/en)?/dataset/([^"/]+)">', section) == ["good-fiscal"]
+    assert "the server answered HTTP 404" in section
+    assert "ลิงก์ที่เสียตั้งแต่การตรวจครั้งก่อน" in page(
+        app, "/th/dashboard/compliance", catalog["editor"])
+    assert "mofcompliance-broken-links" not in page(
+        app, "/en/dashboard/compliance", catalog["outsider"])

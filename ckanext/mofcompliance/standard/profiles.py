@@ -160,6 +160,17 @@ def use_site_folders(folders: Sequence[Path | str]) -> Registry:
     return _registry
 
 
+def load_at_start_up(folders: Sequence[Path | str], default_id: str) -> Registry:
+    """``use_site_folders``, then check that the configured default profile is loaded."""
+    loaded = use_site_folders(folders)
+    if default_id not in loaded.profiles:
+        known = ", ".join(sorted(loaded.profiles))
+        raise ValueError(
+            f"ckanext.mofcompliance.profile: ไม่มีโปรไฟล์ {default_id!r} (ที่มี: {known}) / "
+            f"no profile {default_id!r} is loaded (known: {known})")
+    return loaded
+
+
 def profile_ids() -> tuple[str, ...]:
     return tuple(sorted(registry().profiles))
 

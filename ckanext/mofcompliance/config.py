@@ -35,6 +35,11 @@ def default_profile() -> str:
     return cast(str, _option("profile"))
 
 
+def profiles_path() -> list[str]:
+    """Folders of the operator's KPI profiles."""
+    return cast("list[str]", _option("profiles_path"))
+
+
 def evaluators() -> list[str]:
     return cast("list[str]", _option("evaluators"))
 

@@ -8,13 +8,19 @@ import ckan.plugins.toolkit as tk
 from . import field_layout, score_store
 from .quality import service
 from .standard import definition as std
+from .standard import profiles as kpi_profiles
 from .standard import values
 
 __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcompliance_date",
            "mofcompliance_dataset_report", "mofcompliance_badge",
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
-           "mofcompliance_dataset_quality"]
+           "mofcompliance_dataset_quality", "mofcompliance_site_profile"]
+
+
+def mofcompliance_site_profile(profile_id: str) -> bool:
+    """Whether the operator's profiles folder supplied (or overrode) this profile."""
+    return kpi_profiles.is_site_profile(profile_id)
 
 
 def mofcompliance_choices(field: dict[str, Any]) -> list[dict[str, Any]]:

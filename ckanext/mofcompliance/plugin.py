@@ -7,8 +7,9 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, facets, private_resources, score_store, views
+from . import cli, config, facets, private_resources, score_store, views
 from .excel import views as excel_views
+from .standard import profiles as kpi_profiles
 from .quality import jobs as quality_jobs
 
 
@@ -19,6 +20,7 @@ from .quality import jobs as quality_jobs
 @tk.blanket.helpers
 class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IClick)
     p.implements(p.IBlueprint)
@@ -33,6 +35,11 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "mofcompliance")
         quality_jobs.listen()
+
+    # IConfigurable
+
+    def configure(self, ckan_config: tk.CKANConfig) -> None:
+        kpi_profiles.load_at_start_up(config.profiles_path(), config.default_profile())
 
     # IClick
 

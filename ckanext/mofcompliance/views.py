@@ -60,9 +60,11 @@ def _profiles() -> list[kpi.Profile]:
     return [kpi.load_profile(p) for p in kpi.profile_ids()]
 
 
-def _level_distribution(organizations: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    counts = Counter(o["level"] for o in organizations)
-    return [(str(level), counts.get(level, 0)) for level in (0, 50, 75, 100)]
+def _level_distribution(result: dict[str, Any]) -> list[tuple[str, int]]:
+    """Organisations per level of the result's profile (0: none reached)."""
+    counts = Counter(o["level"] for o in result["organizations"])
+    levels = (0, *kpi.load_profile(result["profile"]).level_values())
+    return [(str(level), counts.get(level, 0)) for level in levels]
 
 
 def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -82,7 +84,7 @@ def site() -> str:
     plan = score_store.plan_of("")
     return tk.render("mofcompliance/site.html", {
         "result": result, "profiles": _profiles(),
-        "levels": _level_distribution(result["organizations"]),
+        "levels": _level_distribution(result),
         "trend": score_store.snapshots_of("", result["profile"]),
         "plan": plan, "plan_empty": _is_empty(plan), "focus_areas": std.focus_areas(),
         "can_manage": tk.h.check_access("mofcompliance_rescore"),

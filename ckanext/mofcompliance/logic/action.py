@@ -17,6 +17,7 @@ from .. import kpi_cache, score_store, summaries
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
 from ..standard import kpi
+from ..standard import profiles as kpi_profiles
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
 from ..private_resources import package_search
@@ -83,7 +84,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
     so they are always current without recomputing the catalog on every view; a stale
     one is computed here and stored by a background job (this action never writes).
 
-    :param profile: ``fy2564``, ``fy2565`` or ``fy2567`` (default: the site's)
+    :param profile: a loaded profile's id (default: the site's)
     """
     tk.check_access("mofcompliance_site_kpi", context, data_dict)
     profile = data_dict["profile"]
@@ -96,8 +97,15 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
         site = found[kpi_cache.SITE]
     else:  # a member's view of the site: their organisations only, not cached
         site = summaries.site_of(profile, scope.org_ids, scope.public_only)
-    return {"profile": profile, "public_only": scope.public_only, "site": site,
+    return {"profile": profile, **_profile_facts(profile),
+            "public_only": scope.public_only, "site": site,
             "organizations": [dict(org, **found[org["id"]]) for org in orgs]}
+
+
+def _profile_facts(profile_id: str) -> dict[str, Any]:
+    """The profile's version, and whether the operator's folder supplied it."""
+    return {"profile_version": kpi.load_profile(profile_id).version,
+            "site_profile": kpi_profiles.is_site_profile(profile_id)}
 
 
 @tk.side_effect_free
@@ -116,7 +124,7 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     results = score_store.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
     visible = {r.name for r in results}
     return {
-        "profile": profile, "public_only": scope.public_only,
+        "profile": profile, **_profile_facts(profile), "public_only": scope.public_only,
         "organization": org,
         "kpi": score_store.evaluate(org["id"], profile, results).to_dict(),
         "datasets": [r.to_dict() for r in sorted(results, key=lambda r: r.title)],

@@ -3,7 +3,8 @@
 ``schemas/dataset.yaml`` beside this file is the output, checked in so that
 ckanext-scheming can load it (``scheming.dataset_schemas =
 ckanext.mofcompliance:schemas/dataset.yaml``); a test fails when it drifts from
-``standard/definition.yaml``.  Choice lists are *not* copied into it: every
+``standard/definition.yaml``; ``schemas/profile.schema.json`` (the KPI profile format) is
+built from the criterion kinds (``standard/profile_format.py``).  Choice lists are *not* copied into it: every
 choice field names the ``mofcompliance_choices`` helper, which reads the
 definition at run time.
 
@@ -19,11 +20,13 @@ import yaml
 
 from ckanext.mofcompliance.standard import definition as std
 from ckanext.mofcompliance.standard.json_schema import package_json_schema
+from ckanext.mofcompliance.standard.profile_format import render_profile_schema
 from ckanext.mofcompliance.standard.labels import field_title
 
 HERE = Path(__file__).parent
 SCHEMING_FILE = HERE / "dataset.yaml"
 JSON_SCHEMA_DIR = HERE.parents[2] / "schemas"
+PROFILE_SCHEMA_FILE = JSON_SCHEMA_DIR / "profile.schema.json"
 HEADER = ("# GENERATED from ckanext/mofcompliance/standard/definition.yaml by\n"
           "# `python -m ckanext.mofcompliance.schemas.build`; do not edit by hand.\n")
 
@@ -128,6 +131,7 @@ def main() -> None:
     for scope in ("dataset", "resource"):
         (JSON_SCHEMA_DIR / ("%s.schema.json" % scope)).write_text(
             render_json_schema(scope), encoding="utf-8")
+    PROFILE_SCHEMA_FILE.write_text(render_profile_schema(), encoding="utf-8")
 
 
 if __name__ == "__main__":

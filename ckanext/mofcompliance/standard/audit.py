@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import sys
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, TextIO
 
 import click
@@ -28,6 +29,8 @@ from urllib3.util.retry import Retry
 from ..progress import progress as reporting
 from ..quality import remote
 from .kpi import audit_catalog, profile_ids
+from .profile_format import ProfileError, read_profile_file
+from .profiles import DEFAULT_PROFILE, Profile
 
 PAGE_ROWS = 1000  # CKAN's default ckan.search.rows_max
 BAD_INPUT = 2
@@ -230,8 +233,11 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json,
 @click.option("--url", help="Base URL of a live CKAN to read with package_search.")
 @click.option("--api-token", envvar="CKAN_API_TOKEN", help="API token (also CKAN_API_TOKEN); "
               "with it, private datasets the token can see are included.")
-@click.option("--profile", "profile_id", type=click.Choice(profile_ids()), default="fy2565",
+@click.option("--profile", "profile_id", type=click.Choice(profile_ids()), default=DEFAULT_PROFILE,
               show_default=True, help="The fiscal year's KPI rules.")
+@click.option("--profile-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A profile file (e.g. a draft year) to validate and score with, instead of "
+                   "--profile.")
 @click.option("--format", "output_format", type=click.Choice(tuple(RENDERERS)), default="json",
               show_default=True)
 @click.option("--catalog-url", help="The agency catalog URL to report (default: --url).")
@@ -249,17 +255,22 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json,
 @click.option("--allow-host", "allowed_hosts", multiple=True, help="A host the checker may "
               "reach although it resolves to a private or loopback address (repeatable).")
 def main(input_file: TextIO | None, url: str | None, api_token: str | None, profile_id: str,
-         output_format: str, catalog_url: str | None, timeout: float, retries: int,
-         check_resources: bool, threads: int, per_host: int, host_interval_ms: int,
-         allowed_hosts: tuple[str, ...]) -> None:
+         profile_file: Path | None, output_format: str, catalog_url: str | None,
+         timeout: float, retries: int, check_resources: bool, threads: int, per_host: int,
+         host_interval_ms: int, allowed_hosts: tuple[str, ...]) -> None:
     """ตรวจบัญชีข้อมูลตามตัวชี้วัด Data Catalog / Audit a data catalog against the KPI.
 
     INPUT_FILE is a JSON file ("-" for standard input); or give --url.
     """
     try:
+        profile: Profile | str = read_profile_file(profile_file) if profile_file else profile_id
+    except ProfileError as exc:
+        click.echo(f"mofcompliance-audit: error: {exc}", err=True)
+        sys.exit(BAD_INPUT)
+    try:
         source = _load(input_file, url, api_token, timeout, retries)
         report = audit_catalog(
-            source["datasets"], profile_id, plan=source.get("plan"),
+            source["datasets"], profile, plan=source.get("plan"),
             use_cases=source.get("use_cases") or (),
             catalog_url=catalog_url or source.get("catalog_url") or url,
             registrations=source.get("registrations"),

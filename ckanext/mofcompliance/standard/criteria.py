@@ -105,9 +105,29 @@ def _needed(whole: int, threshold: Any) -> int:
 
 # ---------------------------------------------------------------- kinds
 
+def _level_table(description: str, every_level: bool) -> dict[str, Any]:
+    levels = [str(lv) for lv in range(ADVANCED + 1)]
+    return {"type": "object", "description": description,
+            "propertyNames": {"enum": levels}, "additionalProperties": {"type": "number"},
+            **({"required": levels} if every_level else {"minProperties": 1})}
+
+
+_THRESHOLDS = {"type": "object", "propertyNames": {"pattern": "^[1-9][0-9]*$"},
+               "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100},
+               "minProperties": 1,
+               "description": "Per size group (its number): the percentage of public datasets "
+                              "that must qualify."}
+
+
 class Kind:
-    """A rule. ``tally`` is additive over datasets; ``judge`` reads the sum."""
+    """A rule. ``tally`` is additive over datasets; ``judge`` reads the sum.
+
+    ``params`` describes the criterion's ``params:`` as JSON Schema properties (the published
+    profile format is built from it); ``required`` names those without a default.
+    """
     width = 0
+    params: dict[str, dict[str, Any]] = {}
+    required: tuple[str, ...] = ()
 
     def tally(self, spec: CriterionSpec, s: State) -> tuple[int | float, ...]:
         return ()
@@ -125,6 +145,15 @@ class Kind:
 class WorkProcessList(Kind):
     """Basic: a plan header and at least ``min_datasets`` datasets tied to work processes."""
     width = 1
+    params = {
+        "require_plan": {"type": "array", "uniqueItems": True,
+                         "items": {"enum": ["focus_area", "issue", "intended_use",
+                                            "expected_user_agencies"]},
+                         "description": "The parts of the agency plan that must be stated."},
+        "min_datasets": {"type": "integer", "minimum": 0, "default": 1,
+                         "description": "Datasets tied to a work process (mission and main "
+                                        "process) needed."},
+    }
 
     def tally(self, spec, s):
         return (int(s.mapped),)
@@ -172,6 +201,9 @@ class WorkProcessList(Kind):
 class MetadataCompleteness(Kind):
     """Standard: the 14 items on every dataset in scope; ``mode`` mean (points pro rata) or all."""
     width = 2
+    params = {"mode": {"enum": ["mean", "all"], "default": "mean",
+                       "description": "mean: points in proportion to the share of complete "
+                                      "datasets; all: full points only when every one is."}}
 
     def tally(self, spec, s):
         return (int(s.in_scope), int(s.in_scope and s.complete))
@@ -225,6 +257,9 @@ def _level_counts(t: Sequence[float], start: int) -> dict[str, int]:
 class OpenLevelMean(Kind):
     """Advanced: the mean over public datasets of the points for each dataset's open level."""
     width = 2 + ADVANCED + 1
+    params = {"level_points": _level_table("Points for each open level (0-3) of a public "
+                                           "dataset; the criterion scores their mean.", True)}
+    required = ("level_points",)
 
     def _points(self, spec) -> dict[int, float]:
         return {int(k): float(v) for k, v in spec.params["level_points"].items()}
@@ -253,6 +288,14 @@ class OpenLevelMean(Kind):
 class OpenLevelShare(Kind):
     """Advanced: points for the highest level reached by at least ``share_percent`` of public datasets."""
     width = 1 + ADVANCED
+    params = {
+        "share_percent": {"type": "number", "minimum": 0, "maximum": 100,
+                          "description": "The percentage of public datasets that must reach a "
+                                         "level for it to count."},
+        "level_points": _level_table("Points for each open level reached; the highest listed "
+                                     "level is the aim.", False),
+    }
+    required = ("share_percent", "level_points")
 
     def tally(self, spec, s):
         if not s.public:
@@ -280,6 +323,12 @@ class OpenLevelShare(Kind):
 
 class UseCaseKind(Kind):
     """Advanced: at least ``min_use_cases`` complete use cases of (public) catalog datasets."""
+    params = {
+        "min_use_cases": {"type": "integer", "minimum": 0, "default": 1,
+                          "description": "Complete use cases (link, improvement, result) needed."},
+        "require_public_dataset": {"type": "boolean", "default": True,
+                                   "description": "Only use cases of public datasets count."},
+    }
 
     def _valid(self, spec, ctx) -> list[UseCase]:
         names = ctx.public_names if spec.params.get("require_public_dataset", True) else ctx.catalog_names
@@ -309,6 +358,8 @@ class UseCaseKind(Kind):
 class ThresholdShare(Kind):
     """A share of public datasets that must reach the size group's threshold."""
     width = 2
+    params = {"thresholds": _THRESHOLDS}
+    required = ("thresholds",)
 
     def _ok(self, spec, s: State) -> bool:
         raise NotImplementedError
@@ -334,8 +385,17 @@ class ThresholdShare(Kind):
 
 
 class OpenStandardShare(ThresholdShare):
+    """Public datasets at ``min_level`` or above (and complete, if required) reach the size
+    group's threshold percentage."""
     noun_th = "ชุดข้อมูลสาธารณะที่เป็นไปตามมาตรฐานคุณลักษณะแบบเปิด"
     noun_en = "Public datasets meeting the open-characteristics standard"
+    params = {
+        **ThresholdShare.params,
+        "min_level": {"type": "integer", "minimum": 0, "maximum": ADVANCED, "default": 1,
+                      "description": "The open level a public dataset must reach."},
+        "require_complete": {"type": "boolean", "default": False,
+                             "description": "The dataset must also have all 14 items."},
+    }
 
     def _ok(self, spec, s):
         complete = s.complete or not spec.params.get("require_complete", False)
@@ -346,6 +406,8 @@ class OpenStandardShare(ThresholdShare):
 
 
 class RegistrationShare(ThresholdShare):
+    """Public datasets registered in the GD Catalog (a state the profile counts) reach the size
+    group's threshold percentage."""
     noun_th = "ชุดข้อมูลเปิดที่ลงทะเบียนใน GD Catalog แล้ว"
     noun_en = "Open datasets registered in the GD Catalog"
 

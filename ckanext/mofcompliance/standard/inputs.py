@@ -112,7 +112,7 @@ class DatasetResult(NamedTuple):
         }
 
 
-def assess_dataset(pkg_dict: Mapping[str, Any], profile: Profile | str = "fy2565",
+def assess_dataset(pkg_dict: Mapping[str, Any], profile: Profile | str = profiles.DEFAULT_PROFILE,
                    completeness: CompletenessResult | None = None) -> DatasetResult:
     """Completeness and open level of one package dict, under the profile's open rules.
 
@@ -146,7 +146,7 @@ def gc_paused() -> Iterator[None]:
 
 
 def assess_catalog(pkg_dicts: Iterable[Mapping[str, Any]],
-                   profile: Profile | str = "fy2565") -> list[DatasetResult]:
+                   profile: Profile | str = profiles.DEFAULT_PROFILE) -> list[DatasetResult]:
     """``assess_dataset`` over a whole catalog.
 
     The cyclic garbage collector is paused meanwhile: its passes over the growing result list

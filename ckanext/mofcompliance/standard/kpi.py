@@ -28,7 +28,8 @@ from .fields import text
 from .inputs import (AgencyPlan, DatasetResult, UseCase, WorkProcess, assess_catalog,
                      assess_dataset, dataset_result_from_json, gc_paused)
 from .planner import Planner
-from .profiles import Profile, load_profile, profile_from_dict, profile_ids, resolve
+from .profiles import (DEFAULT_PROFILE, Profile, load_profile, profile_from_dict, profile_ids,
+                       resolve)
 
 __all__ = [
     "AgencyPlan", "UseCase", "WorkProcess", "DatasetResult", "assess_dataset", "assess_catalog",
@@ -159,7 +160,7 @@ def _evaluate(prof: Profile, datasets_results: Sequence[DatasetResult],
 
 def audit_catalog(
     pkg_dicts: Iterable[Mapping[str, Any]],
-    profile_id: str = "fy2565",
+    profile: Profile | str = DEFAULT_PROFILE,
     plan: AgencyPlan | Mapping[str, Any] | None = None,
     use_cases: Iterable[UseCase | Mapping[str, Any]] = (),
     catalog_url: str | None = None,
@@ -171,11 +172,12 @@ def audit_catalog(
     (each with ``id``, ``met``, ``points``, ``max_points``, …) and ``datasets`` (each with
     ``name``, ``metadata_complete``, ``missing_items``, ``open_level``, ``open_indicators``, …).
     """
-    prof = load_profile(profile_id)
+    prof = resolve(profile)
     results = assess_catalog(pkg_dicts, prof)
     kpi = evaluate(prof, results, plan, use_cases, catalog_url, registrations)
     return {
         **kpi.to_dict(),
+        "profile_version": prof.version,
         "profile_title_th": prof.title_th,
         "profile_title_en": prof.title_en,
         "readings": list(prof.readings),

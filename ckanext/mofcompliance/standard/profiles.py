@@ -7,14 +7,13 @@ scores with, and the readings made where the sources leave a question open
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-import yaml
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+DEFAULT_PROFILE = "fy2565"     # the profile used when none is named (the site's option too)
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class Level:
 @dataclass(frozen=True)
 class Profile:
     id: str
+    version: str
     fiscal_year: int
     title_th: str
     title_en: str
@@ -78,7 +78,7 @@ class Profile:
 def profile_from_dict(raw: Mapping[str, Any]) -> Profile:
     """Build a profile from its parsed YAML (exposed so tests and admins can try variants)."""
     return Profile(
-        id=raw["id"], fiscal_year=int(raw["fiscal_year"]), title_th=raw["title_th"],
+        id=raw["id"], version=str(raw.get("version", "1")), fiscal_year=int(raw["fiscal_year"]), title_th=raw["title_th"],
         title_en=raw["title_en"], source=str(raw.get("source", "")), scoring=raw["scoring"],
         base_points=float(raw.get("base_points", 0)), openness_rules=raw["openness_rules"],
         dataset_scope=raw.get("dataset_scope", "all"),
@@ -100,18 +100,92 @@ def profile_from_dict(raw: Mapping[str, Any]) -> Profile:
     )
 
 
-@functools.lru_cache(maxsize=1)
+@dataclass(frozen=True)
+class Registry:
+    """The loaded profiles by id; ``site`` holds the ids an operator's folder supplied."""
+    profiles: Mapping[str, Profile]
+    site: frozenset[str]
+
+
+def read_folder(folder: Path) -> dict[str, Profile]:
+    """Every ``*.yaml`` profile of a folder, validated; ``ProfileError`` on the first bad file.
+
+    Two files of one folder giving the same id are refused too."""
+    from .profile_format import Fault, ProfileError, read_profile_file   # it imports the kinds
+
+    found: dict[str, Profile] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        profile = read_profile_file(path)
+        if profile.id in found:
+            raise ProfileError(path, [Fault(1, "id", f"รหัสโปรไฟล์ {profile.id} ซ้ำกับไฟล์อื่นในโฟลเดอร์",
+                                            f"profile id {profile.id!r} is used by another file "
+                                            "of the folder")])
+        found[profile.id] = profile
+    return found
+
+
+def build_registry(site_folders: Sequence[Path | str] = ()) -> Registry:
+    """The shipped profiles, then each operator folder's (same id: the operator's wins)."""
+    profiles = read_folder(PROFILES_DIR)
+    site: set[str] = set()
+    for folder in site_folders:
+        path = Path(folder)
+        if not path.is_dir():
+            from .profile_format import Fault, ProfileError
+            raise ProfileError(path, [Fault(0, "profiles_path", "ไม่พบโฟลเดอร์",
+                                            "no such folder")])
+        extra = read_folder(path)
+        profiles.update(extra)
+        site.update(extra)
+    return Registry(profiles, frozenset(site))
+
+
+_registry: Registry | None = None
+
+
+def registry() -> Registry:
+    global _registry
+    if _registry is None:
+        _registry = build_registry()
+    return _registry
+
+
+def use_site_folders(folders: Sequence[Path | str]) -> Registry:
+    """Load the shipped profiles and the operator's folders (at start-up).
+
+    Everything is read and checked before the registry is replaced: a bad file leaves the
+    previous profiles in place and raises ``ProfileError``."""
+    global _registry
+    _registry = build_registry(folders)
+    return _registry
+
+
+def load_at_start_up(folders: Sequence[Path | str], default_id: str) -> Registry:
+    """``use_site_folders``, then check that the configured default profile is loaded."""
+    loaded = use_site_folders(folders)
+    if default_id not in loaded.profiles:
+        known = ", ".join(sorted(loaded.profiles))
+        raise ValueError(
+            f"ckanext.mofcompliance.profile: ไม่มีโปรไฟล์ {default_id!r} (ที่มี: {known}) / "
+            f"no profile {default_id!r} is loaded (known: {known})")
+    return loaded
+
+
 def profile_ids() -> tuple[str, ...]:
-    return tuple(sorted(p.stem for p in PROFILES_DIR.glob("*.yaml")))
+    return tuple(sorted(registry().profiles))
 
 
-@functools.lru_cache(maxsize=None)
+def is_site_profile(profile_id: str) -> bool:
+    """Whether the operator's folder supplied (or overrode) this profile."""
+    return profile_id in registry().site
+
+
 def load_profile(profile_id: str) -> Profile:
-    path = PROFILES_DIR / f"{profile_id}.yaml"
-    if profile_id not in profile_ids():
-        raise KeyError(f"unknown KPI profile {profile_id!r}; known: {', '.join(profile_ids())}")
-    with path.open(encoding="utf-8") as fh:
-        return profile_from_dict(yaml.safe_load(fh))
+    try:
+        return registry().profiles[profile_id]
+    except KeyError:
+        raise KeyError(f"unknown KPI profile {profile_id!r}; known: {', '.join(profile_ids())}") \
+            from None
 
 
 def resolve(profile: Profile | str) -> Profile:

@@ -45,3 +45,8 @@ def test_json_schema_names_the_items_as_required():
     schema = json.loads(build.render_json_schema("dataset"))
     assert "maintainer_email" in schema["required"]
     assert "update_frequency_interval" not in schema["required"]
+
+
+def test_checked_in_profile_schema_matches_the_kinds():
+    assert build.PROFILE_SCHEMA_FILE.read_text(encoding="utf-8") == \
+        build.render_profile_schema(), "run: python -m ckanext.mofcompliance.schemas.build"

@@ -134,3 +134,27 @@ def test_an_unreachable_url_exits_2():
         port = closed.getsockname()[1]
     result = runner().invoke(audit.main, ["--url", "http://127.0.0.1:%d" % port])
     assert result.exit_code == 2 and "ConnectionError" in result.stderr
+
+
+def test_a_profile_file_scores_like_the_shipped_profile_it_copies(catalog_file, tmp_path):
+    from ckanext.mofcompliance.standard import profiles
+    draft = tmp_path / "fy2565-draft.yaml"
+    draft.write_text((profiles.PROFILES_DIR / "fy2565.yaml").read_text(encoding="utf-8")
+                     .replace("id: fy2565", "id: fy2565_draft\nversion: draft-1"),
+                     encoding="utf-8")
+    by_file = json.loads(invoke(catalog_file, "--profile-file", str(draft)).stdout)
+    shipped = json.loads(invoke(catalog_file, "--profile", "fy2565").stdout)
+    assert (by_file["profile"], by_file["profile_version"]) == ("fy2565_draft", "draft-1")
+    assert (by_file["score"], by_file["level"], by_file["criteria"]) == \
+        (shipped["score"], shipped["level"], shipped["criteria"])
+
+
+def test_an_invalid_profile_file_is_refused_naming_file_line_and_key(catalog_file, tmp_path):
+    from ckanext.mofcompliance.standard import profiles
+    draft = tmp_path / "broken.yaml"
+    draft.write_text((profiles.PROFILES_DIR / "fy2565.yaml").read_text(encoding="utf-8")
+                     .replace("kind: catalog_url", "kind: catalogue_url"), encoding="utf-8")
+    result = invoke(catalog_file, "--profile-file", str(draft))
+    assert result.exit_code == audit.BAD_INPUT
+    assert f"{draft}:" in result.stderr and "criteria[2].kind" in result.stderr
+    assert result.stdout == ""

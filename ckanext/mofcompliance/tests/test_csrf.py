@@ -13,7 +13,7 @@ import pytest
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance import config, score_store
 from ckanext.mofcompliance.excel import jobs as excel_jobs
 from ckanext.mofcompliance.tests.excel import builders
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -64,6 +64,10 @@ CASES = {
         lambda w: "/compliance/rescore", lambda w: {},
         lambda w: [j["title"] for j in helpers.call_action("job_list")] == [
             "mofcompliance rescore"]),
+    "mofcompliance.check_resources": Case(
+        lambda w: "/compliance/mof-ops/check-resources", lambda w: {},
+        lambda w: "mofcompliance check now" in [
+            j["title"] for j in helpers.call_action("job_list", queues=[config.quality_queue()])]),
     "mofcompliance_excel.upload": Case(
         lambda w: "/organization/mof-ops/nso-import", _workbook,
         lambda w: _staged() == 2),  # the fixture's upload and this one

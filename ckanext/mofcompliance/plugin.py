@@ -7,7 +7,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, config, facets, private_resources, score_store, views
+from . import cli, config, facets, private_resources, score_store
+from .dashboard import views
 from .excel import views as excel_views
 from .standard import profiles as kpi_profiles
 from .quality import jobs as quality_jobs

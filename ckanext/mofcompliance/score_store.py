@@ -23,7 +23,8 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import config, kpi_cache
+from . import config
+from .dashboard import kpi_cache
 from .model import (dataset_score_table, plan_table, registration_table, snapshot_table,
                     use_case_table)
 from .standard import kpi

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 
-from .. import kpi_cache
+from ..dashboard import kpi_cache
 from ..model import registration_table
 from ..standard import definition as std
 

@@ -13,7 +13,8 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import kpi_cache, score_store, summaries
+from .. import score_store
+from ..dashboard import kpi_cache, summaries
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
 from ..standard import kpi

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import todo
+from ckanext.mofcompliance.dashboard import todo
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

@@ -8,7 +8,8 @@ import ckan.lib.jobs as jobs
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import kpi_cache, score_store, summaries
+from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.dashboard import kpi_cache, summaries
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

@@ -17,8 +17,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from . import kpi_cache, score_store
-from .standard import kpi
+from .. import score_store
+from . import kpi_cache
+from ..standard import kpi
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 
-from .model import kpi_cache_table
+from ..model import kpi_cache_table
 
 SITE = ""
 

@@ -12,7 +12,8 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.logic import NotAuthorized
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import exports, score_store
+from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.dashboard import exports
 from ckanext.mofcompliance.standard.kpi import audit_catalog
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

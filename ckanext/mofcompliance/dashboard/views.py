@@ -16,9 +16,10 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from . import config, csrf, exports, score_store, todo
-from .standard import definition as std
-from .standard import kpi
+from .. import config, csrf, score_store
+from . import exports, todo
+from ..standard import definition as std
+from ..standard import kpi
 
 compliance = csrf.protect(Blueprint("mofcompliance", __name__, url_prefix="/compliance"))
 steward = Blueprint("mofcompliance_steward", __name__, url_prefix="/dashboard")

@@ -1,37 +1,19 @@
 """The shared outbound guard: what the checker tests (tests/quality) do not reach."""
-import threading
-
 import pytest
 
 from ckanext.mofcompliance import outbound
+from ckanext.mofcompliance.tests.limiting import Crowd
 
 
 def test_the_host_limiter_lets_n_requests_into_one_host_at_once():
     limiter = outbound.HostLimiter(2)
-    inside, most, lock = [0], [0], threading.Lock()
-    two_inside, release = threading.Event(), threading.Event()
-
-    def request():
-        with limiter.slot("data.example.go.th"):
-            with lock:
-                inside[0] += 1
-                most[0] = max(most[0], inside[0])
-                if inside[0] == 2:
-                    two_inside.set()
-            release.wait(10)
-            with lock:
-                inside[0] -= 1
-
-    threads = [threading.Thread(target=request) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    assert two_inside.wait(10)
+    crowd = Crowd(limit=2)
+    crowd.start([limiter], requests=6)
+    assert crowd.full.wait(10)
     with limiter.slot("other.example.go.th"):  # another host is not held up
-        assert inside[0] == 2
-    release.set()
-    for thread in threads:
-        thread.join(10)
-    assert most[0] == 2 and inside[0] == 0
+        assert crowd.inside == 2
+    crowd.finish()
+    assert crowd.most == 2 and crowd.inside == 0
 
 
 @pytest.mark.parametrize("address", ["10.1.2.3", "172.16.0.1", "192.168.1.1", "127.0.0.1",

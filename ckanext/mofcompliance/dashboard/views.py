@@ -87,7 +87,8 @@ def site() -> str:
         "result": result, "profiles": _profiles(),
         "levels": _level_distribution(result),
         "trend": score_store.snapshots_of("", result["profile"]),
-        "plan": plan, "plan_empty": _is_empty(plan), "focus_areas": std.focus_areas(),
+        "plan": plan, "plan_empty": _is_empty(plan),
+        "focus_areas": kpi.load_profile(result["profile"]).focus_areas,
         "can_manage": tk.h.check_access("mofcompliance_rescore"),
         # graded on request: the whole catalog is read and graded (seconds at 50,000 datasets)
         "quality": (_call("mofcompliance_quality_show", {})
@@ -133,7 +134,8 @@ def organization(org: str) -> str:
         "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
         "missing": _missing_items(result["datasets"]),
         "trend": score_store.snapshots_of(org_id, result["profile"]),
-        "focus_areas": std.focus_areas(), "can_edit_plan": can_edit_plan,
+        "focus_areas": kpi.load_profile(result["profile"]).focus_areas,
+        "can_edit_plan": can_edit_plan,
         "can_edit_datasets": can_edit_datasets,
         "checklist": [p for i in std.items() for p in i.parts if p.counts],
         **_quality_of(org_id)})

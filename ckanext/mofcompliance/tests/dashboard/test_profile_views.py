@@ -183,3 +183,18 @@ def test_an_edited_profile_with_a_new_version_is_not_served_cached_numbers(catal
     assert [(o["name"], o["score"]) for o in answer["organizations"]] == \
         [("worked-example", 65.0)]
     assert kpi.load_profile("fy2566").version == "2"
+
+
+# ---------------------------------------------------------------- the profile's Focus Areas
+
+def test_the_plan_form_offers_the_focus_areas_of_the_profile_shown(app, catalog):
+    def plan_form(profile):
+        html = page(app, "/compliance/worked-example?profile=%s" % profile, catalog["sysadmin"])
+        return html.split('class="mofcompliance-plan"', 1)[1].split("</form>", 1)[0]
+
+    fy2565 = plan_form("fy2565")
+    assert fy2565.count("<option value=") == 1 + 10         # blank, then FY2565's ten
+    assert '<option value="1" selected' in fy2565 and "Focus Area (one of 10)" in fy2565
+    fy2567 = plan_form("fy2567")                              # FY2567 has no Focus Area
+    assert 'name="focus_area"' in fy2567 and "<select" not in fy2567.split('name="issue"')[0]
+    assert '<input type="hidden" name="focus_area" value="1">' in fy2567

@@ -54,12 +54,10 @@ BLOCKS: dict[str, str] = {
                 "makes it a gate of its level.",
     "readings": "How this year's sources are read where they leave a question open.",
 }
-_BLOCK_STYLE = {"readings", *(k for k in BLOCKS if k not in ("focus_areas", "levels",
-                                                               "size_groups",
-                                                               "registered_states"))}
+# lists written one entry a line, each entry in flow style ({level: 50, label_th: …})
+_FLOW_ENTRIES = {"focus_areas", "levels", "size_groups", "registered_states"}
 # keys written on the line after the one whose comment covers them
 _GROUPED = {"version", "fiscal_year", "title_en", "base_points"}
-_BLOCK_STYLE |= _GROUPED
 
 
 def _number(value: float) -> float | int:
@@ -154,7 +152,7 @@ def draft_text(source: Profile, new_id: str, fiscal_year: int | None = None) -> 
             continue
         if key not in _GROUPED:
             text += "\n" + _comment(BLOCKS.get(key, key))
-        text += _dump({key: value}, False if key in _BLOCK_STYLE else None)
+        text += _dump({key: value}, None if key in _FLOW_ENTRIES else False)
     read_profile_text(text, f"{new_id}.yaml")      # a draft that would not load is a bug
     return text
 

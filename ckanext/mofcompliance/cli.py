@@ -10,6 +10,7 @@ import yaml
 import ckan.plugins.toolkit as tk
 
 from . import reminders, score_store
+from .profile_cli import profile
 from .excel import commands as excel_commands
 from .progress import progress
 from .quality.cli import check_resources
@@ -110,3 +111,4 @@ def remind(org: str | None, dry_run: bool) -> None:
 mofcompliance.add_command(excel_commands.import_workbook)
 mofcompliance.add_command(excel_commands.export_workbook)
 mofcompliance.add_command(check_resources)
+mofcompliance.add_command(profile)

@@ -314,7 +314,7 @@ def registrations_for(dataset_names_or_ids: Iterable[str]) -> dict[str, str]:
     return {key: row.state for row in rows for key in (row.id, row.name) if key in wanted}
 
 
-def evaluate(owner: str, profile_id: str, results: list[kpi.DatasetResult],
+def evaluate(owner: str, profile_id: str | kpi.Profile, results: list[kpi.DatasetResult],
              registrations: Optional[dict[str, str]] = None,
              inputs: Optional[dict[str, Any]] = None, next_steps: bool = True) -> kpi.KpiResult:
     """The KPI of one organisation (or of the site, owner "") from stored results, with

@@ -43,6 +43,9 @@ def to_xlsx(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any
     return out.getvalue()
 
 
+# Every row starts with the profile it was scored under and that profile's version: rows of
+# several years' exports pasted into one sheet stay told apart, and a filter keeps one year.
+PROFILE_HEADER = ["เกณฑ์ปีงบประมาณ / Profile", "รุ่นของเกณฑ์ / Profile version"]
 SITE_HEADER = ["หน่วยงาน / Organisation", "ชื่อ / Name", "ชุดข้อมูล / Datasets",
                "ครบ 14 รายการ / Complete", "คะแนน / Score", "ระดับ / Level"]
 ORG_HEADER = ["ชื่อชุดข้อมูล / Dataset", "URL name", "ครบ 14 รายการ / Complete",
@@ -60,10 +63,14 @@ def _grade_cells(grade: dict[str, Any]) -> list[Any]:
     return [grade["letter"] or "", "" if grade["score"] is None else grade["score"]]
 
 
+def _profile_cells(kpi_answer: dict[str, Any]) -> list[Any]:
+    return [kpi_answer["profile"], kpi_answer["profile_version"]]
+
+
 def site_rows(site_kpi: dict[str, Any], quality: dict[str, Any]) -> list[list[Any]]:
     """Each organisation's KPI and grade (``quality``: mofcompliance_quality_show's site)."""
     grades = {o["id"]: o["grade"] for o in quality["organizations"]}
-    return [[o["title"], o["name"], o["datasets"], o["complete"], o["score"], o["level"],
+    return [[*_profile_cells(site_kpi), o["title"], o["name"], o["datasets"], o["complete"], o["score"], o["level"],
              *_grade_cells(grades.get(o["id"], NO_GRADE))]
             for o in site_kpi["organizations"]]
 
@@ -76,7 +83,7 @@ def _indicator(dataset: dict[str, Any], name: str) -> Any:
 def org_rows(org_kpi: dict[str, Any], quality: dict[str, Any]) -> list[list[Any]]:
     """Each dataset's KPI and grade (``quality``: mofcompliance_quality_show's answer)."""
     grades = {d["name"]: d for d in quality["datasets"]}
-    return [[d["title"], d["name"], "ใช่ / yes" if d["metadata_complete"] else "ไม่ / no",
+    return [[*_profile_cells(org_kpi), d["title"], d["name"], "ใช่ / yes" if d["metadata_complete"] else "ไม่ / no",
              ", ".join(d["missing_items"]), d["open_level"], _indicator(d, "access"),
              _indicator(d, "granularity"), _indicator(d, "format"),
              "ใช่ / yes" if d["public"] else "ไม่ / no",

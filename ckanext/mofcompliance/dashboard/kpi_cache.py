@@ -1,10 +1,11 @@
 """Current KPI summaries without recomputing the whole catalog on every page view.
 
-A summary is cached per owner (an organisation, or "" for the site), profile and
-view (all datasets, or public ones only). Every change that can alter a summary marks
-it stale in the change's own transaction (``invalidate``), so a summary is either
-current or recomputed when read: never stale on screen. A read never writes: what it
-had to compute is stored by a background job (``summaries.refresh_job``).
+A summary is cached per owner (an organisation, or "" for the site), profile version
+(``profile_key``: an edited profile file with a new ``version`` is never answered with the
+old one's numbers) and view (all datasets, or public ones only). Every change that can
+alter a summary marks it stale in the change's own transaction (``invalidate``), so a
+summary is either current or recomputed when read: never stale on screen. A read never
+writes: what it had to compute is stored by a background job (``summaries.refresh_job``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 
 from ..model import kpi_cache_table
+from ..standard import profiles
 
 SITE = ""
 
@@ -35,10 +37,15 @@ def invalidate_all() -> None:
     model.Session.execute(kpi_cache_table.update().values(stale=True))
 
 
+def profile_key(profile_id: str) -> str:
+    """The cache's key of a profile: its id and the version loaded now ("fy2568@draft-2")."""
+    return "%s@%s" % (profile_id, profiles.load_profile(profile_id).version)
+
+
 def fresh(owners: Iterable[str], profile_id: str, public_only: bool) -> dict[str, Any]:
     table = kpi_cache_table
     rows = model.Session.execute(sa.select(table.c.owner, table.c.payload).where(
-        table.c.owner.in_(list(owners)), table.c.profile == profile_id,
+        table.c.owner.in_(list(owners)), table.c.profile == profile_key(profile_id),
         table.c.public_only.is_(public_only), table.c.stale.is_(False)))
     return {owner: payload for owner, payload in rows}
 
@@ -47,7 +54,7 @@ def store(payloads: dict[str, Any], profile_id: str, public_only: bool) -> None:
     """Store computed summaries (in the caller's transaction: a job's or a write's)."""
     if not payloads:
         return
-    rows = [{"owner": owner, "profile": profile_id, "public_only": public_only,
+    rows = [{"owner": owner, "profile": profile_key(profile_id), "public_only": public_only,
              "stale": False, "payload": payload, "computed_at": datetime.utcnow()}
             for owner, payload in payloads.items()]
     statement = insert(kpi_cache_table)

@@ -80,7 +80,8 @@ def cached(owners: list[str], profile: str, public_only: bool) -> dict[str, Any]
 
 
 def _queued_key(owners: list[str], profile: str, public_only: bool) -> str:
-    digest = hashlib.sha1("|".join([profile, str(public_only), *sorted(owners)])
+    digest = hashlib.sha1("|".join([kpi_cache.profile_key(profile), str(public_only),
+                                    *sorted(owners)])
                           .encode("utf-8")).hexdigest()
     return "ckanext-mofcompliance:kpi-refresh:%s" % digest
 

@@ -17,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
 from .. import config, csrf, score_store
-from . import exports, todo
+from . import compare, exports, todo
 from ..standard import definition as std
 from ..standard import kpi
 
@@ -61,6 +61,16 @@ def _profiles() -> list[kpi.Profile]:
     return [kpi.load_profile(p) for p in kpi.profile_ids()]
 
 
+def _compared(action: str, data_dict: dict[str, Any], answer: dict[str, Any],
+              kpi_key: str) -> dict[str, Any] | None:
+    """The page's KPI beside the same KPI under ``?compare=`` (another profile), or None."""
+    other_id = tk.request.args.get("compare")
+    if not other_id or other_id == answer["profile"]:
+        return None
+    other = _call(action, dict(data_dict, profile=other_id))
+    return compare.side_by_side(answer, answer[kpi_key], other, other[kpi_key])
+
+
 def _level_distribution(result: dict[str, Any]) -> list[tuple[str, int]]:
     """Organisations per level of the result's profile (0: none reached)."""
     counts = Counter(o["level"] for o in result["organizations"])
@@ -85,9 +95,11 @@ def site() -> str:
     plan = score_store.plan_of("")
     return tk.render("mofcompliance/site.html", {
         "result": result, "profiles": _profiles(),
+        "compare": _compared("mofcompliance_site_kpi", {}, result, "site"),
         "levels": _level_distribution(result),
         "trend": score_store.snapshots_of("", result["profile"]),
-        "plan": plan, "plan_empty": _is_empty(plan), "focus_areas": std.focus_areas(),
+        "plan": plan, "plan_empty": _is_empty(plan),
+        "focus_areas": kpi.load_profile(result["profile"]).focus_areas,
         "can_manage": tk.h.check_access("mofcompliance_rescore"),
         # graded on request: the whole catalog is read and graded (seconds at 50,000 datasets)
         "quality": (_call("mofcompliance_quality_show", {})
@@ -100,7 +112,7 @@ def site_export(fmt: str) -> Response:
         return tk.abort(404)
     result = _call("mofcompliance_site_kpi", {"profile": _profile()})
     rows = exports.site_rows(result, _call("mofcompliance_quality_show", {}))
-    header = exports.SITE_HEADER + exports.GRADE_HEADER
+    header = exports.PROFILE_HEADER + exports.SITE_HEADER + exports.GRADE_HEADER
     content = (exports.to_csv(header, rows) if fmt == "csv"
                else exports.to_xlsx("KPI", header, rows))
     return _download(content, "compliance-%s.%s" % (result["profile"], fmt), fmt)
@@ -129,11 +141,13 @@ def organization(org: str) -> str:
         org_id, _context()["user"], "update_dataset")
     return tk.render("mofcompliance/organization.html", {
         "result": result, "profiles": _profiles(),
+        "compare": _compared("mofcompliance_org_kpi", {"id": org}, result, "kpi"),
         "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
         "missing": _missing_items(result["datasets"]),
         "trend": score_store.snapshots_of(org_id, result["profile"]),
-        "focus_areas": std.focus_areas(), "can_edit_plan": can_edit_plan,
+        "focus_areas": kpi.load_profile(result["profile"]).focus_areas,
+        "can_edit_plan": can_edit_plan,
         "can_edit_datasets": can_edit_datasets,
         "checklist": [p for i in std.items() for p in i.parts if p.counts],
         **_quality_of(org_id)})
@@ -177,7 +191,7 @@ def organization_export(org: str, fmt: str) -> Response:
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
     rows = exports.org_rows(result, _call("mofcompliance_quality_show",
                                           {"id": result["organization"]["id"]}))
-    header = exports.ORG_HEADER + exports.GRADE_HEADER
+    header = exports.PROFILE_HEADER + exports.ORG_HEADER + exports.GRADE_HEADER
     content = (exports.to_csv(header, rows) if fmt == "csv"
                else exports.to_xlsx(result["organization"]["name"], header, rows))
     name = "compliance-%s-%s.%s" % (result["organization"]["name"], result["profile"], fmt)

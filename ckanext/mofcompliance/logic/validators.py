@@ -347,9 +347,11 @@ def mofcompliance_kpi_profile(value: Any) -> str:
 
 
 def mofcompliance_focus_area(value: str) -> str:
-    """One of the ten Focus Areas by its number, or blank."""
-    if value and value not in {a.key for a in std.focus_areas()}:
-        raise tk.Invalid("Focus Area ต้องเป็นหนึ่งใน 10 ด้าน / the Focus Area must be one of the ten")
+    """A Focus Area number that a loaded profile lists (the plan serves every year), or blank."""
+    known = {fa.key for p in kpi.profile_ids() for fa in kpi.load_profile(p).focus_areas}
+    if value and value not in known:
+        raise tk.Invalid("Focus Area ต้องเป็นหนึ่งในรายการของเกณฑ์ปีงบประมาณ / "
+                         "the Focus Area must be one that a fiscal-year profile lists")
     return value
 
 

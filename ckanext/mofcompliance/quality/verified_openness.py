@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from ..standard.openness import OpennessResult, Ruleset, open_level, resources_of, ruleset
+from ..standard.openness import (DEFAULT_RULESET, OpennessResult, Ruleset, open_level,
+                                 resources_of, ruleset)
 from .grading import CHECKER_FAILED, checks_by_resource
 
 DEAD_LINK = "dead-link"
@@ -75,7 +76,7 @@ def _demotion(rs: Ruleset, res: Mapping[str, Any], check: Mapping[str, Any] | No
 
 
 def verified_package(pkg: Mapping[str, Any], checks: Mapping[str, Mapping[str, Any]],
-                     rules: str | Ruleset = "fy2565"
+                     rules: str | Ruleset = DEFAULT_RULESET
                      ) -> tuple[dict[str, Any], tuple[Demotion, ...]]:
     """The package as checked: dead links left out, contradicted formats replaced by the real."""
     rs = _rs(rules)
@@ -93,7 +94,7 @@ def verified_package(pkg: Mapping[str, Any], checks: Mapping[str, Mapping[str, A
 
 def verified_open_level(pkg: Mapping[str, Any],
                         checks: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]],
-                        rules: str | Ruleset = "fy2565") -> VerifiedOpenness:
+                        rules: str | Ruleset = DEFAULT_RULESET) -> VerifiedOpenness:
     """The declared and the verified open level of a dataset, and the resources that lost theirs."""
     rs = _rs(rules)
     checked, demotions = verified_package(pkg, checks_by_resource(checks), rs)

@@ -163,7 +163,8 @@ class WorkProcessList(Kind):
             return []
         plan, missing = ctx.plan, []
         for name in spec.params.get("require_plan") or ():
-            ok = plan.focus_area_entry() is not None if name == "focus_area" else bool(getattr(plan, name))
+            ok = (ctx.profile.focus_area(plan.focus_area) is not None if name == "focus_area"
+                  else bool(getattr(plan, name)))
             if not ok:
                 missing.append(name)
         return missing
@@ -172,7 +173,7 @@ class WorkProcessList(Kind):
         mapped, need = int(t[0]), int(spec.params.get("min_datasets", 1))
         missing = self._plan_missing(spec, ctx)
         met = not missing and mapped >= need
-        fa = ctx.plan.focus_area_entry()
+        fa = ctx.profile.focus_area(ctx.plan.focus_area)
         evidence = {"mapped_datasets": mapped, "min_datasets": need, "plan_missing": missing,
                     "focus_area": fa.label_th if fa else ctx.plan.focus_area,
                     "issue": ctx.plan.issue}
@@ -189,12 +190,13 @@ class WorkProcessList(Kind):
         missing = self._plan_missing(spec, ctx)
         if not missing:
             return None
+        areas = len(ctx.profile.focus_areas)
         return NextStep(
             "agency", (spec.id,),
             "ระบุแผนของหน่วยงาน: " + ", ".join(missing)
-            + " (Focus Area 1 ใน 10 ด้าน และประเด็นการดำเนินงาน)",
+            + (f" (Focus Area 1 ใน {areas} ด้าน และประเด็นการดำเนินงาน)" if areas else ""),
             "State the agency plan: " + ", ".join(missing)
-            + " (one of the 10 Focus Areas and the issue)",
+            + (f" (one of the {areas} Focus Areas and the issue)" if areas else ""),
         )
 
 

@@ -1,7 +1,7 @@
 """นิยามมาตรฐาน / The DGA standard, read once from ``definition.yaml``.
 
 Typed, immutable views of the single definition: the 14 items, every thai_gdc field, the choice
-lists (byte-identical Thai values), the data types with their NSO workbook sheets, the focus areas
+lists (byte-identical Thai values), the data types with their NSO workbook sheets
 and the GD Catalog registration states. Loading is cached: the YAML is parsed once per process.
 """
 from __future__ import annotations
@@ -99,7 +99,7 @@ class DataType:
 
 @dataclass(frozen=True)
 class Labelled:
-    """A numbered or coded entry with Thai and English labels (focus areas, states)."""
+    """A numbered or coded entry with Thai and English labels (registration states)."""
     key: str
     label_th: str
     label_en: str
@@ -115,7 +115,6 @@ class Definition:
     resource_fields: Mapping[str, Field]
     choices: Mapping[str, tuple[Choice, ...]]
     data_types: tuple[DataType, ...]
-    focus_areas: tuple[Labelled, ...]
     registration_states: tuple[Labelled, ...]
     nso_workbook: Mapping[str, Any]
 
@@ -202,9 +201,6 @@ def build(raw: Mapping[str, Any]) -> Definition:
         resource_fields=_fields(raw["resource_fields"], "resource"),
         choices={k: tuple(_choice(c) for c in v) for k, v in raw["choices"].items()},
         data_types=tuple(_data_type(e) for e in raw["data_types"]),
-        focus_areas=tuple(
-            Labelled(str(e["number"]), e["label_th"], e["label_en"]) for e in raw["focus_areas"]
-        ),
         registration_states=tuple(
             Labelled(e["value"], e["label_th"], e["label_en"])
             for e in raw["registration_states"]
@@ -321,19 +317,6 @@ def public_categories() -> frozenset[str]:
 
 def is_public_category(value: str | None) -> bool:
     return value in public_categories()
-
-
-def focus_areas() -> tuple[Labelled, ...]:
-    return definition().focus_areas
-
-
-def focus_area(key: str | int) -> Labelled:
-    """A focus area by number (1-10) or by its Thai or English label."""
-    text = str(key).strip()
-    for fa in focus_areas():
-        if text in (fa.key, fa.label_th, fa.label_en):
-            return fa
-    raise DefinitionError(f"unknown focus area {key!r}")
 
 
 def registration_states() -> tuple[Labelled, ...]:

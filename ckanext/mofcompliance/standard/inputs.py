@@ -22,7 +22,7 @@ from .openness import IndicatorResult, OpennessResult, open_level, ruleset
 @dataclass(frozen=True)
 class AgencyPlan:
     """The agency's plan header (Template 1, docs/kpi-rules.md §4)."""
-    focus_area: str = ""                      # 1-10, or its Thai/English label
+    focus_area: str = ""                      # a number of the profile's focus_areas, or its label
     issue: str = ""                           # ประเด็นการดำเนินงานภายใต้ Focus Area
     intended_use: str = ""                    # เป้าหมายการนำชุดข้อมูลไปใช้ประโยชน์
     expected_user_agencies: tuple[str, ...] = ()  # หน่วยงานที่คาดว่าจะนำไปใช้ประโยชน์
@@ -37,12 +37,6 @@ class AgencyPlan:
             users = [users]
         return cls(text(data.get("focus_area")), text(data.get("issue")),
                    text(data.get("intended_use")), tuple(text(u) for u in users))
-
-    def focus_area_entry(self) -> d.Labelled | None:
-        try:
-            return d.focus_area(self.focus_area) if self.focus_area else None
-        except d.DefinitionError:
-            return None
 
     def to_dict(self) -> dict[str, Any]:
         return {"focus_area": self.focus_area, "issue": self.issue,

@@ -23,6 +23,8 @@ RULES_PATH = Path(__file__).resolve().parent / "openness_rules.yaml"
 MAX_NAMES_IN_REASON = 3
 
 NONE, BASIC, INTERMEDIATE, ADVANCED = 0, 1, 2, 3
+# The ruleset read when none is named (a profile names its own: ``openness_rules``).
+DEFAULT_RULESET = "fy2565"
 
 
 class IndicatorResult(NamedTuple):
@@ -184,7 +186,7 @@ def _compile(name: str, raw: Mapping[str, Any]) -> Ruleset:
 
 
 @functools.lru_cache(maxsize=None)
-def ruleset(name: str = "fy2565") -> Ruleset:
+def ruleset(name: str = DEFAULT_RULESET) -> Ruleset:
     """The compiled ruleset ``name`` (cached: YAML and regexes are compiled once)."""
     rules = _rules_file()
     shared = {k: v for k, v in rules.items() if k != "rulesets"}
@@ -205,7 +207,7 @@ def level_label(level: int) -> tuple[str, str]:
 
 
 def hints(indicator: str, from_level: int, to_level: int,
-          rules: str = "fy2565") -> tuple[tuple[int, str, str], ...]:
+          rules: str = DEFAULT_RULESET) -> tuple[tuple[int, str, str], ...]:
     """(level, Thai, English) steps that take an indicator above ``from_level`` up to ``to_level``."""
     return tuple(h for h in ruleset(rules).next_steps[indicator] if from_level < h[0] <= to_level)
 
@@ -378,7 +380,7 @@ def _is_unstructured(rs: Ruleset, get: Any, published: list[_Resource]) -> bool:
 
 # ---------------------------------------------------------------- entry point
 
-def open_level(pkg_dict: Mapping[str, Any], rules: str | Ruleset = "fy2565") -> OpennessResult:
+def open_level(pkg_dict: Mapping[str, Any], rules: str | Ruleset = DEFAULT_RULESET) -> OpennessResult:
     """The dataset's open-characteristics level and the result of each indicator."""
     rs = rules if isinstance(rules, Ruleset) else ruleset(rules)
     get = field_reader(pkg_dict)

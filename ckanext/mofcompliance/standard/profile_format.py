@@ -17,7 +17,7 @@ import yaml
 
 from .criteria import KINDS
 from .openness import ruleset_names
-from .profiles import Profile, profile_from_dict
+from .profiles import DEFAULT_REGISTERED_STATES, Profile, profile_from_dict
 
 _LABELS = {"label_th": {"type": "string", "minLength": 1},
            "label_en": {"type": "string", "minLength": 1}}
@@ -83,8 +83,16 @@ def profile_json_schema() -> dict[str, Any]:
                 "properties": {"group": {"type": "integer", "minimum": 1},
                                "min": {"type": "integer", "minimum": 0},
                                "max": {"type": ["integer", "null"]}, **_LABELS}}},
+            "focus_areas": {"type": "array", "description":
+                            "The Focus Areas an agency plan chooses one of (none: the year has "
+                            "no Focus Area).", "items": {
+                                "type": "object", "required": ["number", *_LABELS],
+                                "additionalProperties": False,
+                                "properties": {"number": {"type": "integer", "minimum": 1},
+                                               **_LABELS}}},
             "registered_states": {"type": "array", "items": {"type": "string"},
-                                  "default": ["COMPLETED"]},
+                                  "default": list(DEFAULT_REGISTERED_STATES),
+                                  "description": "GD Catalog states that count as registered."},
             "readings": {"type": "array", "items": {"type": "string"}},
         },
     }
@@ -179,12 +187,20 @@ def _schema_faults(root: yaml.Node, data: Any) -> list[Fault]:
 
 
 def _rule_faults(root: yaml.Node, data: dict[str, Any]) -> list[Fault]:
-    """What the schema cannot say: unique criterion ids, levels the profile has."""
+    """What the schema cannot say: unique criterion ids, levels the profile has, Focus Areas
+    for a criterion that asks the plan for one."""
     faults, seen = [], set()
     levels = {lv.get("level") for lv in data["levels"]}
     for i, criterion in enumerate(data["criteria"]):
+        if ("focus_area" in (criterion.get("params") or {}).get("require_plan", ())
+                and not data.get("focus_areas")):
+            path: list[Any] = ["criteria", i, "params", "require_plan"]
+            faults.append(Fault(_line(root, path), _key(path),
+                                "ต้องการ Focus Area แต่โปรไฟล์ไม่มีรายการ focus_areas",
+                                "asks the plan for a Focus Area but the profile lists no "
+                                "focus_areas"))
         if criterion["id"] in seen:
-            path: list[Any] = ["criteria", i, "id"]
+            path = ["criteria", i, "id"]
             faults.append(Fault(_line(root, path), _key(path), "รหัสเกณฑ์ซ้ำ",
                                 f"duplicate criterion id {criterion['id']!r}"))
         seen.add(criterion["id"])

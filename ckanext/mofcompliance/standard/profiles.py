@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 DEFAULT_PROFILE = "fy2565"     # the profile used when none is named (the site's option too)
+DEFAULT_REGISTERED_STATES = ("COMPLETED",)   # when a profile does not name them
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,14 @@ class SizeGroup:
 
 
 @dataclass(frozen=True)
+class FocusArea:
+    """One of the year's Focus Areas an agency plan chooses from (``key``: its number)."""
+    key: str
+    label_th: str
+    label_en: str
+
+
+@dataclass(frozen=True)
 class Level:
     level: int
     label_th: str
@@ -67,6 +76,13 @@ class Profile:
     size_groups: tuple[SizeGroup, ...]
     registered_states: frozenset[str]
     readings: tuple[str, ...]
+    focus_areas: tuple[FocusArea, ...] = ()
+
+    def focus_area(self, value: str | int) -> FocusArea | None:
+        """A Focus Area of this year by its number or its Thai or English label."""
+        wanted = str(value).strip()
+        return next((fa for fa in self.focus_areas
+                     if wanted and wanted in (fa.key, fa.label_th, fa.label_en)), None)
 
     def size_group(self, count: int) -> SizeGroup | None:
         return next((g for g in self.size_groups if g.holds(count)), None)
@@ -95,8 +111,10 @@ def profile_from_dict(raw: Mapping[str, Any]) -> Profile:
             SizeGroup(int(g["group"]), int(g["min"]), g.get("max"), g["label_th"], g["label_en"])
             for g in raw.get("size_groups") or ()
         ),
-        registered_states=frozenset(raw.get("registered_states") or ("COMPLETED",)),
+        registered_states=frozenset(raw.get("registered_states") or DEFAULT_REGISTERED_STATES),
         readings=tuple(raw.get("readings") or ()),
+        focus_areas=tuple(FocusArea(str(fa["number"]), fa["label_th"], fa["label_en"])
+                          for fa in raw.get("focus_areas") or ()),
     )
 
 

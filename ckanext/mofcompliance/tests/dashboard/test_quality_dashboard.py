@@ -165,14 +165,14 @@ def test_the_exports_carry_the_grade(app, catalog):
     rows = list(csv.reader(io.StringIO(page(app, "/compliance/mof-ops/export.csv",
                                             catalog["admin"]).lstrip("\ufeff"))))
     assert rows[0][-2:] == ["เกรด สสช. / NSO QC grade", "คะแนน สสช. / NSO QC score"]
-    assert {r[1]: (r[-2], r[-1]) for r in rows[1:]} == {
+    assert {r[3]: (r[-2], r[-1]) for r in rows[1:]} == {
         "good-fiscal": ("A", "100.0"), "dead-fiscal": ("D", "40.0"),
         "secret-fiscal": ("D", "40.0")}
     book = load_workbook(io.BytesIO(app.get(
         "/compliance/export.xlsx", headers={"Authorization": catalog["admin"]["token"]}
     ).get_data()))
     [header, mof] = [[c.value for c in row] for row in book.active.iter_rows()]
-    assert header[-1] == "คะแนน สสช. / NSO QC score" and mof[1] == "mof-ops"
+    assert header[-1] == "คะแนน สสช. / NSO QC score" and mof[3] == "mof-ops"
     assert mof[-2:] == ["C", 60.0]
 
 

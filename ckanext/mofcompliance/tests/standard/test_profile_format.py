@@ -101,3 +101,21 @@ def test_a_folder_with_two_files_of_one_id_is_refused(tmp_path: Path):
     with pytest.raises(ProfileError) as caught:
         profiles.read_folder(tmp_path)
     assert caught.value.path.endswith("b.yaml") and caught.value.faults[0].key == "id"
+
+
+def test_the_focus_areas_are_the_profiles_own():
+    fy2565, fy2564 = profiles.load_profile("fy2565"), profiles.load_profile("fy2564")
+    assert len(fy2565.focus_areas) == 10 and fy2564.focus_areas == ()
+    assert fy2565.focus_area(9).label_th == "ด้านการบริหารจัดการภาครัฐ"
+    assert fy2565.focus_area("ด้านความมั่นคง").key == "10"
+    assert fy2565.focus_area(1).label_en == "Economy, industry and SMEs"
+    assert fy2565.focus_area("ด้านอวกาศ") is None
+
+
+def test_a_criterion_asking_for_a_focus_area_needs_the_profiles_list():
+    start = FY2565.index("focus_areas:")
+    text = FY2565[:start] + FY2565[FY2565.index("levels:"):]
+    fault, = _refused(text).faults
+    assert fault.key == "criteria[0].params.require_plan"
+    assert fault.line == _line_of(text, "require_plan: [focus_area, issue]")
+    assert "focus_areas" in fault.en

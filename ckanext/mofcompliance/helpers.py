@@ -1,7 +1,7 @@
 """Template helpers of the ``mofcompliance`` plugin."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import ckan.plugins.toolkit as tk
 
@@ -15,7 +15,14 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_dataset_report", "mofcompliance_badge",
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
-           "mofcompliance_dataset_quality", "mofcompliance_site_profile"]
+           "mofcompliance_dataset_quality", "mofcompliance_site_profile",
+           "mofcompliance_label"]
+
+
+def mofcompliance_label(obj: Mapping[str, Any], key: str) -> str:
+    """The locale's text of a bilingual pair ``key_th`` / ``key_en`` (the other if empty)."""
+    first, second = ("_th", "_en") if tk.h.lang() == "th" else ("_en", "_th")
+    return obj.get(key + first) or obj.get(key + second) or ""
 
 
 def mofcompliance_site_profile(profile_id: str) -> bool:

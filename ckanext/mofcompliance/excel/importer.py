@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..standard import definition as std
-from .reader import DatasetRow, Problem, Reading, ResourceRow, bilingual, read_workbook
+from .reader import DatasetRow, Problem, Reading, ResourceRow, read_workbook
 from .settings import Limits
 from .workbook import Rejected
 
@@ -66,7 +66,7 @@ def import_file(path: str, filename: str, target: Target, unknown: str, dry_run:
         reading = read_workbook(path, filename, Limits.from_config(), unknown)
     except Rejected as error:
         return Outcome(dry_run=dry_run, private=target.private,
-                       problems=[Problem(None, None, None, None, str(error))])
+                       problems=[Problem.pair(None, None, None, None, error.thai, error.english)])
     return run(reading, target, dry_run, progress)
 
 
@@ -93,13 +93,13 @@ def run(reading: Reading, target: Target, dry_run: bool,
             raise
         log.warning("NSO import of %s stopped: the database connection was lost",
                     target.organization.get("name"), exc_info=True)
-        outcome.problems.append(Problem(None, None, None, None, DATABASE_LOST))
+        outcome.problems.append(Problem.pair(None, None, None, None, *DATABASE_LOST))
     outcome.problems.sort(key=lambda p: p.place)
     outcome.notices.sort(key=lambda p: p.place)
     return outcome
 
 
-DATABASE_LOST = bilingual(
+DATABASE_LOST = (
     "การเชื่อมต่อฐานข้อมูลขาดหายระหว่างนำเข้า การนำเข้าจึงไม่สำเร็จ กรุณานำเข้าอีกครั้ง "
     "(ชุดข้อมูลจับคู่ด้วยชื่อ จึงไม่ถูกสร้างซ้ำ)",
     "the connection to the database was lost during the import, so it was not completed; "
@@ -186,9 +186,9 @@ def _apply(row: DatasetRow, target: Target, outcome: Outcome, session: Any) -> s
         outcome.problems.extend(_located(row, error.error_dict))
         return None
     except tk.NotAuthorized:
-        outcome.problems.append(_problem_at(row, "name", bilingual(
-            "ไม่มีสิทธิ์สร้างหรือแก้ไขชุดข้อมูลนี้ในองค์กร",
-            "not authorised to create or update this dataset in the organisation")))
+        outcome.problems.append(_problem_at(
+            row, "name", "ไม่มีสิทธิ์สร้างหรือแก้ไขชุดข้อมูลนี้ในองค์กร",
+            "not authorised to create or update this dataset in the organisation"))
         return None
     _release_savepoints(session)
     (outcome.updated if existing else outcome.created).append(row.name)
@@ -252,15 +252,16 @@ def _ownership_problems(row: DatasetRow, existing: Any, target: Target) -> list[
     org = target.organization
     problems: list[Problem] = []
     if existing is not None and existing.owner_org != org["id"]:
-        problems.append(_problem_at(row, "name", bilingual(
-            'ชื่อ "%s" เป็นของชุดข้อมูลขององค์กรอื่น' % row.name,
-            'the name "%s" belongs to a dataset of another organisation' % row.name)))
+        problems.append(_problem_at(
+            row, "name", 'ชื่อ "%s" เป็นของชุดข้อมูลขององค์กรอื่น' % row.name,
+            'the name "%s" belongs to a dataset of another organisation' % row.name))
     named = _organisation_named(row.organisation)
     if named is not None and named.id != org["id"]:
-        problems.append(_problem_at(row, "owner_org", bilingual(
+        problems.append(_problem_at(
+            row, "owner_org",
             'แถวนี้ระบุองค์กร "%s" ไม่ใช่ "%s" ที่กำลังนำเข้า' % (row.organisation, org["title"]),
             'this row names the organisation "%s", not "%s" being imported into'
-            % (row.organisation, org["title"]))))
+            % (row.organisation, org["title"])))
     return problems
 
 
@@ -277,9 +278,15 @@ def _organisation_named(text: str) -> Any:
 
 # ---------------------------------------------------------------- locating CKAN's errors
 
-def _problem_at(row: DatasetRow, field_name: str, text: str) -> Problem:
+def _problem_at(row: DatasetRow, field_name: str, text: str,
+                english: str | None = None) -> Problem:
+    """A problem at the row's cell of ``field_name``: CKAN's ``text`` (split by language
+    when of the standard's form), or the importer's own Thai ``text`` and ``english``."""
     column = row.sheet.column_of(field_name)
-    return Problem(row.sheet.name, row.row, column.letter if column else None, field_name, text)
+    letter = column.letter if column else None
+    if english is None:
+        return Problem(row.sheet.name, row.row, letter, field_name, text)
+    return Problem.pair(row.sheet.name, row.row, letter, field_name, text, english)
 
 
 def _located(row: DatasetRow, errors: dict[str, Any]) -> list[Problem]:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
 from ..standard import definition as std
-from ..standard.labels import field_title
+from ..standard.labels import field_title, split_message
 from . import cells, layout
 from .layout import Sheet
 from .settings import Limits
@@ -27,23 +27,56 @@ DAMAGED = (zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, ValueError, EO
 
 @dataclass
 class Problem:
-    """One finding, located as a steward would look for it: sheet, row, column, field."""
+    """One finding, located as a steward would look for it: sheet, row, column, field.
+
+    ``message`` is Thai then English, as the command line prints it; the page shows
+    ``message_th`` or ``message_en`` by its language. The texts are kept, not translated
+    when found, because a background job has no reader's language to translate into. A
+    message of the standard's form (``ข้อ 5 …: … / Item 5 …: …``, the validators') is
+    split by its field; one that cannot be split is shown whole in both languages."""
     sheet: str | None
     row: int | None
     column: str | None
     field: str | None
     message: str
+    message_th: str = ""
+    message_en: str = ""
+
+    def __post_init__(self) -> None:
+        if not (self.message_th or self.message_en):
+            definition = self._definition()
+            halves = split_message(definition, self.message) if definition else None
+            self.message_th, self.message_en = halves or (self.message, self.message)
+
+    @classmethod
+    def pair(cls, sheet: str | None, row: int | None, column: str | None,
+             field_name: str | None, thai: str, english: str) -> "Problem":
+        return cls(sheet, row, column, field_name, bilingual(thai, english), thai, english)
+
+    def _definition(self) -> std.Field | None:
+        if not self.field:
+            return None
+        scope = _SHEET_SCOPES.get(self.sheet or "", layout.DATASET)
+        try:
+            return std.field(self.field, scope)
+        except std.DefinitionError:  # a CKAN field outside the standard (e.g. state)
+            return None
+
+    @property
+    def field_titles(self) -> tuple[str, str]:
+        """The field as the form names it, (Thai, English): ("ข้อ 5 …", "Item 5 …")."""
+        definition = self._definition()
+        if definition is None:
+            return (self.field or "", self.field or "")
+        return field_title(definition)
 
     @property
     def field_title(self) -> str:
         """The field as the form names it, Thai then English: "ข้อ 5 … / Item 5 …"."""
         if not self.field:
             return ""
-        scope = _SHEET_SCOPES.get(self.sheet or "", layout.DATASET)
-        try:
-            return " / ".join(field_title(std.field(self.field, scope)))
-        except std.DefinitionError:  # a CKAN field outside the standard (e.g. state)
-            return self.field
+        titles = self.field_titles
+        return titles[0] if titles[0] == titles[1] else " / ".join(titles)
 
     @property
     def place(self) -> tuple[int, int, int, str]:
@@ -52,7 +85,9 @@ class Problem:
         return (_SHEET_ORDER.get(self.sheet or "", -1), self.row or 0, len(column), column)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(asdict(self), field_title=self.field_title)
+        title_th, title_en = self.field_titles
+        return dict(asdict(self), field_title=self.field_title,
+                    field_title_th=title_th, field_title_en=title_en)
 
 
 @dataclass
@@ -295,9 +330,8 @@ class _Reader:
 
     def _problem(self, sheet: str | None, row: int | None, column: str | None,
                  field_name: str | None, thai: str, english: str) -> None:
-        self.reading.problems.append(
-            Problem(sheet, row, column, field_name, bilingual(thai, english)))
+        self.reading.problems.append(Problem.pair(sheet, row, column, field_name, thai, english))
 
     def _note(self, sheet: str, thai: str, english: str) -> None:
-        self.reading.notices.append(Problem(sheet, None, None, None, bilingual(thai, english)))
+        self.reading.notices.append(Problem.pair(sheet, None, None, None, thai, english))
 

@@ -39,9 +39,9 @@ def _organization(id: str) -> dict[str, Any]:
         return tk.get_action("organization_show")(_context(), {"id": id,
                                                               "include_datasets": False})
     except tk.ObjectNotFound:
-        return tk.abort(404, "ไม่พบองค์กร / organisation not found")
+        return tk.abort(404, tk._("Organisation not found"))
     except tk.NotAuthorized:
-        return tk.abort(403, "ไม่มีสิทธิ์ / not authorised")
+        return tk.abort(403, tk._("Not authorised"))
 
 
 def _admin_organization(id: str) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def _admin_organization(id: str) -> dict[str, Any]:
     try:
         tk.check_access("organization_update", _context(), {"id": organization["id"]})
     except tk.NotAuthorized:
-        return tk.abort(403, "เฉพาะผู้ดูแลองค์กรนำเข้าได้ / only organisation admins may import")
+        return tk.abort(403, tk._("Only the organisation's admins may import"))
     return organization
 
 
@@ -58,7 +58,7 @@ def _upload(organization: dict[str, Any], token: str) -> dict[str, Any]:
     """An upload's record, only for the admin who made it, in its organisation."""
     data = jobs.record(token)
     if not data or data["organization"] != organization["id"] or data["user"] != _user():
-        return tk.abort(404, "ไม่พบไฟล์ที่นำเข้า / no such upload")
+        return tk.abort(404, tk._("No such upload"))
     return data
 
 
@@ -77,12 +77,17 @@ def upload(id: str) -> Any:
         try:
             token = _stage_and_dry_run(organization)
         except Rejected as rejected:
-            return _upload_form(organization, str(rejected))
+            return _upload_form(organization, rejected)
         return tk.redirect_to("mofcompliance_excel.status", id=organization["name"], token=token)
     return _upload_form(organization, None)
 
 
-def _upload_form(organization: dict[str, Any], error: str | None) -> str:
+def _upload_form(organization: dict[str, Any], refusal: Rejected | None) -> str:
+    """The form, with why the last file was refused in the page's language."""
+    error = None
+    if refusal is not None:
+        error = tk.h.mofcompliance_label({"error_th": refusal.thai,
+                                          "error_en": refusal.english}, "error")
     return tk.render("mofcompliance/excel/upload.html", {
         "organization": organization, "error": error, "limits": Limits.from_config(),
         "default_unknown": settings.unknown_choices()})
@@ -122,7 +127,7 @@ def commit(id: str, token: str) -> Any:
     data = _upload(organization, token)
     outcome = data.get("outcome") or {}
     if data["state"] != "done" or not outcome.get("dry_run") or outcome.get("problems"):
-        return tk.abort(409, "ต้องตรวจสอบผ่านก่อนบันทึก / the dry run must pass first")
+        return tk.abort(409, tk._("The dry run must pass before the file is committed"))
     jobs.start(token, dry_run=False, rows=int(data.get("total") or 0))
     return tk.redirect_to("mofcompliance_excel.status", id=organization["name"], token=token)
 
@@ -141,7 +146,7 @@ def export_site() -> Response:
     try:
         tk.check_access("package_search", _context())
     except tk.NotAuthorized:
-        return tk.abort(403, "ไม่มีสิทธิ์ / not authorised")
+        return tk.abort(403, tk._("Not authorised"))
     return _workbook_download(writer.readable_packages(_user()), "nso-catalog.xlsx")
 
 

@@ -33,6 +33,8 @@ class Rejected(Exception):
 
     def __init__(self, thai: str, english: str) -> None:
         super().__init__("%s / %s" % (thai, english))
+        self.thai = thai
+        self.english = english
 
 
 def _not_xlsx() -> Rejected:

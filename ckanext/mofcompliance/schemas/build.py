@@ -68,21 +68,21 @@ CORE_RESOURCE_FIELDS: dict[str, dict[str, Any]] = {
 
 
 def _label(field: std.Field) -> dict[str, str]:
-    """Each interface names the field in its language first, then in the other."""
+    """The field's name in each interface's language only (scheming picks the page's)."""
     title_th, title_en = field_title(field)
-    return {"th": "%s (%s)" % (title_th, field.label_en),
-            "en": "%s (%s)" % (title_en, field.label_th)}
+    return {"th": title_th, "en": title_en}
 
 
 def _help_text(field: std.Field) -> dict[str, str] | None:
+    """The DGA's description of the item and whether the KPI counts it, per language."""
     if not field.item or field.companion_of:
         return None
     item = std.item(field.item)
     part = next(p for p in item.parts if p.field == field.name)
     kpi_th = "รายการบังคับ นับในตัวชี้วัด" if part.counts else "ไม่บังคับ"
     kpi_en = "mandatory, counted by the KPI" if part.counts else "optional"
-    return {"th": "%s (%s) / %s" % (part.description_th, kpi_th, part.description_en),
-            "en": "%s (%s) / %s" % (part.description_en, kpi_en, part.description_th)}
+    return {"th": "%s (%s)" % (part.description_th, kpi_th),
+            "en": "%s (%s)." % (part.description_en.rstrip("."), kpi_en)}
 
 
 def _scheming_field(field: std.Field, core: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -21,3 +21,14 @@ def message(field: std.Field, problem_th: str, problem_en: str) -> str:
     """One bilingual message about one field: ``ข้อ 5 …: … / Item 5 …: …``."""
     title_th, title_en = field_title(field)
     return "%s: %s / %s: %s" % (title_th, problem_th, title_en, problem_en)
+
+
+def split_message(field: std.Field, text: str) -> tuple[str, str] | None:
+    """A message of ``message``'s form about ``field`` as (Thai, English); None when
+    ``text`` is not of that form (a message of CKAN's own, say)."""
+    title_th, title_en = field_title(field)
+    marker = " / %s: " % title_en
+    if not text.startswith(title_th + ":") or marker not in text:
+        return None
+    thai, english = text.split(marker, 1)
+    return thai, "%s: %s" % (title_en, english)

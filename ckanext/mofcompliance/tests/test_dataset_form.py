@@ -31,16 +31,25 @@ def post_new(app, editor, **overrides):
     return app.post("/dataset/new", data=data, headers=editor["headers"], follow_redirects=False)
 
 
-def test_the_thai_form_names_each_item_in_thai_then_english(app, editor):
+def test_the_thai_form_names_each_item_in_thai_only(app, editor):
     page = app.get("/th/dataset/new", headers=editor["headers"]).get_data(as_text=True)
-    assert "ข้อ 5 อีเมลผู้ติดต่อ (Contact Email)" in page
+    assert "ข้อ 5 อีเมลผู้ติดต่อ" in page
     assert "ข้อ 9.1 หน่วยความถี่ของการปรับปรุงข้อมูล" in page
     assert "ข้อมูลภูมิสารสนเทศเชิงพื้นที่" in page  # choices from the definition
+    assert "คำอธิบายข้อมูลส่วนหลัก 14 รายการ" in page
+    assert "รายการบังคับ นับในตัวชี้วัด" in page
+    assert "Contact e-mail" not in page and "Contact Email" not in page
+    assert "counted by the KPI" not in page
+    assert "The 14 mandatory items" not in page
 
 
-def test_the_english_form_names_each_item_in_english_then_thai(app, editor):
-    page = app.get("/dataset/new", headers=editor["headers"]).get_data(as_text=True)
-    assert "Item 5 Contact e-mail (อีเมลผู้ติดต่อ)" in page
+def test_the_english_form_names_each_item_in_english_only(app, editor):
+    page = app.get("/en/dataset/new", headers=editor["headers"]).get_data(as_text=True)
+    assert "Item 5 Contact e-mail" in page
+    assert "Geospatial data" in page  # choices from the definition
+    assert "The 14 mandatory items" in page
+    assert "(mandatory, counted by the KPI)" in page
+    assert "อีเมลผู้ติดต่อ" not in page
 
 
 def test_a_bad_email_in_the_form_is_shown_on_its_field_and_nothing_is_saved(app, editor):

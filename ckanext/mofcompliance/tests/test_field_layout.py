@@ -129,3 +129,24 @@ def test_a_resource_page_names_its_chosen_values(app, editor):
     page = app.get("/en/dataset/%s/resource/%s" % (dataset["name"], resource["id"]),
                    headers=editor["headers"]).get_data(as_text=True)
     assert "Other: โรงเรียน" in page
+
+
+
+def _panel(app, editor, url: str) -> str:
+    page = app.get(url, headers=editor["headers"]).get_data(as_text=True)
+    return re.search(r'<section class="module mofcompliance-panel">(.*?)</section>',
+                     page, re.S).group(1)
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_the_editors_panel_names_what_is_missing_in_the_pages_language(app, editor):
+    dataset = helpers.call_action("package_create", **complete_dataset(
+        editor["org"]["id"], data_source=""))
+    thai = _panel(app, editor, "/th/dataset/" + dataset["name"])
+    assert "ยังขาด 1 รายการ:" in thai and "ข้อ 11 แหล่งที่มา" in thai
+    assert "ช่องทางการเข้าถึงข้อมูล" in thai
+    assert "Item 11" not in thai and "missing" not in thai and "Access channel" not in thai
+    english = _panel(app, editor, "/en/dataset/" + dataset["name"])
+    assert "1 item missing:" in english and "Item 11 Data source" in english
+    assert "Access channel" in english
+    assert "ข้อ 11" not in english and "ยังขาด" not in english

@@ -128,6 +128,12 @@ def test_a_bad_email_in_row_7_is_located_and_nothing_is_written(tmp_path, target
                 "Item 5 Contact e-mail: not a valid e-mail address") in outcome.problems[0].message
         assert outcome.problems[0].field_title == "ข้อ 5 อีเมลผู้ติดต่อ / Item 5 Contact e-mail"
         assert nothing_written()
+    shown = outcome.problems[0].as_dict()  # what the page picks from by its language
+    assert (shown["message_th"], shown["message_en"]) == (
+        "ข้อ 5 อีเมลผู้ติดต่อ: รูปแบบอีเมลไม่ถูกต้อง",
+        "Item 5 Contact e-mail: not a valid e-mail address")
+    assert (shown["field_title_th"], shown["field_title_en"]) == (
+        "ข้อ 5 อีเมลผู้ติดต่อ", "Item 5 Contact e-mail")
 
 
 def test_an_impossible_buddhist_era_date_is_refused(tmp_path, target):

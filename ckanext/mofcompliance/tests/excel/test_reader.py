@@ -44,6 +44,10 @@ def test_a_missing_sheet_that_rows_need_is_named(path):
     assert "ไม่พบแผ่นงาน Temp3_Resource_Stat" in reading.problems[0].message
     assert ("the workbook has no sheet Temp3_Resource_Stat, which the 2 rows of sheet "
             "Temp2_Meta_Stat need") in reading.problems[0].message
+    assert reading.problems[0].message_en == (
+        "the workbook has no sheet Temp3_Resource_Stat, which the 2 rows of sheet "
+        "Temp2_Meta_Stat need")
+    assert reading.problems[0].message_th.startswith("ไม่พบแผ่นงาน Temp3_Resource_Stat")
     assert [d.name for d in reading.datasets] == ["ds-one", "ds-two"]  # still checked
 
 

@@ -37,9 +37,9 @@ def auth(user):
     return {"Authorization": user["token"]}
 
 
-def upload(web, user, path, **form):
+def upload(web, user, path, locale="", **form):
     data = {"workbook": (io.BytesIO(path.read_bytes()), path.name), **form}
-    return web.post(IMPORT, data=data, headers=auth(user), content_type="multipart/form-data",
+    return web.post(locale + IMPORT, data=data, headers=auth(user), content_type="multipart/form-data",
                     follow_redirects=False)
 
 
@@ -57,8 +57,9 @@ def two_datasets(tmp_path, **second):
 
 
 def test_the_import_page_is_for_organisation_admins_only(web, people):
-    body = page(web, people["admin"], IMPORT)
+    body = page(web, people["admin"], "/th" + IMPORT)
     assert 'name="_csrf_token"' in body and "นำเข้าสมุดงาน NSO" in body
+    assert "Import the NSO workbook" not in body
     for user in ("editor", "member"):
         assert web.get(IMPORT, headers=auth(people[user])).status_code == 403
     assert web.get(IMPORT).status_code == 403
@@ -68,12 +69,17 @@ def test_a_dry_run_then_a_commit_from_the_page(web, people, tmp_path):
     response = upload(web, people["admin"], two_datasets(tmp_path), unknown_choices="reject")
     assert response.status_code == 302
     url = "%s/%s" % (IMPORT, token_of(response))
-    report = page(web, people["admin"], url)
-    assert "ตรวจสอบผ่าน" in report and "Commit the whole file" in report
+    thai = page(web, people["admin"], "/th" + url)
+    assert "ตรวจสอบผ่าน: จะสร้าง 2 ปรับปรุง 0 ชุดข้อมูล" in thai and "บันทึกทั้งไฟล์" in thai
+    assert "Commit the whole file" not in thai and "dry run passed" not in thai
+    english = page(web, people["admin"], "/en" + url)
+    assert "The dry run passed: 2 datasets to create, 0 to update." in english
+    assert "Commit the whole file" in english and "ตรวจสอบผ่าน" not in english
     assert model.Session.query(model.Package).count() == 0
     committed = web.post(url + "/commit", headers=auth(people["admin"]), follow_redirects=False)
     assert committed.status_code == 302
-    assert "committed: 2 created, 0 updated" in page(web, people["admin"], url)
+    assert "Committed: 2 datasets created, 0 updated." in page(web, people["admin"], url)
+    assert "บันทึกแล้ว: สร้าง 2 ปรับปรุง 0 ชุดข้อมูล" in page(web, people["admin"], "/th" + url)
     assert helpers.call_action("package_show", id="ds-one")["private"] is True
 
 
@@ -113,20 +119,28 @@ def test_absent_sheets_are_notes_apart_from_the_problems(web, people, tmp_path):
 
 def test_problems_are_listed_by_sheet_row_column_and_field(web, people, tmp_path):
     path = two_datasets(tmp_path, maintainer_email="policy-at-mof.go.th")
-    report = page(web, people["admin"], "%s/%s" % (IMPORT, token_of(
-        upload(web, people["admin"], path))))
+    url = "%s/%s" % (IMPORT, token_of(upload(web, people["admin"], path)))
+    report = page(web, people["admin"], "/en" + url)
     row = re.search(r"<tr>\s*<td>Temp2_Meta_Stat</td>\s*<td>7</td>\s*<td>F</td>\s*"
-                    r"<td>ข้อ 5 อีเมลผู้ติดต่อ / Item 5 Contact e-mail</td>\s*<td>([^<]*)</td>",
-                    report)
-    assert row and "not a valid e-mail address" in row.group(1)
+                    r"<td>Item 5 Contact e-mail</td>\s*<td>([^<]*)</td>", report)
+    assert row and row.group(1) == "Item 5 Contact e-mail: not a valid e-mail address"
     assert "Commit the whole file" not in report and "nothing was written" in report
+    thai = page(web, people["admin"], "/th" + url)
+    row = re.search(r"<tr>\s*<td>Temp2_Meta_Stat</td>\s*<td>7</td>\s*<td>F</td>\s*"
+                    r"<td>ข้อ 5 อีเมลผู้ติดต่อ</td>\s*<td>([^<]*)</td>", thai)
+    assert row and row.group(1) == "ข้อ 5 อีเมลผู้ติดต่อ: รูปแบบอีเมลไม่ถูกต้อง"
+    assert "ไม่ได้บันทึกข้อมูลใด ๆ" in thai and "nothing was written" not in thai
 
 
 def test_a_refused_file_is_explained_on_the_form_and_nothing_is_kept(web, people, tmp_path):
     response = upload(web, people["admin"], builders.with_macros(two_datasets(tmp_path)))
     assert response.status_code == 200
-    assert "workbooks with macros (.xlsm / vbaProject.bin) are refused" in \
-        response.get_data(as_text=True)
+    english = response.get_data(as_text=True)
+    assert "workbooks with macros (.xlsm / vbaProject.bin) are refused" in english
+    assert "ไม่รับไฟล์ที่มีแมโคร" not in english
+    thai = upload(web, people["admin"], builders.with_macros(two_datasets(tmp_path)), "/th")
+    assert "ไม่รับไฟล์ที่มีแมโคร" in thai.get_data(as_text=True)
+    assert "are refused" not in thai.get_data(as_text=True)
     assert model.Session.query(model.Package).count() == 0
 
 
@@ -184,15 +198,15 @@ def perform_queued_job(token):
 def test_a_large_workbook_runs_as_a_job_with_its_progress_shown(web, people, tmp_path):
     url = "%s/%s" % (IMPORT, token_of(upload(web, people["admin"], two_datasets(tmp_path))))
     running = page(web, people["admin"], url)
-    assert 'http-equiv="refresh"' in running and "running: 0 of 2 datasets" in running
+    assert 'http-equiv="refresh"' in running and "Running: 0 of 2 datasets" in running
     token = url.rsplit("/", 1)[-1]
     perform_queued_job(token)
     record = jobs.record(token)
     assert (record["state"], record["done"], record["total"]) == ("done", 2, 2)
-    assert "ตรวจสอบผ่าน" in page(web, people["admin"], url)
+    assert "ตรวจสอบผ่าน" in page(web, people["admin"], "/th" + url)
     web.post(url + "/commit", headers=auth(people["admin"]))
     perform_queued_job(token)
-    assert "committed: 2 created" in page(web, people["admin"], url)
+    assert "Committed: 2 datasets created" in page(web, people["admin"], url)
     assert model.Session.query(model.Package).count() == 2
 
 

@@ -143,7 +143,7 @@ def test_postgres_lost_mid_import_leaves_nothing_and_the_import_runs_again(
     outcome = importer.import_file(str(five_datasets), "catalog.xlsx", target, "reject",
                                    dry_run=False)
     assert not outcome.committed
-    assert [p.message for p in outcome.problems] == [importer.DATABASE_LOST]
+    assert [(p.message_th, p.message_en) for p in outcome.problems] == [importer.DATABASE_LOST]
     assert in_database(org["id"]) == NOTHING
     assert model.Session.query(model.Package).filter(   # the session is usable again
         model.Package.name.in_(FIVE)).count() == 0
@@ -198,5 +198,5 @@ def test_the_import_page_reports_a_lost_database_in_a_sentence(
     assert in_database(org["id"]) == NOTHING
 
     again = upload_and_commit().get_data(as_text=True)
-    assert "committed: 5 created, 0 updated" in again
+    assert "Committed: 5 datasets created, 0 updated." in again
     assert in_database(org["id"]) == ALL_FIVE

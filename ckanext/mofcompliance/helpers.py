@@ -15,7 +15,22 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_dataset_report", "mofcompliance_badge",
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
-           "mofcompliance_dataset_quality", "mofcompliance_site_profile"]
+           "mofcompliance_dataset_quality", "mofcompliance_site_profile",
+           "mofcompliance_label"]
+
+
+def mofcompliance_label(obj: Any, key: str) -> str:
+    """One text of a bilingual pair in the page's language: ``obj[key + "_th"]`` in Thai,
+    ``obj[key + "_en"]`` otherwise, the other one when it is empty.
+
+    The pure engine (``standard/``) and the profile files cannot call ``_()``, so they give
+    both texts (``label_th``/``label_en``, ``note_th``/``note_en``, ...); ``obj`` is a dict
+    or an object with those attributes.
+    """
+    first, second = ("th", "en") if tk.h.lang() == "th" else ("en", "th")
+    texts = [obj.get(key + "_" + lang) if isinstance(obj, dict)
+             else getattr(obj, key + "_" + lang, None) for lang in (first, second)]
+    return next((text for text in texts if text), "")
 
 
 def mofcompliance_site_profile(profile_id: str) -> bool:

@@ -24,7 +24,7 @@ setup(
         "ckanext": [
             ("**/tests/**", "ignore", None),
             ("**.py", "python", None),
-            ("**/templates/**.html", "ckan", None),
+            ("**/templates/**.html", "ckan.lib.extract:extract_ckan", None),
         ],
     },
     entry_points="""

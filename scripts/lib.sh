@@ -99,12 +99,19 @@ quiet_pip() {
     "$VENV/bin/pip" -q --disable-pip-version-check "$@" 2>&1 | { grep -v '^WARNING: Location' || true; }
 }
 
-# ensure_venv: a virtualenv with the pinned CKAN, this extension and the test tools.
+# compile_translations: the Thai catalog (.po) compiled to the .mo that CKAN reads. An
+# editable install reads the source tree, where the .mo is not kept in git.
+compile_translations() {
+    "$VENV/bin/pybabel" -q compile -D ckanext-mofcompliance -d "$ROOT/ckanext/mofcompliance/i18n"
+}
+
+# ensure_venv: a virtualenv with the pinned CKAN, this extension and the test tools,
+# and the translations compiled.
 ensure_venv() {
     local stamp="$VENV/.installed"
     local wanted
-    wanted="$CKAN_VERSION $(cat "$ROOT/setup.py" "$ROOT/setup.cfg" "$ROOT/requirements/dev.txt" | sha1sum | cut -c1-12)"
-    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then return; fi
+    wanted="$CKAN_VERSION $(cat "$ROOT/setup.py" "$ROOT/setup.cfg" "$ROOT/pyproject.toml" "$ROOT/requirements/dev.txt" | sha1sum | cut -c1-12)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then compile_translations; return; fi
     say "Installing CKAN $CKAN_VERSION and the extension into $VENV"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     quiet_pip install -U pip setuptools wheel
@@ -112,5 +119,6 @@ ensure_venv() {
     quiet_pip install -r "$ROOT/requirements/dev.txt" -e "$ROOT"
     "$VENV/bin/python" -c "import ckan, ckanext.mofcompliance, ckanext.scheming" \
         || { echo "The installation in $VENV is incomplete" >&2; exit 1; }
+    compile_translations
     echo "$wanted" > "$stamp"
 }

@@ -20,8 +20,7 @@ def check_form_token() -> None:
     try:
         validate_csrf(tk.request.form.get(tk.config.get("WTF_CSRF_FIELD_NAME")))
     except ValidationError:
-        tk.abort(400, "โทเค็น CSRF ไม่ถูกต้อง กรุณาโหลดหน้าใหม่ / the CSRF token is missing or "
-                      "invalid; reload the page")
+        tk.abort(400, tk._("The CSRF token is missing or invalid; reload the page."))
 
 
 def protect(blueprint: Blueprint) -> Blueprint:

@@ -3,27 +3,31 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins.toolkit as tk
+
 from . import score_store
 
-FACET_TITLES = {
-    score_store.COMPLETE_FIELD: "ครบ 14 รายการ / 14 items complete",
-    score_store.OPEN_LEVEL_FIELD: "ระดับคุณลักษณะแบบเปิด / Open level",
-}
-VALUE_NAMES = {
-    score_store.COMPLETE_FIELD: {"true": "ครบ / complete", "false": "ไม่ครบ / incomplete"},
-    score_store.OPEN_LEVEL_FIELD: {"0": "0 ไม่ผ่าน / none", "1": "1 ขั้นต้น / basic",
-                               "2": "2 ขั้นกลาง / intermediate", "3": "3 ขั้นสูง / advanced"},
-}
+
+def facet_titles() -> dict[str, str]:
+    """The facets' titles in the user's language (asked for on each request)."""
+    return {score_store.COMPLETE_FIELD: tk._("All 14 items"),
+            score_store.OPEN_LEVEL_FIELD: tk._("Open level")}
+
+
+def value_names() -> dict[str, dict[str, str]]:
+    return {score_store.COMPLETE_FIELD: {"true": tk._("complete"), "false": tk._("incomplete")},
+            score_store.OPEN_LEVEL_FIELD: {"0": tk._("0 none"), "1": tk._("1 basic"),
+                                           "2": tk._("2 intermediate"), "3": tk._("3 advanced")}}
 
 
 def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
-    facets_dict.update(FACET_TITLES)
+    facets_dict.update(facet_titles())
     return facets_dict
 
 
 def after_search(search_results: dict[str, Any]) -> dict[str, Any]:
     """Name the facet values, and give each result its badge (read in one query)."""
-    for field, names in VALUE_NAMES.items():
+    for field, names in value_names().items():
         for item in search_results.get("search_facets", {}).get(field, {}).get("items", []):
             item["display_name"] = names.get(item["name"], item["name"])
     results = search_results.get("results", [])

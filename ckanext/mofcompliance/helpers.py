@@ -1,7 +1,7 @@
 """Template helpers of the ``mofcompliance`` plugin."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -19,10 +19,18 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_label"]
 
 
-def mofcompliance_label(obj: Mapping[str, Any], key: str) -> str:
-    """The locale's text of a bilingual pair ``key_th`` / ``key_en`` (the other if empty)."""
-    first, second = ("_th", "_en") if tk.h.lang() == "th" else ("_en", "_th")
-    return obj.get(key + first) or obj.get(key + second) or ""
+def mofcompliance_label(obj: Any, key: str) -> str:
+    """One text of a bilingual pair in the page's language: ``obj[key + "_th"]`` in Thai,
+    ``obj[key + "_en"]`` otherwise, the other one when it is empty.
+
+    The pure engine (``standard/``) and the profile files cannot call ``_()``, so they give
+    both texts (``label_th``/``label_en``, ``note_th``/``note_en``, ...); ``obj`` is a dict
+    or an object with those attributes.
+    """
+    first, second = ("th", "en") if tk.h.lang() == "th" else ("en", "th")
+    texts = [obj.get(key + "_" + lang) if isinstance(obj, dict)
+             else getattr(obj, key + "_" + lang, None) for lang in (first, second)]
+    return next((text for text in texts if text), "")
 
 
 def mofcompliance_site_profile(profile_id: str) -> bool:

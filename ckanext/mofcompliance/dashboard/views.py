@@ -43,7 +43,7 @@ def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ObjectNotFound:
-        return tk.abort(404, "ไม่พบหน่วยงาน / organisation not found")
+        return tk.abort(404, tk._("Organisation not found"))
     except tk.ValidationError as error:
         return tk.abort(400, str(error.error_summary))
 
@@ -80,7 +80,8 @@ def _level_distribution(result: dict[str, Any]) -> list[tuple[str, int]]:
 
 def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
     counts = Counter(item for d in datasets for item in d["missing_items"])
-    titles = {p.field: "ข้อ %s %s" % (p.number, p.label_th)
+    titles = {p.field: tk._("Item %(number)s %(label)s") % {
+                  "number": p.number, "label": tk.h.mofcompliance_label(p, "label")}
               for i in std.items() for p in i.parts}
     return [(titles.get(f, f), n) for f, n in counts.most_common(14)]
 
@@ -209,7 +210,7 @@ def organization_report(org: str) -> str:
 def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:
     try:
         tk.get_action(action)(_context(), data_dict)
-        tk.h.flash_success("บันทึกแล้ว / Saved")
+        tk.h.flash_success(tk._("Saved"))
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ValidationError as error:
@@ -250,8 +251,8 @@ def rescore() -> Response:
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     if "job_id" not in outcome:  # no job queue: done already
-        tk.h.flash_success("คำนวณใหม่แล้ว %d ชุดข้อมูล / %d datasets rescored"
-                           % (outcome["datasets"], outcome["datasets"]))
+        tk.h.flash_success(tk.ungettext("%(num)d dataset rescored", "%(num)d datasets rescored",
+                                        outcome["datasets"]) % {"num": outcome["datasets"]})
         return tk.redirect_to(tk.url_for("mofcompliance.site"))
     return tk.redirect_to(tk.url_for("mofcompliance.site", job=outcome["job_id"]))
 
@@ -272,7 +273,7 @@ def rescore_status(job_id: str) -> Response:
 def todo_list() -> str:
     """The logged-in steward's to-do list (under the user dashboard)."""
     if not tk.current_user.is_authenticated:
-        return tk.abort(403, "กรุณาเข้าสู่ระบบ / please log in")
+        return tk.abort(403, tk._("Please log in"))
     profile = _profile()
     user_dict = tk.get_action("user_show")({"ignore_auth": True},
                                            {"id": tk.current_user.name})

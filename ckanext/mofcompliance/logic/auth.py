@@ -73,8 +73,9 @@ def dashboard_scope(context: dict[str, Any]) -> Scope:
     return NOBODY
 
 
-def _refuse(reason_th: str, reason_en: str) -> dict[str, Any]:
-    return {"success": False, "msg": "%s / %s" % (reason_th, reason_en)}
+def _refuse(reason: str) -> dict[str, Any]:
+    """A refusal in the user's language (``reason``: translated by the caller)."""
+    return {"success": False, "msg": reason}
 
 
 @tk.auth_allow_anonymous_access
@@ -87,7 +88,7 @@ def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, An
 def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     if dashboard_scope(context).allowed:
         return {"success": True}
-    return _refuse("ไม่มีสิทธิ์ดูผลการประเมิน", "not allowed to see the compliance results")
+    return _refuse(tk._("Not allowed to see the compliance results"))
 
 
 @tk.auth_allow_anonymous_access
@@ -95,8 +96,7 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     org = score_store.organization_of(data_dict.get("id"))
     if dashboard_scope(context).covers(org["id"]):
         return {"success": True}
-    return _refuse("ไม่มีสิทธิ์ดูผลการประเมินของหน่วยงานนี้",
-                   "not allowed to see this organisation's compliance")
+    return _refuse(tk._("Not allowed to see this organisation's compliance results"))
 
 
 def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
@@ -108,7 +108,7 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
     """An organisation's plan, catalog URL and use cases: its admins (site: sysadmins)."""
     owner = data_dict.get("owner") or ""
     if not owner:
-        return _refuse("เฉพาะผู้ดูแลระบบ", "sysadmins only")
+        return _refuse(tk._("Sysadmins only"))
     return authz.is_authorized("organization_update", context, {"id": owner})
 
 
@@ -116,4 +116,4 @@ mofcompliance_use_case_create = mofcompliance_use_case_delete = mofcompliance_pl
 
 
 def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    return _refuse("เฉพาะผู้ดูแลระบบ", "sysadmins only")
+    return _refuse(tk._("Sysadmins only"))

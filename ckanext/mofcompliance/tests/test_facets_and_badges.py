@@ -57,16 +57,18 @@ def test_search_results_carry_badges_without_item_names(catalog):
 
 
 def test_the_dataset_list_shows_facets_and_badges(app, catalog):
-    page = app.get("/dataset/").get_data(as_text=True)
-    assert "ครบ 14 รายการ / 14 items complete" in page
-    assert "ขาด 2 รายการ / 2 missing" in page
+    page = app.get("/en/dataset/").get_data(as_text=True)
+    assert "All 14 items" in page and "2 items missing" in page and "ครบ" not in page
+    page = app.get("/th/dataset/").get_data(as_text=True)
+    assert "ครบ 14 รายการ" in page and "ขาด 2 รายการ" in page and "items missing" not in page
     page = app.get("/dataset/?mofcompliance_complete=false").get_data(as_text=True)
     assert "ไม่มีอีเมล" in page and "ok-1" not in page
 
 
 def test_the_dataset_page_shows_its_badge_to_everyone(app, catalog):
-    page = app.get("/dataset/no-email").get_data(as_text=True)
-    assert "ขาด 1 รายการ / 1 missing" in page
+    page = app.get("/en/dataset/no-email").get_data(as_text=True)
+    assert "1 item missing" in page
+    assert "ขาด 1 รายการ" in app.get("/th/dataset/no-email").get_data(as_text=True)
     assert "mofcompliance-panel" not in page  # the list of missing items is for editors only
 
 

@@ -150,9 +150,11 @@ def content_strings() -> list[str]:
 
 
 def msgid_pattern(msgid: str) -> re.Pattern[str]:
-    """The msgid as it shows in a page: placeholders match anything, whole words only."""
+    """The msgid as it shows in a page: placeholders match anything, whole words only (a
+    word of a dataset's URL name, such as ``draft`` in ``revenue-draft``, is not one)."""
     literal = re.split(r"%\(\w+\)[sd]|\{\w+\}", " ".join(msgid.split()))
-    return re.compile(r"(?<!\w)" + r".+?".join(re.escape(part) for part in literal) + r"(?!\w)")
+    return re.compile(r"(?<![\w-])" + r".+?".join(re.escape(part) for part in literal)
+                      + r"(?![\w-])")
 
 
 @pytest.fixture

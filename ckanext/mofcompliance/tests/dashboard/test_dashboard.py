@@ -174,10 +174,12 @@ def test_exports_neutralise_every_formula_prefix(app, people):
 
 
 def test_the_dataset_page_tells_its_editors_what_is_missing(app, people):
-    page = get(app, "/dataset/missing-one", people["editor"]).get_data(as_text=True)
-    assert "ข้อ 5 อีเมลผู้ติดต่อ / Item 5 Contact e-mail" in page
-    assert "ข้อ 5 อีเมลผู้ติดต่อ / Item 5" not in get(app, "/dataset/missing-one").get_data(
-        as_text=True)
+    thai = get(app, "/th/dataset/missing-one", people["editor"]).get_data(as_text=True)
+    assert re.search(r"ยังขาด \d+ รายการ", thai) and "ข้อ 5 อีเมลผู้ติดต่อ" in thai
+    english = get(app, "/en/dataset/missing-one", people["editor"]).get_data(as_text=True)
+    assert re.search(r"\d+ items? missing", english) and "Item 5 Contact e-mail" in english
+    anonymous = get(app, "/en/dataset/missing-one").get_data(as_text=True)
+    assert "mofcompliance-panel" in english and "mofcompliance-panel" not in anonymous
 
 
 def test_the_printable_report_has_the_date_in_buddhist_era(app, people):

@@ -198,3 +198,13 @@ def test_the_plan_form_offers_the_focus_areas_of_the_profile_shown(app, catalog)
     fy2567 = plan_form("fy2567")                              # FY2567 has no Focus Area
     assert 'name="focus_area"' in fy2567 and "<select" not in fy2567.split('name="issue"')[0]
     assert '<input type="hidden" name="focus_area" value="1">' in fy2567
+
+
+def test_the_printable_report_names_the_plans_focus_area_in_the_readers_language(app, catalog):
+    def report(lang, profile):
+        return page(app, "/%s/compliance/worked-example/report?profile=%s" % (lang, profile),
+                    catalog["sysadmin"])
+
+    assert "1. ด้านเศรษฐกิจ อุตสาหกรรม SME" in report("th", "fy2565")
+    assert "1. Economy, industry and SMEs" in report("en", "fy2565")
+    assert "Economy" not in report("en", "fy2567")  # a year without Focus Areas: the number

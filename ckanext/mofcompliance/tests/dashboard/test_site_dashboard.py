@@ -1,6 +1,7 @@
 """``/compliance``: the site's criteria in full, as an organisation's page shows its own, and
 why the site scores nothing while its plan is empty."""
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -72,3 +73,41 @@ def test_an_empty_site_plan_is_explained_with_the_way_to_fill_it(app, people):
     assert notice and "A sysadmin fills it in" in notice and "#site-plan" not in notice
     helpers.call_action("mofcompliance_plan_update", **SITE_PLAN)
     assert plan_notice(page(app, "/compliance/", people["sysadmin"])) is None
+
+
+class _Nesting(HTMLParser):
+    """The classes of the open elements where each element with a class opens."""
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.ancestors: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        for name in classes.split():
+            self.ancestors.setdefault(name, list(self.open))
+        if tag not in self.VOID:
+            self.open.append(classes)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.open:
+            self.open.pop()
+
+
+def in_main_content(html: str, css_class: str) -> bool:
+    """Inside CKAN's main column and its content box (``.primary .module-content``)."""
+    nesting = _Nesting()
+    nesting.feed(html)
+    names = [classes.split() for classes in nesting.ancestors[css_class]]
+    primary = next((i for i, n in enumerate(names) if "primary" in n), None)
+    return primary is not None and any("module-content" in n for n in names[primary:])
+
+
+@pytest.mark.parametrize("url", ["/compliance/", "/compliance/mof-ops"])
+def test_the_plan_form_stays_in_the_pages_content_box(app, people, url):
+    html = page(app, url, people["sysadmin"])
+    assert in_main_content(html, "mofcompliance-criteria")
+    assert in_main_content(html, "mofcompliance-plan")

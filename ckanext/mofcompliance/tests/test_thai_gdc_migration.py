@@ -295,8 +295,9 @@ def store_as_thai_gdc(record: dict[str, Any], org_id: str) -> str:
                             **{k: record[k] for k in CORE})
     model.Session.add(package)
     model.Session.flush()
-    for key, value in record["extras"].items():
-        package.extras[key] = value
+    # CKAN 2.11: rows of package_extra; 2.12: the package's extras column (its upgrade moves
+    # the rows there). Assigning the whole mapping writes either.
+    package.extras = dict(record["extras"])
     for tag in record["tags"]:
         package.add_tag_by_name(tag, autoflush=False)
     for res in record["resources"]:

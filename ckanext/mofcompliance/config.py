@@ -48,6 +48,11 @@ def public_dashboard() -> bool:
     return cast(bool, _option("public_dashboard"))
 
 
+def verify_openness() -> bool:
+    """Does the KPI count the verified open level (the checks') instead of the declared?"""
+    return cast(bool, _option("verify_openness"))
+
+
 # ---------------------------------------------------------------- the Excel import and export
 
 def excel_max_file_size_mb() -> int:

@@ -1,4 +1,7 @@
-"""Search facets and badges on the compliance verdict (``/dataset/`` and organisation pages)."""
+"""Search facets and badges on the compliance verdict (``/dataset/`` and organisation pages).
+
+The NSO QC grade facet counts the letter indexed when the dataset or a check of one of its
+resources was last stored (``score_store.grade_letter``)."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,13 +14,15 @@ from . import score_store
 def facet_titles() -> dict[str, str]:
     """The facets' titles in the user's language (asked for on each request)."""
     return {score_store.COMPLETE_FIELD: tk._("All 14 items"),
-            score_store.OPEN_LEVEL_FIELD: tk._("Open level")}
+            score_store.OPEN_LEVEL_FIELD: tk._("Open level"),
+            score_store.GRADE_FIELD: tk._("Quality grade (NSO QC)")}
 
 
 def value_names() -> dict[str, dict[str, str]]:
     return {score_store.COMPLETE_FIELD: {"true": tk._("complete"), "false": tk._("incomplete")},
             score_store.OPEN_LEVEL_FIELD: {"0": tk._("0 none"), "1": tk._("1 basic"),
-                                           "2": tk._("2 intermediate"), "3": tk._("3 advanced")}}
+                                           "2": tk._("2 intermediate"), "3": tk._("3 advanced")},
+            score_store.GRADE_FIELD: {score_store.UNGRADED: tk._("not graded yet")}}
 
 
 def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,10 @@ dataset_score_table = sa.Table(
     sa.Column("missing_items", JSONB, nullable=False),
     sa.Column("open_level", sa.SmallInteger, nullable=False),
     sa.Column("results", JSONB, nullable=False),
+    # the open level as the resource checks found it (``quality/verified_openness.py``):
+    # under the default profile's ruleset, and each ruleset's OpennessResult
+    sa.Column("verified_open_level", sa.SmallInteger, nullable=False),
+    sa.Column("verified", JSONB, nullable=False),
     sa.Column("scored_at", sa.DateTime, nullable=False),
     extend_existing=True,
 )

@@ -1,16 +1,19 @@
-"""Reminder digests: one e-mail per recipient listing the missing items in their datasets.
+"""Reminder digests: one e-mail per recipient listing the missing items in their datasets
+and the links that broke since the check before.
 
-A problem (a missing item of a dataset, told to one address) is mailed once: the
-database remembers what was sent, forgets it when the item is filled, and so mails
-it again only if it goes missing again. Recipients are the dataset's maintainer
-(item 5) or, when the dataset has no valid contact e-mail, its organisation's admins:
-never anyone else.
+A problem (a missing item of a dataset, or a newly broken link of one of its resources,
+told to one address) is mailed once: the database remembers what was sent, forgets it
+when the item is filled or the link is no longer newly broken, and so mails it again only
+if it comes back. A link is newly broken by the to-do list's rule: it answered at the
+check before and no longer does (``quality/store.py``, ``newly_broken``). Recipients are
+the dataset's maintainer (item 5) or, when the dataset has no valid contact e-mail, its
+organisation's admins: never anyone else.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import sqlalchemy as sa
 
@@ -19,10 +22,12 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
 from .model import dataset_score_table, reminder_table
+from .quality import store as check_store
 from .standard import definition as std
 from .standard import values
 
-Problem = tuple[str, str, str]  # (recipient, package_id, item field)
+Problem = tuple[str, str, str]  # (recipient, package_id, item field or BROKEN_LINK + resource id)
+BROKEN_LINK = "broken-link:"
 
 
 def _admin_emails(org_ids: set[str]) -> dict[str, list[str]]:
@@ -51,17 +56,38 @@ def _incomplete(org_id: Optional[str]) -> list[Any]:
     return list(model.Session.execute(query))
 
 
-def current_problems(org_id: Optional[str] = None) -> tuple[set[Problem], dict[str, Any]]:
-    """Every (recipient, dataset, missing item) now, and the datasets they are about."""
+class Findings(NamedTuple):
+    problems: set[Problem]
+    datasets: dict[str, Any]            # package id -> its name and title
+    links: dict[str, dict[str, Any]]    # BROKEN_LINK + resource id -> the newly broken link
+
+
+def _recipients(maintainer_email: Optional[str], owner_org: Optional[str],
+                admins: dict[str, list[str]]) -> list[str]:
+    email = (maintainer_email or "").strip()
+    return [email] if values.is_email(email) else admins.get(owner_org or "", [])
+
+
+def current_problems(org_id: Optional[str] = None) -> Findings:
+    """Every (recipient, dataset, missing item or newly broken link) now, and what they
+    are about."""
     datasets = _incomplete(org_id)
-    admins = _admin_emails({d.owner_org for d in datasets if d.owner_org})
+    links = check_store.newly_broken(None if org_id is None else [org_id])
+    admins = _admin_emails({d.owner_org for d in datasets if d.owner_org}
+                           | {link["owner_org"] for link in links if link["owner_org"]})
     problems: set[Problem] = set()
     for dataset in datasets:
-        email = (dataset.maintainer_email or "").strip()
-        recipients = [email] if values.is_email(email) else admins.get(dataset.owner_org, [])
-        for recipient in recipients:
+        for recipient in _recipients(dataset.maintainer_email, dataset.owner_org, admins):
             problems.update((recipient, dataset.id, item) for item in dataset.missing_items)
-    return problems, {d.id: d for d in datasets}
+    about: dict[str, Any] = {d.id: d for d in datasets}
+    by_item = {}
+    for link in links:
+        item = BROKEN_LINK + link["resource_id"]
+        by_item[item] = link
+        about.setdefault(link["package_id"], link)
+        for recipient in _recipients(link["maintainer_email"], link["owner_org"], admins):
+            problems.add((recipient, link["package_id"], item))
+    return Findings(problems, about, by_item)
 
 
 def _already_sent(org_id: Optional[str]) -> set[Problem]:
@@ -82,8 +108,8 @@ def _item_title(field: str) -> str:
     return field
 
 
-def _body(problems: list[Problem], datasets: dict[str, Any]) -> str:
-    site_url = tk.config.get("ckan.site_url").rstrip("/")
+def _missing_items_section(problems: list[Problem], datasets: dict[str, Any],
+                           site_url: str) -> list[str]:
     lines = ["ชุดข้อมูลต่อไปนี้ยังขาดคำอธิบายข้อมูลตามมาตรฐาน สพร. (14 รายการ)",
              "These datasets still miss DGA mandatory metadata (the 14 items):", ""]
     by_dataset: dict[str, list[str]] = defaultdict(list)
@@ -93,17 +119,45 @@ def _body(problems: list[Problem], datasets: dict[str, Any]) -> str:
         dataset = datasets[package_id]
         lines.append("- %s (%s/dataset/edit/%s)" % (dataset.title, site_url, dataset.name))
         lines.extend("    %s" % _item_title(item) for item in sorted(items))
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _broken_links_section(problems: list[Problem], links: dict[str, dict[str, Any]],
+                          site_url: str) -> list[str]:
+    lines = ["ลิงก์ของทรัพยากรต่อไปนี้เปิดได้ในการตรวจครั้งก่อน แต่เปิดไม่ได้ในการตรวจครั้งล่าสุด",
+             "These resource links answered at the check before and no longer do:", ""]
+    for link in sorted((links[item] for _r, _p, item in problems),
+                       key=lambda link: (link["title"], link["resource_name"] or "")):
+        found = "; ".join(str(p.get("detail") or p.get("code")) for p in link["problems"] or ())
+        lines += ["- %s: %s (%s)" % (link["title"], link["resource_name"] or link["url"],
+                                    link["url"]),
+                  "    พบว่า / Found: %s" % (found or "-"),
+                  "    แก้ลิงก์ให้ถูกต้อง หรืออัปโหลดไฟล์แทน / Fix the link, or upload the "
+                  "file instead: %s/dataset/%s/resource/%s/edit"
+                  % (site_url, link["name"], link["resource_id"])]
+    return lines
+
+
+def _body(problems: list[Problem], findings: Findings) -> str:
+    site_url = tk.config.get("ckan.site_url").rstrip("/")
+    missing = [p for p in problems if not p[2].startswith(BROKEN_LINK)]
+    broken = [p for p in problems if p[2].startswith(BROKEN_LINK)]
+    sections = []
+    if missing:
+        sections.append(_missing_items_section(missing, findings.datasets, site_url))
+    if broken:
+        sections.append(_broken_links_section(broken, findings.links, site_url))
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
 
 
 def digests(org_id: Optional[str] = None) -> dict[str, tuple[list[Problem], str]]:
     """What would be sent now: per recipient, the new problems and the mail body."""
-    problems, datasets = current_problems(org_id)
-    new = sorted(problems - _already_sent(org_id))
+    findings = current_problems(org_id)
+    new = sorted(findings.problems - _already_sent(org_id))
     by_recipient: dict[str, list[Problem]] = defaultdict(list)
     for problem in new:
         by_recipient[problem[0]].append(problem)
-    return {r: (p, _body(p, datasets)) for r, p in by_recipient.items()}
+    return {r: (p, _body(p, findings)) for r, p in by_recipient.items()}
 
 
 def _forget_resolved(org_id: Optional[str], problems: set[Problem]) -> None:
@@ -114,13 +168,12 @@ def _forget_resolved(org_id: Optional[str], problems: set[Problem]) -> None:
             reminder_table.c.item == item))
 
 
-SUBJECT = "[%s] คำอธิบายข้อมูลที่ยังขาด / Missing dataset metadata"
+SUBJECT = "[%s] คำอธิบายข้อมูลที่ยังขาดและลิงก์ที่เสีย / Missing metadata and broken links"
 
 
 def send_digests(org_id: Optional[str] = None) -> list[str]:
     """Mail each recipient their new problems once; return the recipients mailed."""
-    problems, _datasets = current_problems(org_id)
-    _forget_resolved(org_id, problems)
+    _forget_resolved(org_id, current_problems(org_id).problems)
     sent = []
     subject = SUBJECT % tk.config.get("ckan.site_title")
     for recipient, (new, body) in digests(org_id).items():

@@ -8,14 +8,20 @@ before the commit of every dataset create, update and resource change, with Solr
 with ``mofcompliance_pgsearch`` alike: the score row commits or rolls back with the
 dataset, so the dashboard is never behind the data.  ``rescore`` rebuilds the store
 with set-based reads (a handful of queries per thousand datasets, no package_show).
+
+Beside the level the steward declared, each row keeps the verified open level: the same
+rules on the dataset as its resources' latest checks found it (``quality/verified_openness.py``).
+It is recomputed when the dataset is written and when a check of one of its resources is
+stored (``quality/jobs.py`` indexes the dataset again). With ``verify_openness`` the KPI
+counts it (``dataset_results``).
 """
 from __future__ import annotations
 
 import functools
 import json
 from collections import defaultdict
-from datetime import date, datetime
-from typing import Any, Callable, Iterable, Iterator, Optional
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -27,8 +33,13 @@ from . import config
 from .dashboard import kpi_cache
 from .model import (dataset_score_table, plan_table, registration_table, snapshot_table,
                     use_case_table)
+from .quality import grading
+from .quality import store as check_store
+from .quality.verified_openness import verified_package
 from .standard import kpi
 from .standard.completeness import metadata_complete
+from .standard.inputs import openness_result_from_json
+from .standard.openness import OpennessResult, open_level
 
 BATCH_SIZE = 1000
 
@@ -46,19 +57,38 @@ def ruleset_of(profile_id: str) -> str:
     return kpi.load_profile(profile_id).openness_rules
 
 
-def score_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """The score-store row of one package dict (as ``package_show`` returns it)."""
+Checks = Mapping[str, Mapping[str, Any]]
+
+
+def verified_openness(pkg_dict: dict[str, Any], checks: Checks,
+                      results: Mapping[str, kpi.DatasetResult]) -> dict[str, OpennessResult]:
+    """The verified open level under each ruleset: the declared one unless a check took a
+    resource's claim away (a dead link, a contradicted format)."""
+    verified = {}
+    for ruleset, result in results.items():
+        checked, demotions = verified_package(pkg_dict, checks, ruleset)
+        verified[ruleset] = open_level(checked, ruleset) if demotions else result.openness
+    return verified
+
+
+def score_row(pkg_dict: dict[str, Any], checks: Optional[Checks] = None) -> dict[str, Any]:
+    """The score-store row of one package dict (as ``package_show`` returns it), with its
+    resources' latest checks by resource id (``quality/store.py``'s ``latest``)."""
     completeness = metadata_complete(pkg_dict)
     results = {ruleset: kpi.assess_dataset(pkg_dict, profile, completeness)
                for ruleset, profile in _profile_per_ruleset().items()}
-    main = results[ruleset_of(config.default_profile())]
+    verified = verified_openness(pkg_dict, checks or {}, results)
+    main_ruleset = ruleset_of(config.default_profile())
+    main = results[main_ruleset]
     return {
         "package_id": pkg_dict["id"],
         "owner_org": pkg_dict.get("owner_org"),
         "metadata_complete": main.completeness.complete,
         "missing_items": list(main.completeness.missing_items),
         "open_level": main.openness.level,
+        "verified_open_level": verified[main_ruleset].level,
         "results": results,  # NamedTuples: stored as JSON arrays
+        "verified": verified,
         "scored_at": datetime.utcnow(),
     }
 
@@ -72,9 +102,12 @@ def store_rows(rows: list[dict[str, Any]]) -> None:
         set_={c: statement.excluded[c] for c in rows[0] if c != "package_id"}), rows)
 
 
-def store_score(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """Score one dataset into the store, in the caller's transaction; return the row."""
-    row = score_row(pkg_dict)
+def store_score(pkg_dict: dict[str, Any], checks: Optional[Checks] = None) -> dict[str, Any]:
+    """Score one dataset into the store, in the caller's transaction; return the row.
+    ``checks``: its resources' latest checks (read here when not given)."""
+    if checks is None:
+        checks = check_store.latest([pkg_dict["id"]])
+    row = score_row(pkg_dict, checks)
     previous = model.Session.execute(sa.select(dataset_score_table.c.owner_org).where(
         dataset_score_table.c.package_id == row["package_id"])).scalar()
     store_rows([row])
@@ -84,6 +117,15 @@ def store_score(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 COMPLETE_FIELD = "mofcompliance_complete"
 OPEN_LEVEL_FIELD = "mofcompliance_open_level"
+GRADE_FIELD = "mofcompliance_qc_grade"
+UNGRADED = "ungraded"
+
+
+def grade_letter(pkg_dict: dict[str, Any], checks: Checks) -> str:
+    """The NSO QC letter the search index keeps (``UNGRADED`` before any check): the grade
+    when the dataset or a check was last stored (the dashboards grade as of now)."""
+    grade = grading.grade_dataset(pkg_dict, checks, datetime.now(timezone.utc))
+    return grade.letter or UNGRADED
 
 
 def on_dataset_index(index_dict: dict[str, Any]) -> dict[str, Any]:
@@ -92,9 +134,11 @@ def on_dataset_index(index_dict: dict[str, Any]) -> dict[str, Any]:
     validated = index_dict.get("validated_data_dict")
     pkg_dict = json.loads(validated) if validated else index_dict
     if pkg_dict.get("type", "dataset") == "dataset" and pkg_dict.get("id"):
-        row = store_score(pkg_dict)
+        checks = check_store.latest([pkg_dict["id"]])
+        row = store_score(pkg_dict, checks)
         index_dict[COMPLETE_FIELD] = "true" if row["metadata_complete"] else "false"
         index_dict[OPEN_LEVEL_FIELD] = str(row["open_level"])
+        index_dict[GRADE_FIELD] = grade_letter(pkg_dict, checks)
     return index_dict
 
 
@@ -211,7 +255,8 @@ def rescore(org_id: Optional[str] = None,
     kpi_cache.invalidate_all()
     done = 0
     for batch in package_dicts(org_id):
-        model.Session.execute(table.insert(), [score_row(p) for p in batch])
+        checks = check_store.latest([p["id"] for p in batch])
+        model.Session.execute(table.insert(), [score_row(p, checks) for p in batch])
         done += len(batch)
         if progress:
             progress(done, total)
@@ -245,23 +290,48 @@ def organization_of(reference: str) -> dict[str, str]:
     return {"id": group.id, "name": group.name, "title": group.title}
 
 
-def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
-                    public_only: bool = False) -> dict[str, list[kpi.DatasetResult]]:
-    """Stored results per organisation id, read with the dataset's current state:
-    deleted or purged datasets drop out, and ``public_only`` leaves private ones unread."""
+def _scores(org_ids: Optional[Iterable[str]], public_only: bool, *columns: Any) -> Any:
+    """``columns`` of the stored scores, read with the dataset's current state: deleted or
+    purged datasets drop out, and ``public_only`` leaves private ones unread."""
     package, score = model.package_table, dataset_score_table
-    query = (sa.select(package.c.owner_org, score.c.results[ruleset_of(profile_id)])
+    query = (sa.select(package.c.owner_org, *columns)
              .join(package, package.c.id == score.c.package_id)
              .where(package.c.state == "active", package.c.type == "dataset"))
     if org_ids is not None:
         query = query.where(package.c.owner_org.in_(list(org_ids)))
     if public_only:
         query = query.where(package.c.private.is_(False))
+    return model.Session.execute(query)
+
+
+def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
+                    public_only: bool = False) -> dict[str, list[kpi.DatasetResult]]:
+    """Stored results per organisation id, as the KPI counts them: with
+    ``verify_openness``, each with its verified open level in place of the declared one."""
+    ruleset = ruleset_of(profile_id)
+    score = dataset_score_table
+    verified = config.verify_openness()
+    columns = [score.c.results[ruleset]] + ([score.c.verified[ruleset]] if verified else [])
     found: dict[str, list[kpi.DatasetResult]] = defaultdict(list)
     with kpi.gc_paused():
-        for owner_org, result in model.Session.execute(query):
-            found[owner_org or ""].append(kpi.dataset_result_from_json(result))
+        for owner_org, result, *checked in _scores(org_ids, public_only, *columns):
+            counted = kpi.dataset_result_from_json(result)
+            if checked:
+                counted = counted._replace(openness=openness_result_from_json(checked[0]))
+            found[owner_org or ""].append(counted)
     return found
+
+
+def open_levels(profile_id: str, org_ids: Optional[Iterable[str]] = None,
+                public_only: bool = False) -> dict[str, dict[str, int]]:
+    """Each dataset's declared and verified open level under the profile, by package id."""
+    ruleset = ruleset_of(profile_id)
+    score = dataset_score_table
+    rows = _scores(org_ids, public_only, score.c.package_id,
+                   score.c.results[ruleset][4][0], score.c.verified[ruleset][0])
+    return {package_id: {"declared_open_level": int(declared),
+                         "verified_open_level": int(verified)}
+            for _owner, package_id, declared, verified in rows}
 
 
 EMPTY_PLAN = {"focus_area": "", "issue": "", "intended_use": "",

@@ -17,10 +17,12 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 
+from .. import config
 from ..model import kpi_cache_table
 from ..standard import profiles
 
 SITE = ""
+VERIFIED = "+verified"
 
 
 def invalidate(owners: Iterable[str]) -> None:
@@ -38,8 +40,11 @@ def invalidate_all() -> None:
 
 
 def profile_key(profile_id: str) -> str:
-    """The cache's key of a profile: its id and the version loaded now ("fy2568@draft-2")."""
-    return "%s@%s" % (profile_id, profiles.load_profile(profile_id).version)
+    """The cache's key of a profile: its id and the version loaded now ("fy2568@draft-2"),
+    marked when the summaries count the verified open level (``verify_openness``), so
+    switching the option never serves the other's."""
+    key = "%s@%s" % (profile_id, profiles.load_profile(profile_id).version)
+    return key + VERIFIED if config.verify_openness() else key
 
 
 def fresh(owners: Iterable[str], profile_id: str, public_only: bool) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import score_store
+from .. import config, score_store
 from ..dashboard import kpi_cache, summaries
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
@@ -113,7 +113,9 @@ def _profile_facts(profile_id: str) -> dict[str, Any]:
 @tk.validate(schema.org_kpi_schema)
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """One organisation's KPI with every criterion's evidence, its datasets' results,
-    the next steps, its plan and its use cases.
+    the next steps, its plan and its use cases. Each dataset's ``open_level`` is the one
+    the KPI counts (the verified one with ``verify_openness``), beside its
+    ``declared_open_level`` and ``verified_open_level``.
 
     :param id: the organisation's id or name
     :param profile: the fiscal-year profile (default: the site's)
@@ -123,12 +125,14 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     org = score_store.organization_of(data_dict.get("id"))
     scope = auth.dashboard_scope(context)
     results = score_store.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
+    levels = score_store.open_levels(profile, [org["id"]], scope.public_only)
     visible = {r.name for r in results}
     return {
         "profile": profile, **_profile_facts(profile), "public_only": scope.public_only,
-        "organization": org,
+        "organization": org, "verify_openness": config.verify_openness(),
         "kpi": score_store.evaluate(org["id"], profile, results).to_dict(),
-        "datasets": [r.to_dict() for r in sorted(results, key=lambda r: r.title)],
+        "datasets": [dict(r.to_dict(), **levels.get(r.id, {}))
+                     for r in sorted(results, key=lambda r: r.title)],
         "plan": {k: v for k, v in score_store.plan_of(org["id"]).items() if k != "modified"},
         "use_cases": [dict(u, created=u["created"].isoformat())
                       for u in score_store.use_cases_of(org["id"]) if u["dataset"] in visible],

@@ -5,6 +5,10 @@ Jobs go to their own queue (``ckanext.mofcompliance.quality.queue``): start
 it checks (id, URL, format…), so it needs no read of the dataset; results are written by
 the job's own thread, checks run in ``threads`` threads under the per-host limits.
 
+After its checks are stored, each dataset they belong to is indexed again in the same
+transaction (``reindex``): its score row (the verified open level) and its NSO QC grade in
+the search index follow the checks.
+
 Queueing follows the database: a dataset change puts its new or re-pointed resources on
 the session, and they are queued after the commit (a rolled-back edit queues nothing). A
 queue that cannot be reached never breaks an edit: a warning is logged and the resource,
@@ -20,7 +24,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import config
+from .. import config, score_store
 from . import checker, store
 from .settings import checker_settings
 
@@ -41,20 +45,51 @@ def upload_path(resource: dict[str, Any]) -> Optional[str]:
     return uploader.get_resource_uploader(dict(resource)).get_path(resource["id"])
 
 
+def reindex(package_ids: Iterable[str]) -> None:
+    """Index these datasets again, in the caller's transaction, as CKAN does after an edit:
+    the index hook rescores them (``score_store.on_dataset_index``) with their new checks.
+    Datasets deleted or purged meanwhile are left alone. A search index that cannot be
+    written (Solr down) leaves the scores right and the index behind until the next edit."""
+    from ckan.lib import search
+
+    package = model.package_table
+    active = model.Session.execute(sa.select(package.c.id).where(
+        package.c.id.in_(list(package_ids)), package.c.state == "active")
+        .order_by(package.c.id)).scalars().all()
+    index = search.index_for(model.Package)
+    context = {"ignore_auth": True, "validate": False, "use_cache": False}
+    for package_id in active:
+        pkg_dict = tk.get_action("package_show")(dict(context), {"id": package_id})
+        try:
+            index.update_dict(pkg_dict, defer_commit=True)
+        except search.SearchIndexError as error:
+            log.warning("dataset %s not indexed after its checks (%s)", package_id, error)
+            score_store.store_score(pkg_dict)
+
+
+def _commit(checked_packages: set[str]) -> None:
+    reindex(checked_packages)
+    checked_packages.clear()
+    model.Session.commit()
+
+
 def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
                settings: Optional[checker.Settings] = None) -> dict[str, int]:
-    """Check ``refs`` and store each result as it comes; how many ended in each outcome."""
+    """Check ``refs`` and store each result as it comes, with the scores of their datasets;
+    how many ended in each outcome."""
     outcomes: dict[str, int] = {}
+    checked_packages: set[str] = set()
     results = checker.checked(refs, settings or checker_settings(), config.quality_threads(),
                               upload_path)
     for done, (ref, result) in enumerate(results, start=1):
         store.save(ref, result)
+        checked_packages.add(ref["package_id"])
         outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
         if done % COMMIT_EVERY == 0:
-            model.Session.commit()
+            _commit(checked_packages)
         if progress:
             progress(done, len(refs))
-    model.Session.commit()
+    _commit(checked_packages)
     return outcomes
 
 

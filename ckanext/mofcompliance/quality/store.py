@@ -85,20 +85,23 @@ def latest(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 REACHED = ("ok", "problem")
 
 
-def newly_broken(org_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Resources of these organisations' active datasets whose link answered at the check
-    before and no longer does at the latest one, most recent first."""
+def newly_broken(org_ids: Optional[Iterable[str]]) -> list[dict[str, Any]]:
+    """Resources of these organisations' (None: every organisation's) active datasets whose
+    link answered at the check before and no longer does at the latest one, most recent
+    first."""
     resource, package = model.resource_table, model.package_table
     query = (sa.select(checks.c.resource_id, checks.c.url, checks.c.checked_at,
                        checks.c.result["problems"].label("problems"),
                        resource.c.name.label("resource_name"),
-                       package.c.name, package.c.title)
+                       package.c.name, package.c.title, package.c.id.label("package_id"),
+                       package.c.owner_org, package.c.maintainer_email)
              .join(resource, sa.and_(resource.c.id == checks.c.resource_id,
                                      resource.c.state == "active"))
              .join(package, sa.and_(package.c.id == checks.c.package_id,
                                     package.c.state == "active"))
-             .where(package.c.owner_org.in_(list(org_ids)),
-                    checks.c.outcome == "unreachable",
+             .where(checks.c.outcome == "unreachable",
                     checks.c.history[0]["outcome"].astext.in_(REACHED))
              .order_by(checks.c.checked_at.desc()))
+    if org_ids is not None:
+        query = query.where(package.c.owner_org.in_(list(org_ids)))
     return [dict(row._mapping) for row in model.Session.execute(query)]

@@ -155,9 +155,14 @@ def dataset_result_from_json(data: Sequence[Any]) -> DatasetResult:
     """Rebuild a result stored as JSON: ``json.dumps`` writes these NamedTuples as nested
     lists, which is how the CKAN side keeps them in its score store."""
     name, id_, title, comp, opn, public, private, harvest, work = data
-    indicators = tuple(IndicatorResult(i[0], i[1], tuple(i[2]), *i[3:]) for i in opn[2])
     return DatasetResult(
         name, id_, title,
         CompletenessResult(comp[0], tuple(comp[1]), comp[2], comp[3]),
-        OpennessResult(opn[0], opn[1], indicators, opn[3]),
+        openness_result_from_json(opn),
         public, private, harvest, WorkProcess(*work))
+
+
+def openness_result_from_json(opn: Sequence[Any]) -> OpennessResult:
+    """Rebuild an ``OpennessResult`` stored as JSON (nested lists)."""
+    indicators = tuple(IndicatorResult(i[0], i[1], tuple(i[2]), *i[3:]) for i in opn[2])
+    return OpennessResult(opn[0], opn[1], indicators, opn[3])

@@ -1,4 +1,5 @@
-"""Reminder digests against a real local SMTP server: sent once, again only when new."""
+"""Reminder digests against a real local SMTP server: sent once, again only when new; missing
+items and links broken since the check before."""
 import email
 import socket
 
@@ -9,6 +10,8 @@ from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.tests.factories import complete_dataset
+from ckanext.mofcompliance.tests.quality import servers
+from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # noqa: F401
 
 pytestmark = pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
 
@@ -87,3 +90,43 @@ def test_a_dry_run_prints_and_sends_nothing(cli, smtp, catalog):
     assert smtp.messages == []
     remind(cli)
     assert len(smtp.messages) == 2
+
+
+@pytest.fixture
+def linked(clean_db):
+    """A complete dataset whose CSV answered at its first check, on a real loopback server."""
+    site = servers.serve()
+    site.routes["/fiscal.csv"] = (200, {"Content-Type": "text/csv"}, b"year,amount\n2566,10\n")
+    org = factories.Organization(name="mof-ops")
+    dataset = helpers.call_action("package_create", **complete_dataset(
+        org["id"], name="fiscal-balance", title="ดุลการคลัง",
+        maintainer_email="stats@mof.go.th",
+        resources=[{"url": site.url("/fiscal.csv"), "format": "CSV", "name": "ตารางดุล"}]))
+    run_queued()
+    yield site, dataset
+    servers.stop(site)
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts", "127.0.0.1")
+@pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0")
+@pytest.mark.usefixtures("queues")
+def test_a_newly_broken_link_is_mailed_once_with_what_to_do(cli, smtp, linked):
+    site, dataset = linked
+    remind(cli)
+    assert smtp.messages == []  # complete, and its link answers
+
+    site.routes["/fiscal.csv"] = (404, {"Content-Type": "text/html"}, b"<html>gone</html>")
+    helpers.call_action("mofcompliance_resource_check_now", id="fiscal-balance")
+    run_queued()
+    remind(cli)
+    [(recipients, body)] = smtp.messages
+    assert recipients == ["stats@mof.go.th"]
+    resource_id = dataset["resources"][0]["id"]
+    assert "ดุลการคลัง: ตารางดุล (%s)" % site.url("/fiscal.csv") in body
+    assert "the server answered HTTP 404" in body
+    assert ("Fix the link, or upload the file instead: "
+            "http://test.ckan.net/dataset/fiscal-balance/resource/%s/edit" % resource_id) in body
+    assert "DGA mandatory metadata" not in body  # nothing is missing
+
+    remind(cli)
+    assert len(smtp.messages) == 1  # told once

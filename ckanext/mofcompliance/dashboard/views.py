@@ -202,8 +202,10 @@ def organization_export(org: str, fmt: str) -> Response:
 @compliance.route("/<org>/report")
 def organization_report(org: str) -> str:
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
+    quality = _call("mofcompliance_quality_show", {"id": result["organization"]["id"]})
     return tk.render("mofcompliance/report.html", {
         "result": result, "profile": kpi.load_profile(result["profile"]),
+        "grade": quality["grade"], "grades": {d["name"]: d for d in quality["datasets"]},
         "today": date.today().isoformat()})
 
 

@@ -73,6 +73,18 @@ def test_the_organisation_page_shows_each_grade_and_the_problems(app, catalog):
     assert "Check all resources now" not in html  # editors do not check the organisation
 
 
+def test_the_printable_report_carries_the_grade_of_the_organisation_and_each_dataset(
+        app, catalog):
+    html = page(app, "/en/compliance/mof-ops/report", catalog["editor"])
+    assert "Quality grade (NSO QC): <strong>C · 60.0</strong>" in html
+    rows = {name: cells[-1] for name, cells in (
+        (re.search(r'class="muted">([^<]+)<', row)[1], re.findall(r"<td>(.*?)</td>", row, re.S))
+        for row in html.split("<h2>", 3)[2].split("<tr>")[2:])}
+    # the organisation's 60.0 is the mean of its datasets' scores: (100 + 40 + 40) / 3
+    assert rows == {"good-fiscal": "A · 100.0", "dead-fiscal": "D · 40.0",
+                    "secret-fiscal": "D · 40.0"}
+
+
 def test_in_thai_under_th(app, catalog):
     html = page(app, "/th/compliance/mof-ops", catalog["admin"])
     assert "เกรดคุณภาพ (แบบ สสช.)" in html and "ตรวจทรัพยากรทั้งหมดเดี๋ยวนี้" in html

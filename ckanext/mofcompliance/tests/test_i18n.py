@@ -163,7 +163,8 @@ def catalog(clean_db, app, ckan_config, monkeypatch, tmp_path) -> Iterator[dict[
     dataset, a use case, a rescore job and a staged NSO import, all in ASCII."""
     monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
     monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.enforcement", "advisory")
-    admin = factories.SysadminWithToken()
+    # a fixed name: a random one (shown in the header) could spell an English msgid
+    admin = factories.SysadminWithToken(name="kanda", fullname="Kanda Srisuk")
     org = factories.Organization(name=ORG, title=ORG_TITLE, users=[
         {"name": admin["name"], "capacity": "admin"}])
     context = {"user": admin["name"]}

@@ -22,17 +22,14 @@ from ckanext.mofcompliance.tests.quality import servers
 
 SECRET_TITLE = "งบลับเฉพาะภายในหน่วยงาน"
 PASSWORD = "correct horse battery staple"
-pytestmark = [pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts",
-                                      "127.0.0.1"),
-              pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0"),
-              pytest.mark.usefixtures("queues")]
+pytestmark = [*servers.ALLOWED, pytest.mark.usefixtures("queues")]
 
 
 @pytest.fixture
 def files():
     site = servers.serve()
     site.routes["/good.csv"] = (200, {"Content-Type": "text/csv"},
-                                b"year,amount\n2566,10\n2567,20\n")
+                                servers.GOOD_CSV)
     yield site
     servers.stop(site)
 

@@ -6,6 +6,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable, Union
 
+import pytest
+
+# The checker may reach these servers (loopback is refused unless allow-listed) at once.
+ALLOWED = [pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts", "127.0.0.1"),
+           pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0")]
+GOOD_CSV = b"year,amount\n2566,10\n2567,20\n"
+
 Body = Union[bytes, Iterable[bytes]]
 # path -> (status, headers, body); a body may be an iterable of chunks (never held whole)
 Route = tuple[int, dict, Body]

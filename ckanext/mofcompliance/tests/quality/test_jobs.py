@@ -16,16 +16,13 @@ from ckanext.mofcompliance.tests.security.test_faults import DEAD_REDIS
 from . import servers
 
 QUEUE = "mofcompliance_quality"
-GOOD_CSV = b"year,amount\n2566,10\n2567,20\n"
-pytestmark = [pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts",
-                                      "127.0.0.1"),
-              pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0")]
+pytestmark = servers.ALLOWED
 
 
 @pytest.fixture
 def site():
     server = servers.serve()
-    server.routes["/fiscal.csv"] = (200, {"Content-Type": "text/csv"}, GOOD_CSV)
+    server.routes["/fiscal.csv"] = (200, {"Content-Type": "text/csv"}, servers.GOOD_CSV)
     yield server
     servers.stop(server)
 
@@ -150,13 +147,13 @@ def test_an_upload_is_read_from_storage_not_over_http(org, site, ckan_config, mo
                                                      tmp_path):
     monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
     dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
-    upload = FileStorage(io.BytesIO(GOOD_CSV), "fiscal.csv", content_type="text/csv")
+    upload = FileStorage(io.BytesIO(servers.GOOD_CSV), "fiscal.csv", content_type="text/csv")
     helpers.call_action("resource_create", package_id=dataset["id"], upload=upload,
                         format="CSV", url="fiscal.csv", name="fiscal")
     run_queued()
     [check] = helpers.call_action("mofcompliance_resource_checks", id=dataset["id"])["resources"]
     assert (check["outcome"], check["http_status"], check["size_bytes"]) == \
-        ("ok", None, len(GOOD_CSV))
+        ("ok", None, len(servers.GOOD_CSV))
     assert check["tabular"]["rows_checked"] == 2 and site.requests == []
 
 

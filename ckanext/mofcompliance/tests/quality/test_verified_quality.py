@@ -23,17 +23,13 @@ from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # 
 from . import servers
 
 VERIFY = "ckanext.mofcompliance.verify_openness"
-GOOD_CSV = b"year,amount\n2566,10\n2567,20\n"
-pytestmark = [pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts",
-                                      "127.0.0.1"),
-              pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0"),
-              pytest.mark.usefixtures("queues")]
+pytestmark = [*servers.ALLOWED, pytest.mark.usefixtures("queues")]
 
 
 @pytest.fixture
 def files():
     site = servers.serve()
-    site.routes["/fiscal.csv"] = (200, {"Content-Type": "text/csv"}, GOOD_CSV)
+    site.routes["/fiscal.csv"] = (200, {"Content-Type": "text/csv"}, servers.GOOD_CSV)
     site.routes["/api/budget"] = (200, {"Content-Type": "application/json"}, b'{"rows": []}')
     yield site
     servers.stop(site)

@@ -44,7 +44,9 @@ ensure_browser() {
     local missing=()
     command -v chromium >/dev/null || missing+=(chromium)
     command -v chromedriver >/dev/null || missing+=(chromium-driver)
-    fc-list 2>/dev/null | grep -qi "tlwg\|thai" || missing+=(fonts-thai-tlwg)
+    # grep reads all of fc-list's output: with -q it stops at the first match, and under
+    # pipefail the SIGPIPE fc-list then gets would count as "no Thai font"
+    fc-list 2>/dev/null | grep -i "tlwg\|thai" >/dev/null || missing+=(fonts-thai-tlwg)
     if [ ${#missing[@]} -gt 0 ]; then
         say "Installing ${missing[*]}"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -51,7 +51,7 @@ if [ ! -s "$LOCAL/admin-password" ]; then
     "$VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(12))" > "$LOCAL/admin-password"
     chmod 600 "$LOCAL/admin-password"
 fi
-if ! ckan user show admin 2>/dev/null | grep -q "name=admin"; then
+if ! ckan user show admin 2>/dev/null | grep "name=admin" >/dev/null; then
     say "Creating the sysadmin"
     ckan user add admin email=admin@localhost.localdomain password="$(cat "$LOCAL/admin-password")" >/dev/null
     ckan sysadmin add admin >/dev/null

@@ -15,12 +15,13 @@ import json
 import multiprocessing
 import os
 import random
-import sys
 import time
 import uuid
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+
+from ckanext.mofcompliance.progress import progress
 
 WORDS_TH = ["รายได้", "ภาษี", "หนี้สาธารณะ", "งบประมาณ", "รายจ่าย", "การคลัง", "รัฐวิสาหกิจ",
             "ศุลกากร", "สรรพสามิต", "เงินเฟ้อ", "การลงทุน", "ประชากร", "ท่องเที่ยว", "เกษตร"]
@@ -101,13 +102,13 @@ def build(datasets: int, orgs: int, seed: int) -> None:
         model.Session.execute(model.tag_table.insert(), tags)
     tag_ids = {r.name: r.id for r in model.Session.execute(sa.select(model.tag_table))}
     batch = 2000
-    for start in range(0, datasets, batch):
-        chunk = [_dataset(rng, i, organisations[i % orgs], creator, now)
-                 for i in range(start, min(start + batch, datasets))]
-        _write(model, rng, chunk, tag_ids)
-        model.Session.commit()
-        print("\rdatasets %d/%d" % (start + len(chunk), datasets), end="", file=sys.stderr)
-    print(file=sys.stderr)
+    with progress("datasets") as report:
+        for start in range(0, datasets, batch):
+            chunk = [_dataset(rng, i, organisations[i % orgs], creator, now)
+                     for i in range(start, min(start + batch, datasets))]
+            _write(model, rng, chunk, tag_ids)
+            model.Session.commit()
+            report(start + len(chunk), datasets)
 
 
 def _write(model, rng: random.Random, chunk: list[dict], tag_ids: dict[str, str]) -> None:
@@ -142,14 +143,16 @@ def index_and_score(ini: str, workers: int) -> None:
     from ckanext.mofcompliance import score_store
     org_ids = [r[0] for r in model.Session.execute(sa.text(
         "SELECT id FROM \"group\" WHERE is_organization AND state = 'active' ORDER BY name"))]
+    total = model.Session.execute(sa.text(
+        "SELECT count(*) FROM package WHERE state = 'active' AND type = 'dataset'")).scalar()
     model.Session.remove()
     done = 0
     with multiprocessing.get_context("spawn").Pool(
-            workers, initializer=_start_worker, initargs=(ini,)) as pool:
+            workers, initializer=_start_worker, initargs=(ini,)) as pool, \
+            progress("indexed") as report:
         for count in pool.imap_unordered(_index_organization, org_ids):
             done += count
-            print("\rindexed %d" % done, end="", file=sys.stderr)
-    print(file=sys.stderr)
+            report(done, total)
     score_store.rescore()
     model.Session.commit()
 

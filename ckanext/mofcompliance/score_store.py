@@ -64,6 +64,8 @@ def verified_openness(pkg_dict: dict[str, Any], checks: Checks,
                       results: Mapping[str, kpi.DatasetResult]) -> dict[str, OpennessResult]:
     """The verified open level under each ruleset: the declared one unless a check took a
     resource's claim away (a dead link, a contradicted format)."""
+    if not any(res.get("id") in checks for res in pkg_dict.get("resources") or ()):
+        return {ruleset: result.openness for ruleset, result in results.items()}  # unchecked
     verified = {}
     for ruleset, result in results.items():
         checked, demotions = verified_package(pkg_dict, checks, ruleset)

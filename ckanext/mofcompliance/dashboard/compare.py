@@ -14,8 +14,7 @@ from ..standard import kpi
 def _side(answer: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
     profile = kpi.load_profile(answer["profile"])
     return {"id": profile.id, "version": answer["profile_version"],
-            "fiscal_year": profile.fiscal_year, "title_th": profile.title_th,
-            "title_en": profile.title_en, "site_profile": answer["site_profile"],
+            "fiscal_year": profile.fiscal_year, "site_profile": answer["site_profile"],
             "score": result["score"], "level": result["level"]}
 
 

@@ -2,7 +2,8 @@
 # Run the whole test suite against a real PostgreSQL and Redis.
 #   bash scripts/test.sh [pytest arguments]
 # CKAN_VERSION=2.12.0 selects the other supported CKAN (default 2.11.6);
-# TEST_DB names the database (default mofcompliance_test).
+# TEST_DB names the database (default mofcompliance_test), REDIS_DB the Redis database
+# (default 1) and CKAN_STORAGE_PATH the storage folder: runs side by side each take their own.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_system_packages
@@ -15,7 +16,8 @@ ensure_database "${TEST_DB}_gdcatalog"   # the GD Catalog of the end-to-end harv
 ensure_venv
 
 export CKAN_SQLALCHEMY_URL="$(database_url "$TEST_DB")"
-export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
+export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/${REDIS_DB:-1}"
+export CKAN_STORAGE_PATH="${CKAN_STORAGE_PATH:-/tmp/ckanext-mofcompliance-test-storage-$CKAN_VERSION}"
 cd "$ROOT"
 say "Type check (mypy.ini) and lint (ruff.toml)"
 "$VENV/bin/mypy"

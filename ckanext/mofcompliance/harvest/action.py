@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
 from ..logic import commit_unless_deferred, schema
 from . import registration
 
 
-@tk.validate(schema.registration_update_schema)
+@validate(schema.registration_update_schema)
 def mofcompliance_registration_update(context: dict[str, Any],
                                       data_dict: dict[str, Any]) -> dict[str, Any]:
     """Set a dataset's GD Catalog registration state.

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
 from .. import config, score_store
 from ..dashboard import kpi_cache, summaries
@@ -49,7 +50,7 @@ def _item_summary(item: std.Item) -> dict[str, Any]:
 
 
 @tk.side_effect_free
-@tk.validate(schema.standard_show_schema)
+@validate(schema.standard_show_schema)
 def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The DGA standard this catalog enforces: the 14 items, the enforcement mode and the
     JSON Schema of a dataset (as ``package_show`` returns it) and of a resource.
@@ -77,7 +78,7 @@ def _organizations(org_ids: Any) -> list[dict[str, Any]]:
 
 
 @tk.side_effect_free
-@tk.validate(schema.site_kpi_schema)
+@validate(schema.site_kpi_schema)
 def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The KPI of the whole catalog and of each organisation the user may see.
 
@@ -110,7 +111,7 @@ def _profile_facts(profile_id: str) -> dict[str, Any]:
 
 
 @tk.side_effect_free
-@tk.validate(schema.org_kpi_schema)
+@validate(schema.org_kpi_schema)
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """One organisation's KPI with every criterion's evidence, its datasets' results,
     the next steps, its plan and its use cases. Each dataset's ``open_level`` is the one
@@ -139,7 +140,7 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     }
 
 
-@tk.validate(schema.dataset_report_schema)
+@validate(schema.dataset_report_schema)
 def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """A dataset's 14-item checklist and open-characteristics levels, with what to do.
 
@@ -171,7 +172,7 @@ def mofcompliance_plan_update(context: dict[str, Any], data_dict: dict[str, Any]
     return _update_plan(context, dict(data_dict, owner=owner))
 
 
-@tk.validate(schema.plan_update_schema)
+@validate(schema.plan_update_schema)
 def _update_plan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The plan update once allowed: who may not write is refused before the input is read."""
     row = {k: data_dict[k] for k in PLAN_FIELDS}
@@ -202,7 +203,7 @@ def mofcompliance_use_case_create(context: dict[str, Any], data_dict: dict[str, 
     return _create_use_case(context, dict(data_dict, owner=owner))
 
 
-@tk.validate(schema.use_case_create_schema)
+@validate(schema.use_case_create_schema)
 def _create_use_case(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The use case once allowed: who may not write is refused before the input is read."""
     row = {k: data_dict[k] for k in USE_CASE_FIELDS}
@@ -213,7 +214,7 @@ def _create_use_case(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     return dict(row, created=row["created"].isoformat())
 
 
-@tk.validate(schema.use_case_delete_schema)
+@validate(schema.use_case_delete_schema)
 def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     table = use_case_table
     row = model.Session.execute(sa.select(table).where(table.c.id == data_dict.get("id"))).first()
@@ -226,7 +227,7 @@ def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, 
     return {"id": row.id}
 
 
-@tk.validate(schema.rescore_schema)
+@validate(schema.rescore_schema)
 def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Rebuild the score store (``org``: one organisation). ``background`` queues it as a
     CKAN job on Redis; otherwise it runs now and returns the number of datasets."""

@@ -1,4 +1,4 @@
-"""Input schemas of the extension's actions (navl, applied with ``tk.validate``).
+"""Input schemas of the extension's actions (navl, applied with ``ckan.logic.validate``).
 
 Each action's parameters are checked and converted here, before the action runs; the
 action reads a validated ``data_dict``. Parameters an action does not know are ignored,

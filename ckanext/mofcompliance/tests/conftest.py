@@ -6,11 +6,23 @@ import pytest
 from hypothesis import settings
 from werkzeug.serving import make_server
 
+from ckan.lib import jobs
+from ckan.tests.pytest_ckan import fixtures as ckan_fixtures
+
 # In CI (the CI variable set, as .ci/run and CI services do) hypothesis draws the same examples
 # on every run and keeps no example database: a red build is reproducible, never a fluke.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+if not hasattr(ckan_fixtures, "clean_queues"):
+    # CKAN 2.10 has no ``clean_queues`` (2.11 added it): the same, emptying every queue.
+    @pytest.fixture
+    def clean_queues():
+        """Every job queue emptied and deleted, as CKAN 2.11's fixture does."""
+        for queue in jobs.get_all_queues():
+            queue.delete()
 
 
 @pytest.fixture

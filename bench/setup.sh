@@ -5,7 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 DATASETS="${1:-50000}"; ORGS="${2:-200}"; SEED="${3:-2567}"
-DB_NAME=mofcompliance_bench
+DB_NAME="${BENCH_DB:-mofcompliance_bench}"
 INI="$ROOT/.local/bench.ini"
 
 ensure_postgres
@@ -16,7 +16,7 @@ ensure_database "$DB_NAME"
 cp "$ROOT/.local/ckan.ini" "$INI"
 "$VENV/bin/ckan" config-tool "$INI" "sqlalchemy.url=$(database_url "$DB_NAME")" \
     "ckan.site_id=mofcompliance-bench" "ckan.site_url=http://127.0.0.1:5055" \
-    "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/2" >/dev/null
+    "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/${BENCH_REDIS_DB:-2}" >/dev/null
 "$VENV/bin/ckan" config-tool "$INI" -s logger_ckan "level=WARNING" >/dev/null
 "$VENV/bin/ckan" -c "$INI" db upgrade >/dev/null
 "$VENV/bin/ckan" -c "$INI" user add bench email=bench@localhost.localdomain \

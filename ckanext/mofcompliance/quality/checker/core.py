@@ -24,6 +24,7 @@ Problem = dict
 class Settings:
     policy: outbound.Policy
     max_rows: int = 1000           # tabular validation reads at most this many rows
+    max_unpacked: int = 64 * 1024 * 1024  # a workbook's sheet unpacking to more is not opened
 
 
 @dataclass
@@ -118,7 +119,11 @@ def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings) -> No
             "too-large", "larger than the %d bytes the checker reads; not opened"
             % len(fetched.body)))
     elif kind == "XLSX":
-        result["tabular"] = tabular.validate_xlsx(fetched.body, settings.max_rows)
+        result["tabular"] = tabular.validate_xlsx(fetched.body, settings.max_rows,
+                                                  settings.max_unpacked)
+        if not result["tabular"]["validated"]:
+            result["problems"].append(_problem(
+                "too-large", result["tabular"]["errors"][0]["message"]))
     elif kind == "JSON":
         result["tabular"] = tabular.validate_json(fetched.body, encoding)
     table = result["tabular"]

@@ -17,12 +17,17 @@ import itertools
 import json
 import re
 import zipfile
-from xml.etree import ElementTree
-from typing import Any, Optional
+from typing import IO, Any, Iterator, Optional
+from xml.parsers import expat
 
 import charset_normalizer
 
 MAX_ERRORS_KEPT = 20
+MAX_CELL_CHARS = 32767     # the most a spreadsheet cell holds (Excel's limit)
+MAX_COLUMNS = 16384        # columns whose labels and types are checked (Excel's limit)
+MAX_LINE_CHARS = 1024 * 1024  # a CSV line longer than this is not read
+QUOTED_CHARS = 100         # characters of a cell quoted in an error
+MB = 1024 * 1024
 THAI_8BIT = "tis-620"  # cp874 is reported as TIS-620, its Thai subset
 
 
@@ -133,21 +138,46 @@ TYPES = [("integer", re.compile(r"[+-]?\d+\Z")),
          ("date", re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\Z"))]
 
 
-def _error(code: str, row: Optional[int], message: str) -> dict[str, Any]:
-    return {"code": code, "row": row, "message": message}
+class Errors:
+    """The first ``MAX_ERRORS_KEPT`` errors, and how many there were: the rest are
+    counted, never built (a row of 4,000 cells under a one-column header is 3,999
+    errors)."""
+
+    def __init__(self) -> None:
+        self.kept: list[dict[str, Any]] = []
+        self.count = 0
+
+    def room(self) -> int:
+        return MAX_ERRORS_KEPT - len(self.kept)
+
+    def add(self, code: str, row: Optional[int], message: str, *args: Any) -> None:
+        self.count += 1
+        if self.room() > 0:
+            self.kept.append({"code": code, "row": row, "message": message % args})
+
+    def add_many(self, count: int, code: str, row: int, message: str,
+                 columns: range) -> None:
+        """``count`` errors of one kind in one row, one per column of ``columns``."""
+        shown = min(count, max(0, self.room()))
+        for column in columns[:shown]:
+            self.add(code, row, message, row, column + 1)
+        self.count += count - shown
 
 
-def _header_errors(header: list[str]) -> list[dict[str, Any]]:
-    errors, seen = [], set()
-    for position, label in enumerate(header, start=1):
+def _short(cell: str) -> str:
+    return cell if len(cell) <= QUOTED_CHARS else cell[:QUOTED_CHARS] + "…"
+
+
+def _header_errors(errors: Errors, header: list[str]) -> None:
+    seen = set()
+    for position, label in enumerate(header[:MAX_COLUMNS], start=1):
         name = label.strip()
         if not name:
-            errors.append(_error("blank-label", None, "column %d has no header" % position))
+            errors.add("blank-label", None, "column %d has no header", position)
         elif name in seen:
-            errors.append(_error("duplicate-label", None,
-                                 "column %d repeats the header %r" % (position, name)))
+            errors.add("duplicate-label", None, "column %d repeats the header %r",
+                       position, _short(name))
         seen.add(name)
-    return errors
 
 
 def _column_types(rows: list[list[str]], width: int) -> list[Optional[tuple]]:
@@ -162,52 +192,125 @@ def _column_types(rows: list[list[str]], width: int) -> list[Optional[tuple]]:
     return types
 
 
-def _row_errors(number: int, row: list[str], width: int,
-                types: list[Optional[tuple]]) -> list[dict[str, Any]]:
+def _row_errors(errors: Errors, number: int, row: list[str], width: int,
+                types: list[Optional[tuple]]) -> None:
     if not any(cell.strip() for cell in row):
-        return [_error("blank-row", number, "row %d is empty" % number)]
-    errors = [_error("extra-cell", number, "row %d has a cell beyond the header in column %d"
-                     % (number, column + 1)) for column in range(width, len(row))]
-    errors += [_error("missing-cell", number, "row %d has no cell in column %d"
-                      % (number, column + 1)) for column in range(len(row), width)]
+        errors.add("blank-row", number, "row %d is empty", number)
+        return
+    if len(row) > width:
+        errors.add_many(len(row) - width, "extra-cell", number,
+                        "row %d has a cell beyond the header in column %d",
+                        range(width, len(row)))
+    if len(row) < width:
+        errors.add_many(width - len(row), "missing-cell", number,
+                        "row %d has no cell in column %d", range(len(row), width))
     for column, (cell, kind) in enumerate(zip(row, types, strict=False)):
         if kind and cell.strip() and not kind[1].match(cell.strip()):
-            errors.append(_error("type-error", number, "row %d column %d: %r is not %s"
-                                 % (number, column + 1, cell, kind[0])))
-    return errors
+            errors.add("type-error", number, "row %d column %d: %r is not %s",
+                       number, column + 1, _short(cell), kind[0])
+
+
+class _LongLine(Exception):
+    pass
+
+
+def _lines(body: bytes, encoding: Optional[str], truncated: bool) -> Iterator[str]:
+    """The text's lines, decoded as they are read (never the whole text at once); a cut
+    body loses its last, partial line."""
+    stream = io.TextIOWrapper(io.BytesIO(body), encoding=python_codec(encoding or "utf-8"),
+                              errors="replace", newline="")
+    previous = None
+    for line in stream:
+        if len(line) > MAX_LINE_CHARS:
+            raise _LongLine()
+        if previous is not None:
+            yield previous
+        previous = line
+    if previous is not None and not (truncated and not previous.endswith(("\n", "\r"))):
+        yield previous
 
 
 def validate_delimited(body: bytes, encoding: Optional[str], truncated: bool,
                        delimiter: str, max_rows: int) -> dict[str, Any]:
-    """The header and the first ``max_rows`` rows (row numbers count the header as 1)."""
-    text = complete_lines(decoded(body, encoding), truncated).lstrip("\ufeff")
+    """The header and the first ``max_rows`` rows (row numbers count the header as 1),
+    read one at a time: the first ``TYPE_SAMPLE`` are held to tell the columns' types."""
+    errors, checked = Errors(), 0
     try:
-        rows = []
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
-            if len(rows) > max_rows:
-                break
+        rows = csv.reader(_lines(body, encoding, truncated), delimiter=delimiter)
+        header = next(rows, None)
+        if header is None:
+            return _unreadable("source-error", "the file has no rows")
+        if header:
+            header[0] = header[0].lstrip("\ufeff")
+        width = len(header)
+        sample = list(itertools.islice(rows, min(TYPE_SAMPLE, max_rows)))
+        types = _column_types(sample, min(width, MAX_COLUMNS))
+        _header_errors(errors, header)
+        for number, row in enumerate(itertools.chain(
+                sample, itertools.islice(rows, max(0, max_rows - len(sample)))), start=2):
+            _row_errors(errors, number, row, width, types)
+            checked += 1
+    except _LongLine:
+        return _unreadable("source-error", "a row is longer than %d characters"
+                           % MAX_LINE_CHARS)
     except csv.Error as error:
         return _unreadable("source-error", "the rows cannot be read: %s" % error)
-    if not rows:
-        return _unreadable("source-error", "the file has no rows")
-    header, data = rows[0], rows[1:]
-    types = _column_types(data, len(header))
-    errors = _header_errors(header)
-    for number, row in enumerate(data, start=2):
-        errors += _row_errors(number, row, len(header), types)
-    return {"validated": True, "valid": not errors, "error_count": len(errors),
-            "rows_checked": len(data), "errors": errors[:MAX_ERRORS_KEPT]}
+    return {"validated": True, "valid": not errors.count, "error_count": errors.count,
+            "rows_checked": checked, "errors": errors.kept}
 
 
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
-SHEET_ROW = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
+SHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
+SHEET_ROW = SHEET + "row"
+CHUNK = 64 * 1024
 
 
-def validate_xlsx(body: bytes, max_rows: int) -> dict[str, Any]:
+class _Enough(Exception):
+    """The rows to check were read."""
+
+
+class _CellTooLong(Exception):
+    pass
+
+
+def _sheet_rows(sheet: IO[bytes], max_rows: int) -> int:
+    """The rows of a worksheet, streamed through expat (no tree, no text kept): at most
+    ``max_rows``; a text run longer than a cell may hold stops the reading."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    state = {"rows": 0, "text": 0}
+
+    def start(name: str, _attrs: Any) -> None:
+        state["text"] = 0
+        if name == SHEET_ROW:
+            state["rows"] += 1
+            if state["rows"] > max_rows:
+                raise _Enough()
+
+    def text(data: str) -> None:
+        state["text"] += len(data)
+        if state["text"] > MAX_CELL_CHARS:
+            raise _CellTooLong()
+
+    def end(_name: str) -> None:
+        state["text"] = 0
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    try:
+        while chunk := sheet.read(CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Enough:
+        pass
+    return min(state["rows"], max_rows)
+
+
+def validate_xlsx(body: bytes, max_rows: int, max_unpacked: int) -> dict[str, Any]:
     """That the workbook opens: its parts are there and its first sheet's rows read (the
     first ``max_rows``, streamed). openpyxl's full load costs 7–20 ms for a small file,
-    too much for a sweep of the whole catalog; reading the parts costs well under one."""
+    too much for a sweep of the whole catalog; reading the parts costs well under one.
+    A sheet that unpacks to more than ``max_unpacked`` bytes is not opened (zipfile's
+    reader never yields more than the size declared, so that bounds what is read)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(body))
         names = set(archive.namelist())
@@ -216,24 +319,31 @@ def validate_xlsx(body: bytes, max_rows: int) -> dict[str, Any]:
         if missing or not sheets:
             return _unreadable("unparsable", "not a workbook: %s missing"
                                % ", ".join(missing or ["a worksheet"]))
-        rows = 0
-        with archive.open(sheets[0]) as sheet:
-            for _event, element in ElementTree.iterparse(sheet):
-                if element.tag == SHEET_ROW:
-                    rows += 1
-                    element.clear()
-                    if rows >= max_rows:
-                        break
-    except (zipfile.BadZipFile, ElementTree.ParseError, EOFError, ValueError,
+        info = archive.getinfo(sheets[0])
+        if info.file_size > max_unpacked:
+            return not_validated("its first sheet unpacks to %d MB, more than the %d MB "
+                                 "the checker opens" % (info.file_size // MB,
+                                                        max_unpacked // MB))
+        with archive.open(info) as sheet:
+            rows = _sheet_rows(sheet, max_rows)
+    except _CellTooLong:
+        return _unreadable("unparsable", "a cell holds more than %d characters, more than "
+                           "a spreadsheet cell can" % MAX_CELL_CHARS)
+    except (zipfile.BadZipFile, expat.ExpatError, EOFError, ValueError,
             NotImplementedError) as error:
         return _unreadable("unparsable", "the workbook does not open: %s" % error)
     return {"validated": True, "valid": True, "error_count": 0, "rows_checked": rows,
             "errors": []}
 
 
+def _nothing(_pairs: Any) -> None:
+    """An object's members are not kept: only whether the text parses matters."""
+
+
 def validate_json(body: bytes, encoding: Optional[str]) -> dict[str, Any]:
     try:
-        value = json.loads(decoded(body, encoding).lstrip("\ufeff"))
+        value = json.loads(decoded(body, encoding).lstrip("\ufeff"),
+                           object_pairs_hook=_nothing)
     except ValueError as error:
         return _unreadable("unparsable", "not valid JSON: %s" % error)
     rows = len(value) if isinstance(value, list) else 1

@@ -1,5 +1,8 @@
 """The resource checker against hostile servers on 127.0.0.1: it stops at its one
 deadline whatever the server does, and stays small whatever the file holds."""
+import tracemalloc
+import zipfile
+
 import pytest
 
 from ckanext.mofcompliance import outbound
@@ -47,3 +50,68 @@ def test_a_dripping_server_is_given_up_at_the_deadline(drip, case):
     assert result["downloadable"] is False and result["tabular"] is None
     assert server.gone.wait(10), "the checker hung up before the server was done"
     assert server.sent < server.total()
+
+
+MB = 1024 * 1024
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def workbook_with_one_cell(path, cell_chars):
+    """An XLSX whose one cell holds ``cell_chars`` letters: small packed, big unpacked."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(('<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1" '
+                         't="inlineStr"><is><t>' % MAIN).encode())
+            for _ in range(cell_chars // MB):
+                sheet.write(b"A" * MB)
+            sheet.write(b"</t></is></c></row></sheetData></worksheet>")
+    return path.read_bytes()
+
+
+@pytest.fixture
+def site():
+    server = servers.serve()
+    yield server
+    servers.stop(server)
+
+
+def served(site, path, body, declared, content_type="application/octet-stream", **policy):
+    site.routes[path] = (200, {"Content-Type": content_type}, body)
+    return check({"id": "r1", "url": site.url(path), "format": declared},
+                 settings(max_bytes=10 * MB, **policy))
+
+
+def test_a_workbook_that_unpacks_to_800_mb_is_not_opened(site, tmp_path):
+    body = workbook_with_one_cell(tmp_path / "bomb.xlsx", 800 * MB)
+    assert len(body) < 2 * MB
+    result = served(site, "/bomb.xlsx", body, "XLSX")
+    assert result["detected_format"] == "XLSX" and result["tabular"]["validated"] is False
+    assert codes(result) == ["too-large"]
+    assert "unpacks to 800 MB" in result["problems"][0]["detail"]
+
+
+def test_a_cell_longer_than_a_spreadsheet_cell_can_hold_stops_the_reading(site, tmp_path):
+    body = workbook_with_one_cell(tmp_path / "long-cell.xlsx", 16 * MB)
+    result = served(site, "/long-cell.xlsx", body, "XLSX")
+    assert result["tabular"]["valid"] is False and codes(result) == ["unparsable"]
+    assert "more than 32767 characters" in result["tabular"]["errors"][0]["message"]
+
+
+def test_errors_past_the_kept_twenty_are_counted_not_built(site):
+    """One header column and 200 rows of 4,000 cells: 799,800 extra cells, of which
+    20 are kept, and the check's memory does not grow with them."""
+    body = b"year\n" + (b"2566," * 3999 + b"2566\n") * 200
+    site.routes["/wide.csv"] = (200, {"Content-Type": "text/csv"}, body)
+    tracemalloc.start()
+    try:
+        result = check({"id": "r1", "url": site.url("/wide.csv"), "format": "CSV"},
+                       settings(max_bytes=10 * MB))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    table = result["tabular"]
+    assert table["error_count"] == 200 * 3999 and len(table["errors"]) == 20
+    assert [e["code"] for e in table["errors"]] == ["extra-cell"] * 20
+    assert peak < 32 * MB, "%d MB allocated at the peak" % (peak // MB)

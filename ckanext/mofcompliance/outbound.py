@@ -315,24 +315,25 @@ def _connection(parts: SplitResult, address: str, policy: Policy,
 
 
 def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytes, bool]:
-    """At most ``limit`` bytes of the body, and whether more followed (not read)."""
+    """At most ``limit`` bytes of the body (the buffer itself, not a copy of it), and
+    whether more followed (not read)."""
     body = bytearray()
     while len(body) <= limit:
         chunk = response.read(min(CHUNK, limit + 1 - len(body)))
         if not chunk:
-            return bytes(body), False
+            return body, False
         body += chunk
     del body[limit:]
-    return bytes(body), True
+    return body, True
 
 
 def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: str,
               body: Optional[bytes], sent: Mapping[str, str], policy: Policy,
               deadline: Deadline) -> Answer:
-    connection.connect()
-    deadline.check()
-    connection.timeout = max(0.001, min(policy.read_timeout, deadline.left()))
-    with deadline.guarding(connection):
+    with deadline.guarding(connection):  # the TLS handshake too
+        connection.connect()
+        deadline.check()
+        connection.timeout = max(0.001, min(policy.read_timeout, deadline.left()))
         started = time.monotonic()
         connection.request(method, path, body=body, headers=sent, preload_content=False,
                            decode_content=False)

@@ -28,14 +28,17 @@ MAX_COLUMNS = 16384        # columns whose labels and types are checked (Excel's
 MAX_LINE_CHARS = 1024 * 1024  # a CSV line longer than this is not read
 QUOTED_CHARS = 100         # characters of a cell quoted in an error
 MB = 1024 * 1024
+CHUNK = 64 * 1024
 THAI_8BIT = "tis-620"  # cp874 is reported as TIS-620, its Thai subset
 
 
 def _utf8_prefix_ok(body: bytes) -> bool:
-    """Whether ``body`` is UTF-8, allowing a character cut at its end (a sample)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    """Whether ``body`` is UTF-8, allowing a character cut at its end (a sample); read
+    a piece at a time, never decoded whole."""
+    decoder, view = codecs.getincrementaldecoder("utf-8")(), memoryview(body)
     try:
-        decoder.decode(body, final=False)
+        for start in range(0, len(view), CHUNK):
+            decoder.decode(view[start:start + CHUNK], final=False)
     except UnicodeDecodeError:
         return False
     return True
@@ -192,18 +195,19 @@ def _column_types(rows: list[list[str]], width: int) -> list[Optional[tuple]]:
     return types
 
 
-def _row_errors(errors: Errors, number: int, row: list[str], width: int,
+def _row_errors(errors: Errors, number: int, row: list[str], length: int, width: int,
                 types: list[Optional[tuple]]) -> None:
-    if not any(cell.strip() for cell in row):
+    """The errors of a row of ``length`` cells, of which ``row`` holds the first."""
+    if not any(cell.strip() for cell in row) and length <= len(row):
         errors.add("blank-row", number, "row %d is empty", number)
         return
-    if len(row) > width:
-        errors.add_many(len(row) - width, "extra-cell", number,
+    if length > width:
+        errors.add_many(length - width, "extra-cell", number,
                         "row %d has a cell beyond the header in column %d",
-                        range(width, len(row)))
-    if len(row) < width:
-        errors.add_many(width - len(row), "missing-cell", number,
-                        "row %d has no cell in column %d", range(len(row), width))
+                        range(width, length))
+    if length < width:
+        errors.add_many(width - length, "missing-cell", number,
+                        "row %d has no cell in column %d", range(length, width))
     for column, (cell, kind) in enumerate(zip(row, types, strict=False)):
         if kind and cell.strip() and not kind[1].match(cell.strip()):
             errors.add("type-error", number, "row %d column %d: %r is not %s",
@@ -243,12 +247,14 @@ def validate_delimited(body: bytes, encoding: Optional[str], truncated: bool,
         if header:
             header[0] = header[0].lstrip("\ufeff")
         width = len(header)
-        sample = list(itertools.islice(rows, min(TYPE_SAMPLE, max_rows)))
-        types = _column_types(sample, min(width, MAX_COLUMNS))
+        kept = max(1, min(width, MAX_COLUMNS))  # cells of a sample row held
+        sample = [(row[:kept], len(row))
+                  for row in itertools.islice(rows, min(TYPE_SAMPLE, max_rows))]
+        types = _column_types([row for row, _ in sample], min(width, MAX_COLUMNS))
         _header_errors(errors, header)
-        for number, row in enumerate(itertools.chain(
-                sample, itertools.islice(rows, max(0, max_rows - len(sample)))), start=2):
-            _row_errors(errors, number, row, width, types)
+        rest = ((row, len(row)) for row in itertools.islice(rows, max(0, max_rows - len(sample))))
+        for number, (row, length) in enumerate(itertools.chain(sample, rest), start=2):
+            _row_errors(errors, number, row, length, width, types)
             checked += 1
     except _LongLine:
         return _unreadable("source-error", "a row is longer than %d characters"
@@ -262,7 +268,6 @@ def validate_delimited(body: bytes, encoding: Optional[str], truncated: bool,
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 SHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
 SHEET_ROW = SHEET + "row"
-CHUNK = 64 * 1024
 
 
 class _Enough(Exception):
@@ -340,12 +345,42 @@ def _nothing(_pairs: Any) -> None:
     """An object's members are not kept: only whether the text parses matters."""
 
 
+JSON_SCALAR = re.compile(rb'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
+                         rb"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+SHAPE_ONLY = 1024 * 1024  # bytes of JSON past which only its shape is parsed
+
+
+def _shape(text: bytes) -> bytes:
+    """``text`` with every valid string made ``""`` and every valid number ``0`` (an
+    invalid one stays, and fails): as valid or invalid as it was, and parsed without
+    building millions of values."""
+    shape, last = bytearray(), 0
+    for scalar in JSON_SCALAR.finditer(text):
+        shape += text[last:scalar.start()]
+        shape += b'""' if text[scalar.start()] == 0x22 else b"0"
+        last = scalar.end()
+    shape += text[last:]
+    return bytes(shape)
+
+
 def validate_json(body: bytes, encoding: Optional[str]) -> dict[str, Any]:
+    """That the text parses; objects are dropped as they are read. A large text is
+    parsed for its shape (``_shape``)."""
+    shape_only = len(body) > SHAPE_ONLY
     try:
-        value = json.loads(decoded(body, encoding).lstrip("\ufeff"),
-                           object_pairs_hook=_nothing)
-    except ValueError as error:
-        return _unreadable("unparsable", "not valid JSON: %s" % error)
+        if shape_only:
+            utf8 = body if encoding in (None, "utf-8", "ascii") else \
+                decoded(body, encoding).encode("utf-8")
+            value = json.loads(_shape(utf8.removeprefix(codecs.BOM_UTF8)),
+                               object_pairs_hook=_nothing)
+        else:
+            value = json.loads(decoded(body, encoding).lstrip("\ufeff"),
+                               object_pairs_hook=_nothing)
+    except json.JSONDecodeError as error:
+        return _unreadable("unparsable", "not valid JSON: %s" % (
+            error.msg if shape_only else error))
+    except (RecursionError, UnicodeDecodeError) as error:
+        return _unreadable("unparsable", "not valid JSON: %s" % type(error).__name__)
     rows = len(value) if isinstance(value, list) else 1
     return {"validated": True, "valid": True, "error_count": 0, "rows_checked": rows,
             "errors": []}

@@ -66,23 +66,31 @@ def _entries(tree: Tree) -> list[bytes]:
             for i, (name, kind, _) in enumerate(flat)]
 
 
-def compound_file(tree: Tree, filler_sectors: int = 0) -> bytes:
-    """An OLE2 compound file (version 3, 512-byte sectors) whose directory lists
-    ``tree``; ``filler_sectors`` of random bytes come before the directory."""
+def compound_file(tree: Tree, filler_sectors: int = 0, sector: int = SECTOR) -> bytes:
+    """An OLE2 compound file (version 3, 512-byte sectors, or 4 with 4,096) whose
+    directory lists ``tree``; ``filler_sectors`` of random bytes come before the
+    directory (after the FAT), as streams would."""
     entries = _entries(tree)
-    entries += [b"\x00" * 128] * (-len(entries) % 4)
-    directory = [b"".join(entries[i:i + 4]) for i in range(0, len(entries), 4)]
-    first_dir = 1 + filler_sectors
-    fat = [FAT_SECTOR] + [n + 2 if n + 2 < first_dir else END for n in range(filler_sectors)]
-    fat += [first_dir + n + 1 if n + 1 < len(directory) else END
-            for n in range(len(directory))]
-    fat += [FREE] * (SECTOR // 4 - len(fat))
+    per = sector // 128
+    entries += [b"\x00" * 128] * (-len(entries) % per)
+    directory = [b"".join(entries[i:i + per]) for i in range(0, len(entries), per)]
+    slots = sector // 4
+    fats = -(-(filler_sectors + len(directory)) // (slots - 1))
+    first_dir = fats + filler_sectors
+    fat = [FAT_SECTOR] * fats + [n + 1 if n + 1 < first_dir else END
+                                 for n in range(fats, first_dir)]
+    fat += [n + 1 if n + 1 < first_dir + len(directory) else END
+            for n in range(first_dir, first_dir + len(directory))]
+    fat += [FREE] * (-len(fat) % slots)
     header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
-              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
-              + struct.pack("<IIIIIIIII", 0, 1, first_dir, 0, 4096, END, 0, END, 0)
-              + struct.pack("<109I", 0, *[FREE] * 108))
-    filler = random.Random(7).randbytes(filler_sectors * SECTOR)
-    return header + struct.pack("<128I", *fat) + filler + b"".join(directory)
+              + struct.pack("<HHHHH", 0x3E, 3 if sector == 512 else 4, 0xFFFE,
+                            sector.bit_length() - 1, 6) + b"\x00" * 6
+              + struct.pack("<IIIIIIIII", len(directory) if sector > 512 else 0, fats,
+                            first_dir, 0, 4096, END, 0, END, 0)
+              + struct.pack("<109I", *range(fats), *[FREE] * (109 - fats)))
+    filler = random.Random(7).randbytes(filler_sectors * sector)
+    return (header.ljust(sector, b"\x00") + struct.pack("<%dI" % len(fat), *fat) + filler
+            + b"".join(directory))
 
 
 WORD = ["WordDocument", "1Table", "\x05SummaryInformation", "\x01CompObj"]
@@ -160,7 +168,7 @@ def _table(kind: str, encoding: str, valid: bool, fits: bool = True) -> dict[str
 def containers(cap: int) -> list[Case]:
     """Containers; ``cap`` is the checker's byte cap (a cut file is bigger)."""
     doc, xls = compound_file(WORD), compound_file(EXCEL)
-    cut_doc = compound_file(WORD, filler_sectors=cap // SECTOR + 8)
+    cut_doc = compound_file(WORD, filler_sectors=cap // 4096 + 2, sector=4096)
     return [
         Case("report.doc", doc, "DOC", "application/msword", _match("DOC")),
         Case("report-octets.doc", doc, "DOC", OCTETS, _match("DOC")),

@@ -115,3 +115,24 @@ def test_errors_past_the_kept_twenty_are_counted_not_built(site):
     assert table["error_count"] == 200 * 3999 and len(table["errors"]) == 20
     assert [e["code"] for e in table["errors"]] == ["extra-cell"] * 20
     assert peak < 32 * MB, "%d MB allocated at the peak" % (peak // MB)
+
+
+def test_a_json_of_a_million_strings_is_parsed_for_its_shape(site):
+    """5 MB of JSON strings: judged as json.loads would, without building a million
+    values (the plain parse takes about 60 MB here)."""
+    body = b"[" + b'"ab", ' * (MB - 1) + b'"ab"]'
+    site.routes["/strings.json"] = (200, {"Content-Type": "application/json"}, body)
+    site.routes["/broken.json"] = (200, {"Content-Type": "application/json"},
+                                   body[:-1] + b",]")
+    tracemalloc.start()
+    try:
+        result = check({"id": "r1", "url": site.url("/strings.json"), "format": "JSON"},
+                       settings(max_bytes=10 * MB))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result["tabular"]["valid"] is True and result["tabular"]["rows_checked"] == MB
+    assert peak < 24 * MB, "%d MB allocated at the peak" % (peak // MB)
+    broken = check({"id": "r2", "url": site.url("/broken.json"), "format": "JSON"},
+                   settings(max_bytes=10 * MB))
+    assert broken["tabular"]["valid"] is False and codes(broken) == ["unparsable"]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import heapq
 import ipaddress
 import itertools
+import os
 import socket
 import threading
 import time
@@ -229,9 +230,14 @@ class Watchdog:
     its body a byte at a time would hold the request for ever)."""
 
     def __init__(self) -> None:
+        self._count = itertools.count()
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh: in a forked child (a job worker's work horse) the parent's
+        thread does not run and its lock may be held."""
         self._due: list[tuple[float, int]] = []
         self._expire: dict[int, Callable[[], None]] = {}
-        self._count = itertools.count()
         self._wake = threading.Condition()
         self._thread: Optional[threading.Thread] = None
 
@@ -267,6 +273,7 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
+os.register_at_fork(after_in_child=WATCHDOG.reset)
 
 
 class Deadline:

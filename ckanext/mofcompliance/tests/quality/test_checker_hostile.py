@@ -1,5 +1,6 @@
 """The resource checker against hostile servers on 127.0.0.1: it stops at its one
 deadline whatever the server does, and stays small whatever the file holds."""
+import multiprocessing
 import tracemalloc
 import zipfile
 
@@ -136,3 +137,26 @@ def test_a_json_of_a_million_strings_is_parsed_for_its_shape(site):
     broken = check({"id": "r2", "url": site.url("/broken.json"), "format": "JSON"},
                    settings(max_bytes=10 * MB))
     assert broken["tabular"]["valid"] is False and codes(broken) == ["unparsable"]
+
+
+def _check_in_child(url, answers):
+    answers.put(check({"id": "r1", "url": url, "format": "CSV"}, settings())["outcome"])
+
+
+def test_the_deadline_holds_in_a_forked_job_worker(drip, site):
+    """A job worker forks a work horse per job: the deadline's watchdog runs there too,
+    though the parent's started before the fork."""
+    site.routes["/a.csv"] = (200, {"Content-Type": "text/csv"}, b"a\n1\n")
+    assert check({"id": "r0", "url": site.url("/a.csv"), "format": "CSV"},
+                 settings())["outcome"] == "ok"  # the parent's watchdog is running
+    server = drip([b"".join(CSV_HEAD)], b"a,b\n" + b"1,2\n" * 99)
+    fork = multiprocessing.get_context("fork")
+    answers = fork.Queue()
+    child = fork.Process(target=_check_in_child, args=(server.url("/slow.csv"), answers))
+    child.start()
+    try:
+        assert answers.get(timeout=30) == "unreachable"
+    finally:
+        child.join(5)
+        child.kill()
+    assert server.sent < server.total()

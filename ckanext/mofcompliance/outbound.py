@@ -8,16 +8,25 @@ Used by the GD Catalog status refresh (``harvest/status_api.py``) and the resour
   address is allow-listed, and the connection goes to the checked address (no second
   resolution that DNS rebinding could answer differently);
 - hosts that opted out (``robots``-style, from configuration) are never asked;
+- an address that carries an IPv4 address (IPv4-compatible, IPv4-mapped or -translated,
+  NAT64, 6to4, Teredo) is judged by the IPv4 address it carries as well;
 - redirects are followed only when the policy allows, each hop checked again like the
-  first; connect and read time-outs; at most ``max_bytes`` of a body are read;
+  first; connect and read time-outs, and one wall-clock deadline (``total_timeout``) over
+  the whole request: connecting, the headers and the body, every hop;
+  at most ``max_bytes`` of a body are read;
 - at most N requests at a time to one host, and the starts of two requests to one host
   some time apart: the policy's ``Limiter`` (``HostLimiter`` for the threads of one
-  process, ``quality.limits.SharedHostLimiter`` for every worker through Redis);
+  process, ``quality.limits.SharedHostLimiter`` for every worker through Redis), keyed by
+  the host name alone (every port of a name shares its limit), a slot held as long as its
+  request, which the deadline bounds;
 - a ``User-Agent`` naming the catalog.
 """
 from __future__ import annotations
 
+import heapq
 import ipaddress
+import itertools
+import os
 import socket
 import threading
 import time
@@ -27,6 +36,7 @@ from typing import Callable, ContextManager, Iterator, Mapping, Optional, Protoc
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import urllib3
+import urllib3.connection
 
 Resolver = Callable[[str, int], list]
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -75,9 +85,11 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 
 class Limiter(Protocol):
-    """Holds a request to ``host`` until the host's limits allow it."""
+    """Holds a request to ``host`` until the host's limits allow it; ``hold`` is the
+    longest the request can take (its deadline), so a slot is never given up while it
+    still runs."""
 
-    def slot(self, host: str) -> ContextManager[None]: ...
+    def slot(self, host: str, hold: float = ...) -> ContextManager[None]: ...
 
 
 class HostLimiter:
@@ -91,7 +103,8 @@ class HostLimiter:
         self._next_start: dict[str, float] = {}
 
     @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def slot(self, host: str, hold: float = 0.0) -> Iterator[None]:
+        """``hold`` is not needed here: the slot is returned when the request ends."""
         with self._lock:
             semaphore = self._slots.setdefault(
                 host, threading.BoundedSemaphore(self.connections))
@@ -115,7 +128,7 @@ class Policy:
     opted_out_hosts: frozenset = frozenset()
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
-    total_timeout: float = 120.0  # a body dripped slowly is given up after this
+    total_timeout: float = 120.0  # one deadline over connect, headers and body, all hops
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 0
     user_agent: Optional[str] = None
@@ -153,10 +166,36 @@ def port_of(parts: SplitResult) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+LOW_32 = 0xFFFFFFFF
+
+
+def carried_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries, which a host, a gateway or a tunnel
+    may deliver to: IPv4-compatible ``::a.b.c.d``, IPv4-translated ``::ffff:0:a.b.c.d``,
+    NAT64 ``64:ff9b::a.b.c.d``, 6to4 ``2002:AABB:CCDD::`` and Teredo (its server and
+    its client, whose bits are inverted). IPv4-mapped is handled by the caller."""
+    value, high = int(ip), int(ip) >> 32
+    found = []
+    if high == 0 and value > 1:               # ::a.b.c.d (:: and ::1 are judged as IPv6)
+        found.append(ipaddress.IPv4Address(value & LOW_32))
+    if high == 0xFFFF0000 or ip in NAT64:     # ::ffff:0:a.b.c.d, 64:ff9b::a.b.c.d
+        found.append(ipaddress.IPv4Address(value & LOW_32))
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    return found
+
+
 def _public(address: str) -> bool:
+    """Global unicast; an IPv6 address carrying IPv4 addresses only if each is too."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return _public(str(ip.ipv4_mapped))
+        if not all(_public(str(carried)) for carried in carried_ipv4(ip)):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -185,78 +224,186 @@ def checked_address(host: str, port: int, policy: Policy) -> str:
     return addresses[0]
 
 
-def _pool(parts: SplitResult, address: str, policy: Policy) -> urllib3.HTTPConnectionPool:
-    timeout = urllib3.Timeout(connect=policy.connect_timeout, read=policy.read_timeout)
+class Watchdog:
+    """One thread that shuts a connection's socket when its deadline passes: a socket
+    time-out bounds each read, not the sum of them (a server dripping its headers or
+    its body a byte at a time would hold the request for ever)."""
+
+    def __init__(self) -> None:
+        self._count = itertools.count()
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh: in a forked child (a job worker's work horse) the parent's
+        thread does not run and its lock may be held."""
+        self._due: list[tuple[float, int]] = []
+        self._expire: dict[int, Callable[[], None]] = {}
+        self._wake = threading.Condition()
+        self._thread: Optional[threading.Thread] = None
+
+    def watch(self, deadline: float, expire: Callable[[], None]) -> int:
+        with self._wake:
+            ticket = next(self._count)
+            heapq.heappush(self._due, (deadline, ticket))
+            self._expire[ticket] = expire
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="outbound-deadlines")
+                self._thread.start()
+            self._wake.notify()
+            return ticket
+
+    def cancel(self, ticket: int) -> None:
+        """Forget ``ticket``; the queue is compacted when mostly forgotten ones."""
+        with self._wake:
+            self._expire.pop(ticket, None)
+            if len(self._due) > 2 * len(self._expire) + 1000:
+                self._due = [due for due in self._due if due[1] in self._expire]
+                heapq.heapify(self._due)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    self._wake.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                _deadline, ticket = heapq.heappop(self._due)
+                expire = self._expire.pop(ticket, None)
+            if expire is not None:
+                expire()
+
+
+WATCHDOG = Watchdog()
+os.register_at_fork(after_in_child=WATCHDOG.reset)
+
+
+class Deadline:
+    """The one wall-clock deadline of a request, over every hop and every phase."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.passed = False
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+    def check(self) -> None:
+        if self.passed or self.left() <= 0:
+            self.passed = True
+            raise socket.timeout("the whole answer took too long")
+
+    @contextmanager
+    def guarding(self, connection: urllib3.connection.HTTPConnection) -> Iterator[None]:
+        """Shut ``connection``'s socket at the deadline; a read it cuts short is then
+        reported as the time-out it is, never as a short answer."""
+        def expire() -> None:
+            self.passed = True
+            sock = connection.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed
+        ticket = WATCHDOG.watch(self.at, expire)
+        try:
+            yield
+            self.check()
+        finally:
+            WATCHDOG.cancel(ticket)
+
+
+def _connection(parts: SplitResult, address: str, policy: Policy,
+                deadline: Deadline) -> urllib3.connection.HTTPConnection:
+    timeout = max(0.001, min(policy.connect_timeout, deadline.left()))
     if parts.scheme == "https":
-        return urllib3.HTTPSConnectionPool(
-            address, port_of(parts), timeout=timeout, retries=False, maxsize=1,
-            cert_reqs="CERT_REQUIRED", server_hostname=parts.hostname,
-            assert_hostname=parts.hostname)
-    return urllib3.HTTPConnectionPool(address, port_of(parts), timeout=timeout,
-                                      retries=False, maxsize=1)
+        return urllib3.connection.HTTPSConnection(
+            address, port_of(parts), timeout=timeout, cert_reqs="CERT_REQUIRED",
+            server_hostname=parts.hostname, assert_hostname=parts.hostname)
+    return urllib3.connection.HTTPConnection(address, port_of(parts), timeout=timeout)
 
 
-def _read(response: urllib3.BaseHTTPResponse, limit: int,
-          deadline: float) -> tuple[bytes, bool]:
-    """At most ``limit`` bytes of the body, and whether more followed (not read)."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        if time.monotonic() > deadline:
-            raise socket.timeout("the body took too long")
-        chunk = response.read(min(CHUNK, limit + 1 - size))
+def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytes, bool]:
+    """At most ``limit`` bytes of the body (the buffer itself, not a copy of it), and
+    whether more followed (not read)."""
+    body = bytearray()
+    while len(body) <= limit:
+        chunk = response.read(min(CHUNK, limit + 1 - len(body)))
         if not chunk:
-            return b"".join(chunks), False
-        chunks.append(chunk)
-        size += len(chunk)
-    body = b"".join(chunks)
-    return body[:limit], True
+            return body, False
+        body += chunk
+    del body[limit:]
+    return body, True
+
+
+def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: str,
+              body: Optional[bytes], sent: Mapping[str, str], policy: Policy,
+              deadline: Deadline) -> Answer:
+    with deadline.guarding(connection):  # the TLS handshake too
+        connection.connect()
+        deadline.check()
+        connection.timeout = max(0.001, min(policy.read_timeout, deadline.left()))
+        started = time.monotonic()
+        connection.request(method, path, body=body, headers=sent, preload_content=False,
+                           decode_content=False)
+        response = connection.getresponse()
+        ttfb_ms = (time.monotonic() - started) * 1000
+        content, truncated = _read(response, policy.max_bytes)
+    return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
+                  "", content, truncated, ttfb_ms)
 
 
 def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes],
-          headers: Mapping[str, str]) -> Answer:
+          headers: Mapping[str, str], deadline: Deadline) -> Answer:
     address = checked_address(parts.hostname or "", port_of(parts), policy)
     path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
     sent = {"Host": parts.netloc, "Accept-Encoding": "identity", **headers}
     if policy.user_agent:
         sent["User-Agent"] = policy.user_agent
-    pool = _pool(parts, address, policy)
+    connection = None
     try:
-        started = time.monotonic()
-        response = pool.urlopen(method, path, body=body, headers=sent, redirect=False,
-                                preload_content=False, decode_content=False)
-        ttfb_ms = (time.monotonic() - started) * 1000
-        content, truncated = _read(response, policy.max_bytes,
-                                    started + policy.total_timeout)
-        response.release_conn()
-    except urllib3.exceptions.NewConnectionError as error:  # a ConnectTimeoutError too
-        raise Unreachable("ติดต่อ %s ไม่ได้ / %s unreachable: %s"
-                          % (parts.hostname, parts.hostname, error)) from None
-    except (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.ReadTimeoutError,
-            socket.timeout) as error:
-        raise TimedOut("หมดเวลารอ %s / %s did not answer in time: %s"
-                       % (parts.hostname, parts.hostname, error)) from None
+        deadline.check()
+        connection = _connection(parts, address, policy, deadline)
+        answer = _exchange(connection, method, path, body, sent, policy, deadline)
     except (urllib3.exceptions.HTTPError, OSError) as error:
+        refused = isinstance(error, urllib3.exceptions.NewConnectionError)
+        if deadline.passed or (not refused and isinstance(error, (
+                urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.ReadTimeoutError,
+                socket.timeout))):
+            raise TimedOut("หมดเวลารอ %s / %s did not answer in time: %s"
+                           % (parts.hostname, parts.hostname, error)) from None
         raise Unreachable("ติดต่อ %s ไม่ได้ / %s unreachable: %s"
                           % (parts.hostname, parts.hostname, error)) from None
     finally:
-        pool.close()
-    return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
-                  parts.geturl(), content,
-                  truncated, ttfb_ms)
+        if connection is not None:
+            connection.close()
+    answer.url = parts.geturl()
+    return answer
+
+
+def limit_key(parts: SplitResult) -> str:
+    """The per-host limits' key: the host name as the URL writes it, in lower case; every
+    port of a name shares its limit (one machine, one operator)."""
+    return (parts.hostname or "").lower()
+
+
+LEASE_GRACE = 30.0  # seconds a slot outlives its deadline: name resolution, closing
 
 
 def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
             headers: Optional[Mapping[str, str]] = None) -> Answer:
     """One request under ``policy``; redirects (up to ``max_redirects``) are followed
-    with GET, each new address checked before it is connected to."""
+    with GET, each new address checked before it is connected to. One deadline
+    (``total_timeout``, from when the first hop's slot is taken) bounds every hop."""
     parts, hops = parse(url), []  # type: tuple[SplitResult, list[str]]
+    deadline: Optional[Deadline] = None
     while True:
         if policy.limiter is not None:
-            with policy.limiter.slot((parts.hostname or "").lower()):
-                answer = _once(method, parts, policy, body, headers or {})
+            hold = (deadline.left() if deadline else policy.total_timeout) + LEASE_GRACE
+            with policy.limiter.slot(limit_key(parts), hold):
+                deadline = deadline or Deadline(policy.total_timeout)
+                answer = _once(method, parts, policy, body, headers or {}, deadline)
         else:
-            answer = _once(method, parts, policy, body, headers or {})
+            deadline = deadline or Deadline(policy.total_timeout)
+            answer = _once(method, parts, policy, body, headers or {}, deadline)
         location = answer.headers.get("location")
         if answer.status not in REDIRECTS or not location or policy.max_redirects == 0:
             answer.redirects = hops

@@ -3,12 +3,17 @@
 ``outbound.HostLimiter`` holds the limits within one process; workers on several
 machines each holding ``connections_per_host`` would multiply them. Here a host's open
 requests are leases in a Redis sorted set, taken and counted in one Lua script with
-Redis's own clock (no clock of a worker machine involved); a lease not returned (a worker
-killed mid-request) lapses after ``lease_seconds``. The starts of two requests to a host
-are ``interval`` apart through a key that lives that long.
+Redis's own clock (no clock of a worker machine involved). A lease is scored with the
+moment it lapses: its request's deadline (``outbound.request`` passes how long the
+request can last, the deadline plus a grace), so a lease never lapses while its request
+still runs, and one not returned (a worker killed mid-request) lapses soon after the
+deadline. The starts of two requests to a host are ``interval`` apart through a key that
+lives that long. The key is the host name (``outbound.limit_key``: every port of a name
+shares the limit).
 """
 from __future__ import annotations
 
+import math
 import random
 import time
 import uuid
@@ -18,15 +23,19 @@ from typing import Any, Iterator
 TAKE = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t - tonumber(ARGV[2]))
+local hold = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], t, ARGV[3])
-  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+  redis.call('ZADD', KEYS[1], t + hold, ARGV[3])
+  if redis.call('TTL', KEYS[1]) < hold then
+    redis.call('EXPIRE', KEYS[1], math.ceil(hold))
+  end
   return 1
 end
 return 0
 """
 WAIT = 0.02  # seconds between two tries for a busy host (plus up to as much again)
+HOLD = 300.0  # a slot taken without saying how long its request lasts
 
 
 class SharedHostLimiter:
@@ -34,9 +43,9 @@ class SharedHostLimiter:
     share the Redis, starts ``interval`` seconds apart."""
 
     def __init__(self, redis: Any, connections: int, interval: float = 0.0,
-                 prefix: str = "mofcompliance:quality:host:", lease_seconds: int = 300) -> None:
+                 prefix: str = "mofcompliance:quality:host:") -> None:
         self.redis, self.connections = redis, max(1, connections)
-        self.interval, self.prefix, self.lease_seconds = max(0.0, interval), prefix, lease_seconds
+        self.interval, self.prefix = max(0.0, interval), prefix
         self._take = redis.register_script(TAKE)
 
     def _pause(self) -> None:
@@ -50,9 +59,12 @@ class SharedHostLimiter:
             self._pause()
 
     @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def slot(self, host: str, hold: float = HOLD) -> Iterator[None]:
+        """A lease of ``host`` that lapses ``hold`` seconds after it is taken (the
+        request's deadline), or when the request ends, whichever comes first."""
         key, lease = self.prefix + host, uuid.uuid4().hex
-        while not self._take(keys=[key], args=[self.connections, self.lease_seconds, lease]):
+        hold = max(1, math.ceil(hold))
+        while not self._take(keys=[key], args=[self.connections, hold, lease]):
             self._pause()
         try:
             self._wait_for_turn(host)

@@ -24,6 +24,7 @@ Problem = dict
 class Settings:
     policy: outbound.Policy
     max_rows: int = 1000           # tabular validation reads at most this many rows
+    max_unpacked: int = 64 * 1024 * 1024  # a workbook's sheet unpacking to more is not opened
 
 
 @dataclass
@@ -98,11 +99,18 @@ def _reached(result: dict[str, Any], fetched: Fetched) -> bool:
     return True
 
 
+def _delimiter(body: bytes, encoding: Optional[str]) -> str:
+    """The table's delimiter, from its first rows (a one-column table has none: any)."""
+    head = tabular.decoded(body[:formats.HEAD], encoding)
+    return tabular.sniff_delimiter(tabular.complete_lines(head, len(body) > formats.HEAD)) \
+        or ","
+
+
 def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings) -> None:
     kind, encoding = result["detected_format"], result["encoding"]
     if kind in ("CSV", "TSV"):
         result["tabular"] = tabular.validate_delimited(
-            fetched.body, encoding, fetched.truncated, "\t" if kind == "TSV" else ",",
+            fetched.body, encoding, fetched.truncated, _delimiter(fetched.body, encoding),
             settings.max_rows)
     elif kind in ("XLSX", "JSON") and fetched.truncated:
         result["tabular"] = tabular.not_validated(
@@ -111,7 +119,11 @@ def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings) -> No
             "too-large", "larger than the %d bytes the checker reads; not opened"
             % len(fetched.body)))
     elif kind == "XLSX":
-        result["tabular"] = tabular.validate_xlsx(fetched.body, settings.max_rows)
+        result["tabular"] = tabular.validate_xlsx(fetched.body, settings.max_rows,
+                                                  settings.max_unpacked)
+        if not result["tabular"]["validated"]:
+            result["problems"].append(_problem(
+                "too-large", result["tabular"]["errors"][0]["message"]))
     elif kind == "JSON":
         result["tabular"] = tabular.validate_json(fetched.body, encoding)
     table = result["tabular"]
@@ -123,8 +135,9 @@ def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings) -> No
 
 def _contents(result: dict[str, Any], fetched: Fetched, settings: Settings) -> None:
     declared = result["declared_format"]
-    detected = formats.detect(fetched.body, fetched.content_type)
-    result.update(detected_format=detected, format_matches=formats.matches(declared, detected))
+    finding = formats.detect(fetched.body, fetched.content_type, declared)
+    detected = finding.kind
+    result.update(detected_format=detected, format_matches=formats.matches(declared, finding))
     if detected == "HTML" and formats.promises_file(declared):
         result["problems"].append(_problem(
             "html-instead-of-file", "a web page was served where a %s file was promised"

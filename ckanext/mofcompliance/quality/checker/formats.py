@@ -1,99 +1,137 @@
-"""What a body really is (content type and magic bytes), and whether it is what the
-resource declares."""
+"""What a body really is, and whether it is what the resource declares.
+
+Decided from the content (magic bytes, a container's directory or parts, markup, the
+text's shape and delimiter) together with the declared format and the server's content
+type. A mismatch is called only on what the content itself shows: a compound file or
+archive whose application cannot be told (its directory is past the bytes read) fits any
+declared format of its family, and an unknown binary or a content type alone never
+contradicts the declaration.
+"""
 from __future__ import annotations
 
-import io
-import zipfile
+from dataclasses import dataclass
 from typing import Optional
+
+from . import containers, tabular
 
 # Declared formats that promise a file (an HTML page served for one is not the file).
 FILE_FORMATS = frozenset({
-    "CSV", "TSV", "XLSX", "XLS", "ODS", "JSON", "JSONL", "NDJSON", "GEOJSON", "XML", "PDF",
-    "DOC", "DOCX", "ZIP", "PARQUET", "AVRO", "TXT", "SHP", "KML", "KMZ", "RDF", "PNG", "JPEG",
+    "CSV", "TSV", "XLSX", "XLS", "ODS", "ODT", "ODP", "JSON", "JSONL", "NDJSON", "GEOJSON",
+    "XML", "PDF", "DOC", "DOCX", "PPT", "PPTX", "MSG", "ZIP", "PARQUET", "AVRO", "TXT",
+    "SHP", "KML", "KMZ", "RDF", "PNG", "JPEG",
 })
+ARCHIVES = {"ZIP", "XLSX", "DOCX", "PPTX", "ODS", "ODT", "ODP", "KMZ", "SHP"}
 # Formats told apart by the checker that satisfy a declared format.
 SATISFIES = {
     "CSV": {"CSV", "TSV"}, "TSV": {"TSV", "CSV"}, "TXT": {"TXT", "CSV", "TSV"},
-    "XLSX": {"XLSX", "XLS"}, "XLS": {"XLS", "XLSX"}, "ODS": {"ODS"},
-    "JSON": {"JSON"}, "GEOJSON": {"JSON"}, "JSONL": {"JSON", "TXT"}, "NDJSON": {"JSON", "TXT"},
-    "XML": {"XML"}, "RDF": {"XML"}, "KML": {"XML"}, "KMZ": {"ZIP"},
-    "PDF": {"PDF"}, "DOC": {"DOC"}, "DOCX": {"DOCX"}, "ZIP": {"ZIP", "XLSX", "DOCX", "ODS"},
-    "SHP": {"ZIP"}, "PNG": {"PNG"}, "JPEG": {"JPEG"}, "JPG": {"JPEG"}, "HTML": {"HTML"},
+    "XLSX": {"XLSX", "XLS"}, "XLS": {"XLS", "XLSX"}, "ODS": {"ODS"}, "ODT": {"ODT"},
+    "ODP": {"ODP"}, "DOC": {"DOC"}, "DOCX": {"DOCX"}, "PPT": {"PPT"}, "PPTX": {"PPTX"},
+    "MSG": {"MSG"}, "JSON": {"JSON"}, "GEOJSON": {"JSON"}, "JSONL": {"JSON", "TXT"},
+    "NDJSON": {"JSON", "TXT"}, "XML": {"XML"}, "RDF": {"XML"}, "KML": {"XML"},
+    "KMZ": {"KMZ"}, "SHP": {"SHP"}, "ZIP": ARCHIVES, "PDF": {"PDF"}, "PNG": {"PNG"},
+    "JPEG": {"JPEG"}, "JPG": {"JPEG"}, "HTML": {"HTML"},
 }
+# A container whose application cannot be told fits any of these.
+FAMILIES = {"OLE": {"DOC", "XLS", "PPT", "MSG"}, "ZIP": ARCHIVES}
 CONTENT_TYPES = {
     "text/csv": "CSV", "application/csv": "CSV", "text/tab-separated-values": "TSV",
     "application/json": "JSON", "application/geo+json": "JSON", "text/json": "JSON",
     "application/xml": "XML", "text/xml": "XML", "application/pdf": "PDF",
     "text/html": "HTML", "application/xhtml+xml": "HTML",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
-    "application/vnd.ms-excel": "XLS", "application/zip": "ZIP",
-    "application/vnd.oasis.opendocument.spreadsheet": "ODS", "text/plain": "TXT",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
+    "application/vnd.ms-excel": "XLS", "application/msword": "DOC",
+    "application/vnd.ms-powerpoint": "PPT", "application/vnd.ms-outlook": "MSG",
+    "application/zip": "ZIP", "application/vnd.google-earth.kmz": "KMZ",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.presentation": "ODP", "text/plain": "TXT",
 }
-MAGIC = [(b"%PDF-", "PDF"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "XLS"),
-         (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"),
-         (b"\x1f\x8b", "GZIP"), (b"PAR1", "PARQUET"), (b"Obj\x01", "AVRO")]
+MAGIC = [(b"%PDF-", "PDF"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"),
+         (b"GIF8", "GIF"), (b"\x1f\x8b", "GZIP"), (b"PAR1", "PARQUET"), (b"Obj\x01", "AVRO"),
+         (b"\x00\x00\x27\x0a", "SHP")]
+HEAD = 32768  # bytes of a text read to tell its shape
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the body is (None: empty), and whether the content alone shows it (False:
+    an unknown binary, or a container's family without its application)."""
+    kind: Optional[str]
+    sure: bool = True
 
 
 def declared(fmt: Optional[str]) -> str:
     return (fmt or "").strip().lstrip(".").upper()
 
 
-def _zip_kind(body: bytes) -> str:
-    try:
-        names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-    except (zipfile.BadZipFile, ValueError):
-        return "ZIP"  # a cut or damaged archive: still a zip by its magic
-    if any(n.startswith("xl/") for n in names):
-        return "XLSX"
-    if any(n.startswith("word/") for n in names):
-        return "DOCX"
-    if "mimetype" in names and any(n == "content.xml" for n in names):
-        return "ODS"
-    return "ZIP"
+def _content_type(content_type: Optional[str]) -> Optional[str]:
+    return CONTENT_TYPES.get((content_type or "").split(";")[0].strip().lower())
 
 
-def _text_kind(head: str, content_type: str) -> str:
+def _in_family(family: str, declared_format: str, by_type: Optional[str]) -> Finding:
+    """A container whose application the bytes read do not tell: what the declaration
+    accepts when the family has it, else the content type's, else the family itself
+    (the container's magic alone shows it is not a format of another family)."""
+    fitting = sorted(SATISFIES.get(declared_format, set()) & FAMILIES[family])
+    for kind in fitting + [by_type or ""]:
+        if kind in FAMILIES[family]:
+            return Finding(kind)
+    return Finding(family)
+
+
+def _text_kind(head: str, by_type: Optional[str], declared_format: str) -> str:
     lowered = head.lstrip("\ufeff \t\r\n").lower()
     if lowered.startswith(("<!doctype html", "<html")) or (
             lowered.startswith("<") and "<html" in lowered[:2048]):
         return "HTML"
-    if lowered.startswith("<?xml") or lowered.startswith("<"):
+    if lowered.startswith("<"):
         return "XML"
     if lowered.startswith(("{", "[")):
         return "JSON"
-    by_type = CONTENT_TYPES.get(content_type)
-    if by_type in ("CSV", "TSV", "JSON"):
-        return by_type
-    first = lowered.split("\n", 1)[0]
-    if "\t" in first:
-        return "TSV"
-    if "," in first or ";" in first:
-        return "CSV"
-    return by_type or "TXT"
+    delimiter = tabular.sniff_delimiter(head)
+    if delimiter is not None:
+        return "TSV" if delimiter == "\t" else "CSV"
+    for kind in (declared_format, by_type):  # one column: a table if it is said to be one
+        if kind in ("CSV", "TSV"):
+            return kind
+    return "TXT"
 
 
-def detect(body: bytes, content_type: Optional[str]) -> Optional[str]:
-    """The format of ``body``: magic bytes first, then the text's shape and the server's
-    content type. None for an empty body."""
+def detect(body: bytes, content_type: Optional[str], declared_format: str = "") -> Finding:
+    """The format of ``body``: magic bytes, a container's directory or parts, then the
+    text's shape, with the declared format and content type where the content leaves
+    the choice open."""
     if not body:
-        return None
+        return Finding(None)
     for magic, kind in MAGIC:
         if body.startswith(magic):
-            return kind
-    if body.startswith(b"PK\x03\x04"):
-        return _zip_kind(body)
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    if b"\x00" in body[:4096] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return CONTENT_TYPES.get(ctype, "BINARY")
-    return _text_kind(body[:4096].decode("latin-1"), ctype)
+            return Finding(kind)
+    by_type = _content_type(content_type)
+    if body.startswith(containers.CFB_MAGIC):
+        found = containers.compound_kind(body)
+        return Finding(found) if found else _in_family("OLE", declared_format, by_type)
+    if body.startswith(containers.ZIP_MAGIC):
+        found = containers.zip_kind(body)
+        return Finding(found) if found else _in_family("ZIP", declared_format, by_type)
+    encoding = tabular.text_encoding(body[:HEAD])
+    if encoding is None:
+        return Finding(by_type or "BINARY", sure=False)
+    head = body[:HEAD].decode(tabular.python_codec(encoding), errors="replace")
+    return Finding(_text_kind(tabular.complete_lines(head, len(body) > HEAD), by_type,
+                              declared_format))
 
 
-def matches(declared_format: str, detected: Optional[str]) -> Optional[bool]:
+def matches(declared_format: str, finding: Finding) -> Optional[bool]:
     """Whether what was found is what was declared; None when it cannot be told (nothing
-    found, or a declared format the checker does not know, such as API or WMS)."""
-    if detected is None or declared_format not in SATISFIES:
+    found, a declared format the checker does not know, such as API or WMS, or a
+    finding the content alone does not show)."""
+    if finding.kind is None or declared_format not in SATISFIES:
         return None
-    return detected in SATISFIES[declared_format]
+    if finding.kind in SATISFIES[declared_format]:
+        return True
+    return False if finding.sure else None
 
 
 def promises_file(declared_format: str) -> bool:

@@ -69,3 +69,50 @@ def silent_port() -> tuple[socket.socket, int]:
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
     return listener, listener.getsockname()[1]
+
+
+class Drip:
+    """A hostile server: answers ``head`` then ``body`` one piece at a time, ``pace``
+    seconds apart (a header line, or a byte), until done or the client goes away.
+    ``sent`` counts what it sent; ``gone`` is set when the client hung up first."""
+
+    def __init__(self, head: list[bytes], body: bytes, pace: float = 0.2) -> None:
+        self.head, self.body, self.pace = head, body, pace
+        self.sent = 0
+        self.gone, self.stopped = threading.Event(), threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return "http://127.0.0.1:%d%s" % (self.port, path)
+
+    def pieces(self) -> Iterable[bytes]:
+        yield from self.head
+        yield from (self.body[i:i + 1] for i in range(len(self.body)))
+
+    def _serve(self) -> None:
+        try:
+            connection, _ = self.listener.accept()
+        except OSError:
+            return
+        with connection:
+            connection.recv(65536)
+            for piece in self.pieces():
+                if self.stopped.wait(self.pace):  # the hostile pace, not a test's sleep
+                    return
+                try:
+                    connection.sendall(piece)
+                except OSError:
+                    self.gone.set()
+                    return
+                self.sent += len(piece)
+
+    def total(self) -> int:
+        return sum(len(p) for p in self.head) + len(self.body)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.listener.close()

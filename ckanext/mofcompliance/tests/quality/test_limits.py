@@ -29,7 +29,19 @@ def test_two_processes_share_one_host_limit(redis_client):
 
 
 def test_a_lease_of_a_killed_worker_lapses(redis_client):
-    limiter = SharedHostLimiter(redis_client, 1, prefix="test:limits:", lease_seconds=60)
+    limiter = SharedHostLimiter(redis_client, 1, prefix="test:limits:")
     redis_client.zadd("test:limits:data.example.go.th", {"killed-worker": 1})  # in 1970
     with limiter.slot("data.example.go.th"):
         assert redis_client.zscore("test:limits:data.example.go.th", "killed-worker") is None
+
+
+def test_a_lease_lives_as_long_as_its_request_can(redis_client):
+    """A request that may run 15 minutes (its deadline) keeps its lease that long: the
+    lease never lapses under a running request and lets another one in."""
+    limiter = SharedHostLimiter(redis_client, 1, prefix="test:limits:")
+    with limiter.slot(HOST, hold=900):
+        seconds, micros = redis_client.time()
+        (lease, lapses_at), = redis_client.zrange("test:limits:" + HOST, 0, -1, withscores=True)
+        assert lapses_at - (seconds + micros / 1e6) > 890
+        assert redis_client.ttl("test:limits:" + HOST) > 890
+    assert redis_client.zcard("test:limits:" + HOST) == 0

@@ -154,6 +154,38 @@ def test_an_unknown_choice_is_refused_by_default(tmp_path, target):
     assert nothing_written()
 
 
+def test_a_value_not_on_the_list_is_refused_with_the_nearest_allowed_values(tmp_path, target):
+    column = letter("geo_coverage")
+    path = builders.edit(two_datasets(tmp_path), STAT, {column + "7": "จังหวัดๆ"})
+    [problem] = run(path, target).problems
+    assert 'ค่าที่ใกล้เคียงที่สุด: "จังหวัด"' in problem.message_th
+    assert 'nearest allowed: "จังหวัด" (Province)' in problem.message_en
+
+
+def test_the_work_process_columns_make_imported_datasets_count(tmp_path, target, org):
+    work = {"kpi_mission": "ภารกิจบริหารการคลัง", "kpi_main_process": "งานจัดทำงบประมาณ"}
+    path = builders.workbook(tmp_path, [builders.package("ds-one", **work),
+                                        builders.package("ds-two")])
+    assert run(path, target).committed
+    shown = helpers.call_action("package_show", id="ds-one")
+    assert {k: shown[k] for k in work} == work
+    answer = helpers.call_action("mofcompliance_org_kpi", id=org["id"])
+    mapped = {d["name"]: bool(d["work_process"]["mission"] and d["work_process"]["main_process"])
+              for d in answer["datasets"]}
+    assert mapped == {"ds-one": True, "ds-two": False}
+
+
+def test_a_workbook_of_nsos_template_without_work_process_columns_keeps_them(tmp_path, target):
+    work = {"kpi_mission": "ภารกิจบริหารการคลัง", "kpi_main_process": "งานจัดทำงบประมาณ"}
+    assert run(builders.workbook(tmp_path, [builders.package("ds-one", **work)]),
+               target).committed
+    path = builders.workbook(tmp_path, [builders.package("ds-one", title="ชื่อใหม่")], "nso.xlsx")
+    builders.drop_work_process_columns(path)
+    assert run(path, target).committed
+    shown = helpers.call_action("package_show", id="ds-one")
+    assert shown["title"] == "ชื่อใหม่" and {k: shown[k] for k in work} == work
+
+
 def test_an_unknown_choice_is_kept_as_other_on_request(tmp_path, target):
     column = letter("geo_coverage")
     path = builders.edit(two_datasets(tmp_path), STAT, {column + "7": "ทั้งประเทศ"})

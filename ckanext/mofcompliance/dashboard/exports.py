@@ -64,6 +64,7 @@ SITE_HEADER = ["หน่วยงาน / Organisation", "ชื่อ / Name",
                "ครบ 14 รายการ / Complete", "คะแนน / Score", "ระดับ / Level"]
 ORG_HEADER = ["ชื่อชุดข้อมูล / Dataset", "URL name", "ครบ 14 รายการ / Complete",
               "รายการที่ขาด / Missing items", "ระดับคุณลักษณะแบบเปิด / Open level",
+              "ระดับที่ประกาศ / Declared level", "ระดับที่ตรวจยืนยัน / Verified level",
               "ช่องทางการเข้าถึง / Access", "ความละเอียด / Granularity",
               "รูปแบบและโครงสร้าง / Format", "ข้อมูลสาธารณะ / Public"]
 

@@ -148,6 +148,7 @@ def test_the_exports_name_the_profile_and_its_version(app, catalog):
     rows = exported.table(response)
     assert rows[0][:3] == [*exports.PROFILE_HEADER, exports.ORG_HEADER[0]]
     assert {tuple(r[:2]) for r in rows[1:]} == {("fy2565", "1")} and len(rows) == 7
+    assert {len(r) for r in rows} == {len(rows[0])}  # a header above every column
     response = app.get("/compliance/export.xlsx?profile=fy2567",
                        headers={"Authorization": catalog["sysadmin"]["token"]})
     [header, row] = exported.table(response)

@@ -12,15 +12,23 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 from ckanext.mofcompliance.standard import definition as std
+from ckanext.mofcompliance.standard import kpi
 
 PO = Path(__file__).resolve().parents[2] / "i18n" / "th" / "LC_MESSAGES" / \
     "ckanext-mofcompliance.po"
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 PLACEHOLDER = re.compile(r"%\([^)]*\)\w|%[sd]|\{[^}]*\}")
+
+
+def _criterion_ids() -> frozenset[str]:
+    return frozenset(c.id for p in kpi.profile_ids() for c in kpi.load_profile(p).criteria)
+
+
 # Issue 21 item 11 (labels, not internal names) is fixed on its own branch: the open-level
-# next steps still end with "(authoritative_source = True)". Empty this once it is merged.
+# next steps still end with "(authoritative_source = True)" and the side-by-side view
+# names the criteria by id. Empty this once it is merged.
 ITEM_11_PENDING = frozenset({"authoritative_source", "api_query_documented",
-                             "text_searchable"})
+                             "text_searchable"}) | _criterion_ids()
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,8 +54,10 @@ def _catalog() -> tuple[frozenset[str], frozenset[str]]:
 
 @functools.lru_cache(maxsize=1)
 def _field_names() -> frozenset[str]:
+    """Names a reader should never see: the standard's fields, the profiles' criteria."""
     fields = [*std.dataset_fields(), *std.resource_fields()]
-    return frozenset(f.name for f in fields if "_" in f.name) - ITEM_11_PENDING
+    names = {f.name for f in fields} | _criterion_ids()
+    return frozenset(n for n in names if "_" in n) - ITEM_11_PENDING
 
 
 def status(browser: Any) -> int:

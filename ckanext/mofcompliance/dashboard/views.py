@@ -29,7 +29,7 @@ DATASET_SORTS = {
     "missing": lambda d: (-len(d["missing_items"]), d["title"]),
     "open_level": lambda d: (d["open_level"], d["title"]),
 }
-MIME = {"csv": "text/csv; charset=utf-8",
+MIME = {"csv": "text/csv; charset=utf-8",  # a content type, not a mimetype: no charset added
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -53,7 +53,7 @@ def _profile() -> str:
 
 
 def _download(content: bytes, filename: str, fmt: str) -> Response:
-    return Response(content, mimetype=MIME[fmt],
+    return Response(content, content_type=MIME[fmt],
                     headers={"Content-Disposition": 'attachment; filename="%s"' % filename})
 
 
@@ -114,8 +114,9 @@ def site_export(fmt: str) -> Response:
     result = _call("mofcompliance_site_kpi", {"profile": _profile()})
     rows = exports.site_rows(result, _call("mofcompliance_quality_show", {}))
     header = exports.PROFILE_HEADER + exports.SITE_HEADER + exports.GRADE_HEADER
-    content = (exports.to_csv(header, rows) if fmt == "csv"
-               else exports.to_xlsx("KPI", header, rows))
+    headline = exports.site_headline(result)
+    content = (exports.to_csv(header, rows, headline) if fmt == "csv"
+               else exports.to_xlsx("KPI", header, rows, headline))
     return _download(content, "compliance-%s.%s" % (result["profile"], fmt), fmt)
 
 
@@ -193,8 +194,9 @@ def organization_export(org: str, fmt: str) -> Response:
     rows = exports.org_rows(result, _call("mofcompliance_quality_show",
                                           {"id": result["organization"]["id"]}))
     header = exports.PROFILE_HEADER + exports.ORG_HEADER + exports.GRADE_HEADER
-    content = (exports.to_csv(header, rows) if fmt == "csv"
-               else exports.to_xlsx(result["organization"]["name"], header, rows))
+    headline = exports.org_headline(result)
+    content = (exports.to_csv(header, rows, headline) if fmt == "csv"
+               else exports.to_xlsx(result["organization"]["name"], header, rows, headline))
     name = "compliance-%s-%s.%s" % (result["organization"]["name"], result["profile"], fmt)
     return _download(content, name, fmt)
 

@@ -44,14 +44,19 @@ def _organization(name: str) -> dict:
               help="Visibility of the datasets the import creates. Default: private (as "
                    "thai_gdc does) until published; --public publishes them at once. "
                    "Datasets that already exist keep theirs.")
+@click.option("--publish-public-category", is_flag=True,
+              help="Publish the new datasets of the public data category even when the "
+                   "others stay private (a private one counts as open level 0).")
 @click.option("--user", help="Import with this user's rights (default: the site user).")
 def import_workbook(path: str, organization: str, dry_run: bool,
-                    unknown_choices: Optional[str], public: bool, user: Optional[str]) -> None:
+                    unknown_choices: Optional[str], public: bool,
+                    publish_public_category: bool, user: Optional[str]) -> None:
     """Import PATH: create or update (by dataset code) every dataset of the workbook in one
     transaction, all or nothing. New datasets are private unless --public is given.
     Exits with status 1 when anything was refused."""
     target = importer.Target(organization=_organization(organization), user=_user(user),
-                             private=not public)
+                             private=not public,
+                             publish_public_category=publish_public_category)
     with progress("importing / นำเข้า") as report:
         outcome = importer.import_file(path, os.path.basename(path), target,
                                        unknown_choices or settings.unknown_choices(), dry_run,
@@ -61,9 +66,28 @@ def import_workbook(path: str, organization: str, dry_run: bool,
     for problem in outcome.problems:
         click.echo("ปัญหา / problem  %s" % _located(problem))
     click.echo(_summary(outcome))
+    for effect in outcome.kpi:
+        click.echo(_kpi_effect(effect))
+    if outcome.publishable:
+        click.echo("ชุดข้อมูลหมวดหมู่ข้อมูลสาธารณะที่จะเป็นแบบส่วนตัว (--publish-public-category "
+                   "เพื่อเผยแพร่) / new private datasets of the public category "
+                   "(--publish-public-category publishes them): %s"
+                   % ", ".join(outcome.publishable))
     click.echo(_visibility(outcome))
     if outcome.problems:
         raise click.exceptions.Exit(1)
+
+
+def _kpi_effect(effect: dict) -> str:
+    """``ตัวชี้วัด / KPI fy2567 คะแนน (ระดับ) / score (level): 70.0 (50) → 75.0 (75)``, and
+    the figures if the public category's new datasets were published."""
+    def shown(figures: dict) -> str:
+        return "%s (%s)" % (figures["score"], figures["level"])
+    line = "ตัวชี้วัด / KPI %s คะแนน (ระดับ) / score (level): %s → %s" % (
+        effect["profile"], shown(effect["before"]), shown(effect["after"]))
+    if "published" in effect:
+        line += "; เมื่อเผยแพร่ / if published: %s" % shown(effect["published"])
+    return line
 
 
 def _visibility(outcome: importer.Outcome) -> str:

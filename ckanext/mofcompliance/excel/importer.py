@@ -4,7 +4,9 @@ Both are one path: every dataset of the workbook is created or updated (by its n
 with ``package_create`` / ``package_update`` — the dataset form's own validators, auth
 and plugins — inside one database transaction. The dry run always rolls it back; the
 commit commits it once, and only when no row was refused. So the dry run lists exactly
-what the commit would refuse, and a refused commit writes nothing.
+what the commit would refuse, and a refused commit writes nothing. A clean dry run also
+says what the commit would do to the organisation's KPI (``kpi_effect``), and names the
+datasets it would create private in the public category, which the commit may publish.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..standard import definition as std
+from . import kpi_effect
 from .reader import DatasetRow, Problem, Reading, ResourceRow, read_workbook
 from .settings import Limits
 from .workbook import Rejected
@@ -37,6 +40,8 @@ class Target:
     organization: dict[str, Any]   # organization_show of the target
     user: str                      # the user whose rights the actions check
     private: bool = True           # new datasets are private until published (as thai_gdc)
+    # ... except those of the public category, when the steward chose to publish them
+    publish_public_category: bool = False
 
 
 @dataclass
@@ -47,6 +52,8 @@ class Outcome:
     updated: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    publishable: list[str] = field(default_factory=list)  # created private, public category
+    kpi: list[dict[str, Any]] = field(default_factory=list)  # kpi_effect.effect's answer
 
     @property
     def committed(self) -> bool:
@@ -56,7 +63,8 @@ class Outcome:
         return {"dry_run": self.dry_run, "committed": self.committed, "private": self.private,
                 "created": self.created, "updated": self.updated,
                 "problems": [p.as_dict() for p in self.problems],
-                "notices": [p.as_dict() for p in self.notices]}
+                "notices": [p.as_dict() for p in self.notices],
+                "publishable": self.publishable, "kpi": self.kpi}
 
 
 def import_file(path: str, filename: str, target: Target, unknown: str, dry_run: bool,
@@ -78,7 +86,11 @@ def run(reading: Reading, target: Target, dry_run: bool,
     try:
         with _held_commits() as session:
             try:
+                org_id = target.organization["id"]
+                before = kpi_effect.stored(org_id) if dry_run else {}
                 ids = _apply_all(reading, target, outcome, session, progress)
+                if dry_run and not outcome.problems:
+                    outcome.kpi = kpi_effect.effect(org_id, before, ids, outcome.publishable)
                 if outcome.committed:
                     _index(ids)
             except BaseException:
@@ -192,6 +204,8 @@ def _apply(row: DatasetRow, target: Target, outcome: Outcome, session: Any) -> s
         return None
     _release_savepoints(session)
     (outcome.updated if existing else outcome.created).append(row.name)
+    if not existing and kpi_effect.publishable(data):
+        outcome.publishable.append(row.name)
     return package_id
 
 
@@ -211,7 +225,10 @@ def _release_savepoints(session: Any) -> None:
 
 
 def _create_dict(row: DatasetRow, target: Target) -> dict[str, Any]:
-    return dict(row.data, owner_org=target.organization["id"], private=target.private,
+    published = (target.publish_public_category
+                 and std.is_public_category(row.data.get("data_category")))
+    return dict(row.data, owner_org=target.organization["id"],
+                private=target.private and not published,
                 resources=[dict(r.data) for r in row.resources])
 
 

@@ -100,8 +100,10 @@ def remove_file(token: str) -> None:
 def target(data: dict[str, Any]) -> importer.Target:
     organization = tk.get_action("organization_show")(
         {"ignore_auth": True}, {"id": data["organization"], "include_datasets": False})
+    options = data["options"]
     return importer.Target(organization=organization, user=data["user"],
-                           private=bool(data["options"]["private"]))
+                           private=bool(options["private"]),
+                           publish_public_category=bool(options.get("publish_public_category")))
 
 
 def start(token: str, dry_run: bool, rows: int) -> dict[str, Any]:

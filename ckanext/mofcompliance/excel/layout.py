@@ -1,7 +1,9 @@
 """The NSO workbook's sheets and columns, as the standard's single definition gives them.
 
 The definition lists each sheet's columns by name, in order; most names are field names.
-Five are positional names of the template: ``name`` and ``dataset_name`` (the dataset's
+Every dataset sheet ends with the work-process columns (``work_process_columns``), which
+NSO's own template lacks: a workbook without them is read as before. Five are positional
+names of the template: ``name`` and ``dataset_name`` (the dataset's
 code), ``d_type`` (the data type written on each row), ``resource_name`` and
 ``resource_url``. This module ties every column to the field it holds, so that the reader,
 the writer and the error messages name a column the same way for all five data types.
@@ -43,6 +45,24 @@ HINTS = {
     "organization": "(ชื่อองค์กร) / organisation",
 }
 DEFAULT_HINT = "(กรอกข้อความ) / text"
+CHOICE_FORMS = ("select", "multi", "yesno")
+
+
+def work_process_columns() -> tuple[str, ...]:
+    return tuple(std.definition().nso_workbook["work_process_columns"])
+
+
+def list_sheet() -> str:
+    """The sheet holding every choice list, which the choice columns' validation reads."""
+    return str(std.definition().nso_workbook["list_sheet"])
+
+
+def list_values(list_name: str, form: str) -> list[str]:
+    """A choice list's values as a cell holds them: the stored value, or for a yes/no
+    field its Thai word (as the writer writes it). Values kept only for compatibility
+    are accepted on reading but not offered."""
+    choices = std.choices(list_name, include_compat=False)
+    return [c.label_th if form == "yesno" else c.value for c in choices]
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,16 @@ class Column:
     @property
     def letter(self) -> str:
         return get_column_letter(self.index + 1)
+
+    @property
+    def optional(self) -> bool:
+        """May the column be absent (a workbook made from NSO's own template)?"""
+        return self.key in work_process_columns()
+
+    @property
+    def choice_list(self) -> str | None:
+        """The choice list a cell of this column takes a value from, if any."""
+        return self.field.choices if self.field.form in CHOICE_FORMS else None
 
     @property
     def stored(self) -> bool:
@@ -133,6 +163,8 @@ def sheet(data_type: str, scope: str) -> Sheet:
     """The layout of one sheet: ``scope`` is ``dataset`` (Template 2) or ``resource`` (3)."""
     dt = std.data_type(data_type)
     keys = std.sheet_columns(dt.code, scope)
+    if scope == DATASET:
+        keys += work_process_columns()
     return Sheet(name=std.sheet_name(dt.code, scope), data_type=dt, scope=scope,
                  columns=tuple(Column(key, _column_field(key, scope), i)
                                for i, key in enumerate(keys)))

@@ -147,6 +147,7 @@ class _Reader:
         self.reading = Reading()
         self.rows_read = 0
         self.seen: dict[str, tuple[str, int]] = {}
+        self.absent: dict[str, set[str]] = {}  # optional columns a sheet does not have
         self.conventions = std.definition().nso_workbook
 
     def read(self) -> Reading:
@@ -227,12 +228,17 @@ class _Reader:
                            % self.limits.max_rows)
 
     def _header_ok(self, sheet: Sheet, worksheet: Any) -> bool:
+        """Is the header row the template's? An optional column with no header is absent
+        (its cells are not read, so an update keeps the dataset's values)."""
         row = self.conventions["header_row"]
         found = next(worksheet.iter_rows(min_row=row, max_row=row, max_col=len(sheet.columns),
                                          values_only=True), ())
         found = tuple(found) + (None,) * (len(sheet.columns) - len(found))
         for column, raw in zip(sheet.columns, found):
             typed = cells.text(raw)
+            if column.optional and not typed:
+                self.absent.setdefault(sheet.name, set()).add(column.key)
+                continue
             if not column.header_matches(typed):
                 title_en = ("dataset code" if column.key in layout.CODE_COLUMNS
                             else field_title(column.field)[1])
@@ -274,8 +280,9 @@ class _Reader:
     def _entries(self, sheet: Sheet, number: int, values: tuple[Any, ...]) -> dict[str, Any]:
         """The dict entries of a row's stored columns, noting values kept as อื่นๆ."""
         entries: dict[str, Any] = {}
+        absent = self.absent.get(sheet.name, ())
         for column, raw in zip(sheet.columns, values):
-            if not column.stored:
+            if not column.stored or column.key in absent:
                 continue
             read, notice = cells.read(column.field, raw, self.unknown)
             entries.update(read)

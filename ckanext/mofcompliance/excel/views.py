@@ -16,6 +16,7 @@ from flask import Blueprint, Response, send_file
 import ckan.plugins.toolkit as tk
 
 from .. import csrf
+from ..standard import kpi
 from . import jobs, settings, writer
 from .reader import read_workbook
 from .settings import Limits
@@ -117,7 +118,8 @@ def status(id: str, token: str) -> str:
     organization = _admin_organization(id)
     data = _upload(organization, token)
     return tk.render("mofcompliance/excel/status.html", {
-        "organization": organization, "upload": data, "running": data["state"] in RUNNING})
+        "organization": organization, "upload": data, "running": data["state"] in RUNNING,
+        "profiles": {p: kpi.load_profile(p) for p in kpi.profile_ids()}})
 
 
 @excel.route("/organization/<id>/nso-import/<token>/commit", methods=["POST"])
@@ -128,6 +130,8 @@ def commit(id: str, token: str) -> Any:
     outcome = data.get("outcome") or {}
     if data["state"] != "done" or not outcome.get("dry_run") or outcome.get("problems"):
         return tk.abort(409, tk._("The dry run must pass before the file is committed"))
+    publish = tk.request.form.get("public_category") == "publish"
+    jobs.update(token, options=dict(data["options"], publish_public_category=publish))
     jobs.start(token, dry_run=False, rows=int(data.get("total") or 0))
     return tk.redirect_to("mofcompliance_excel.status", id=organization["name"], token=token)
 

@@ -4,22 +4,31 @@ Datasets are read a page at a time through ``package_search`` as the requesting 
 with private datasets included only where that user may read them (CKAN's permission
 labels filter where the data is read). openpyxl's write-only mode spools each sheet's
 rows to disk, so memory stays flat however large the catalog.
+
+Every choice column offers its list as a dropdown (Excel data validation reading the
+list sheet, one list a column): a value outside a closed list is refused as it is typed;
+where the standard keeps other text as อื่นๆ, or several values are comma separated, Excel
+only warns, as the import would accept it.
 """
 from __future__ import annotations
 
 from datetime import date
+from itertools import zip_longest
 from typing import IO, Any, Callable, Iterable, Iterator, Optional
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 import ckan.plugins.toolkit as tk
 
 from ..standard import definition as std
 from ..standard import values
+from ..standard.labels import field_title
 from . import cells, layout
-from .layout import Sheet
+from .layout import Column, Sheet
 
 PAGE_SIZE = 1000  # CKAN's default ckan.search.rows_max
 COLUMN_WIDTH = 24
@@ -58,10 +67,16 @@ def readable_packages(user: str, organization_id: str | None = None,
             return
 
 
+EXCEL_LAST_ROW = 1048576
+ListKey = tuple[str, str]  # (choice list, form): a yes/no list shows its Thai words
+
+
 def write_workbook(packages: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
     """Write the packages into a new workbook at ``out``; returns how many were written."""
     book = openpyxl.Workbook(write_only=True)
-    worksheets = {(s.data_type.code, s.scope): _start(book, s) for s in layout.sheets()}
+    lists = _list_ranges()
+    worksheets = {(s.data_type.code, s.scope): _start(book, s, lists) for s in layout.sheets()}
+    _write_lists(book, lists)
     count = 0
     for package in packages:
         code = _data_type(package).code
@@ -76,8 +91,9 @@ def write_workbook(packages: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
     return count
 
 
-def _start(book: Any, sheet: Sheet) -> Any:
-    """A sheet with its title rows, the Thai headers and the hints, ready for data rows."""
+def _start(book: Any, sheet: Sheet, lists: dict[ListKey, tuple[Column, str]]) -> Any:
+    """A sheet with its title rows, the Thai headers, the hints and the choice columns'
+    validation, ready for data rows."""
     conventions = std.definition().nso_workbook
     worksheet = book.create_sheet(sheet.name)
     for column in sheet.columns:
@@ -88,7 +104,52 @@ def _start(book: Any, sheet: Sheet) -> Any:
         worksheet.append([titles[number - 1] if number <= len(titles) else None])
     worksheet.append([_styled(worksheet, c.header, HEADER_FONT) for c in sheet.columns])
     worksheet.append([_styled(worksheet, c.hint, HINT_FONT) for c in sheet.columns])
+    for column in sheet.columns:
+        if column.choice_list:
+            _validate(worksheet, column, lists[(column.choice_list, column.field.form)][1])
     return worksheet
+
+
+def _list_ranges() -> dict[ListKey, tuple[Column, str]]:
+    """Each choice list the sheets use → the first column using it (which names it on the
+    list sheet) and the range of the list sheet holding its values."""
+    ranges: dict[ListKey, tuple[Column, str]] = {}
+    for sheet in layout.sheets():
+        for column in sheet.columns:
+            key = (column.choice_list or "", column.field.form)
+            if column.choice_list and key not in ranges:
+                letter = get_column_letter(len(ranges) + 1)
+                last = 1 + len(layout.list_values(*key))
+                ranges[key] = (column, "'%s'!$%s$2:$%s$%d" % (layout.list_sheet(), letter,
+                                                               letter, last))
+    return ranges
+
+
+def _write_lists(book: Any, lists: dict[ListKey, tuple[Column, str]]) -> None:
+    """The list sheet: each list under the name of the field that uses it."""
+    worksheet = book.create_sheet(layout.list_sheet())
+    for number in range(1, len(lists) + 1):
+        worksheet.column_dimensions[get_column_letter(number)].width = COLUMN_WIDTH
+    worksheet.append([_styled(worksheet, " / ".join(field_title(column.field)), HEADER_FONT)
+                      for column, _ in lists.values()])
+    for row in zip_longest(*(layout.list_values(*key) for key in lists)):
+        worksheet.append(list(row))
+
+
+def _validate(worksheet: Any, column: Column, values_range: str) -> None:
+    """A dropdown of the column's list on every data row. A closed list refuses other
+    values; a list with an อื่นๆ text, or of several values, warns only."""
+    closed = column.field.form == "select" and not column.field.other_field
+    validation = DataValidation(
+        type="list", formula1=values_range, allow_blank=True,
+        errorStyle="stop" if closed else "warning", showErrorMessage=True,
+        errorTitle="ไม่อยู่ในรายการ / Not on the list",
+        error=("เลือกค่าจากรายการในแผ่นงาน %s / choose a value from the list on sheet %s"
+               % (layout.list_sheet(), layout.list_sheet())),
+        promptTitle=field_title(column.field)[0][:32], prompt=column.hint, showInputMessage=True)
+    first = std.definition().nso_workbook["first_data_row"]
+    validation.add("%s%d:%s%d" % (column.letter, first, column.letter, EXCEL_LAST_ROW))
+    worksheet.data_validations.append(validation)
 
 
 def _styled(worksheet: Any, text: str, font: Font) -> WriteOnlyCell:

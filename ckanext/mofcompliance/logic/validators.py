@@ -131,12 +131,26 @@ def mofcompliance_choice(field: dict, schema: dict) -> Validator:
         if definition.name == "data_type" and value not in accepted:
             value = _canonical_data_type(value)
         if value not in accepted:
+            nearest_th, nearest_en = _nearest(definition, [value])
             _fail(key, errors, message(
-                definition, '"%s" ไม่อยู่ในรายการที่กำหนด' % value,
-                '"%s" is not one of the allowed values' % value))
+                definition, '"%s" ไม่อยู่ในรายการที่กำหนด%s' % (value, nearest_th),
+                '"%s" is not one of the allowed values%s' % (value, nearest_en)))
         data[key] = value
 
     return validator
+
+
+def _nearest(definition: std.Field, unknown: list[str]) -> tuple[str, str]:
+    """The allowed values nearest to each value not on the list, as the end of an error:
+    (" ค่าที่ใกล้เคียง: …", "; nearest allowed: …")."""
+    thai, english = [], []
+    for value in unknown:
+        nearest = std.nearest_choices(definition.choices or "", value)
+        prefix = '"%s" → ' % value if len(unknown) > 1 else ""
+        thai.append(prefix + ", ".join('"%s"' % c.value for c in nearest))
+        english.append(prefix + ", ".join('"%s" (%s)' % (c.value, c.label_en) for c in nearest))
+    return (" ค่าที่ใกล้เคียงที่สุด: %s" % "; ".join(thai),
+            "; nearest allowed: %s" % "; ".join(english))
 
 
 def _canonical_data_type(value: str) -> str:
@@ -158,8 +172,9 @@ def mofcompliance_multi_choice(field: dict, schema: dict) -> Validator:
         unknown = [v for v in selected if v not in accepted]
         if unknown:
             shown = ", ".join('"%s"' % v for v in unknown)
-            _fail(key, errors, message(definition, "%s ไม่อยู่ในรายการที่กำหนด" % shown,
-                                       "%s not among the allowed values" % shown))
+            nearest_th, nearest_en = _nearest(definition, unknown)
+            _fail(key, errors, message(definition, "%s ไม่อยู่ในรายการที่กำหนด%s" % (shown, nearest_th),
+                                       "%s not among the allowed values%s" % (shown, nearest_en)))
         data[key] = json.dumps(selected, ensure_ascii=False)
 
     return validator

@@ -6,6 +6,7 @@ and the GD Catalog registration states. Loading is cached: the YAML is parsed on
 """
 from __future__ import annotations
 
+import difflib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,6 +262,18 @@ def _choice_list_of(field_name: str) -> str:
         if f is not None and f.choices:
             return f.choices
     raise DefinitionError(f"no choice list for {field_name!r}")
+
+
+def nearest_choices(name: str, typed: str, count: int = 3) -> tuple[Choice, ...]:
+    """The ``count`` offered choices of a list closest to ``typed`` by any of their
+    spellings (value, Thai or English label), closest first: what an error suggests."""
+    by_spelling: dict[str, Choice] = {}
+    for choice in choices(name, include_compat=False):
+        for spelling in (choice.value, choice.label_th, choice.label_en):
+            by_spelling.setdefault(spelling.casefold(), choice)
+    ranked = difflib.get_close_matches(typed.strip().casefold(), list(by_spelling),
+                                       n=len(by_spelling), cutoff=0)
+    return tuple(dict.fromkeys(by_spelling[s] for s in ranked))[:count]
 
 
 @functools.lru_cache(maxsize=None)

@@ -2,21 +2,19 @@
 profile version, and the worked example's 70 / level 50 through every path (engine, audit
 command on a JSON export, action, page), the audit's --profile-file agreeing with the
 dashboard."""
-import csv
-import io
 import json
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.dashboard import exports, kpi_cache, summaries
 from ckanext.mofcompliance.standard import audit, kpi, profiles
 from ckanext.mofcompliance.standard.profile_draft import draft_text
+from ckanext.mofcompliance.tests.dashboard import exported
 from ckanext.mofcompliance.tests.factories import WORKED_EXAMPLE_PLAN, worked_example
 
 SITE = str(Path(__file__).parents[1] / "fixtures" / "site_profiles")
@@ -147,22 +145,73 @@ def test_the_site_page_compares_a_site_profile_with_a_shipped_one(app, catalog):
 def test_the_exports_name_the_profile_and_its_version(app, catalog):
     response = app.get("/compliance/worked-example/export.csv?profile=fy2565",
                        headers={"Authorization": catalog["sysadmin"]["token"]})
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = exported.table(response)
     assert rows[0][:3] == [*exports.PROFILE_HEADER, exports.ORG_HEADER[0]]
     assert {tuple(r[:2]) for r in rows[1:]} == {("fy2565", "1")} and len(rows) == 7
+    assert {len(r) for r in rows} == {len(rows[0])}  # a header above every column
     response = app.get("/compliance/export.xlsx?profile=fy2567",
                        headers={"Authorization": catalog["sysadmin"]["token"]})
-    sheet = load_workbook(io.BytesIO(response.get_data())).active
-    [header, row] = [[c.value for c in r] for r in sheet.iter_rows()]
+    [header, row] = exported.table(response)
     assert header[:2] == exports.PROFILE_HEADER
     assert (row[:2], row[3]) == (["fy2567", "1"], "worked-example")
+
+
+def _figure(value):
+    """A cell as a figure when it is one ("70.0" in a CSV, 70 in an XLSX), else its text."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _figures(values):
+    return [_figure(v) for v in values]
+
+
+def _kpi_lines(kpi_answer):
+    """The headline lines a KPI answer should give: score, level, each criterion."""
+    return {"คะแนน / Score": [kpi_answer["score"]],
+            "ระดับ / Level": [kpi_answer["level"]],
+            **{"%s / %s" % (c["label_th"], c["label_en"]):
+               [c["points"], c["max_points"], "ใช่ / yes" if c["met"] else "ไม่ / no"]
+               for c in kpi_answer["criteria"]}}
+
+
+def test_the_exports_begin_with_the_headline_the_page_shows(app, catalog):
+    sysadmin = {"Authorization": catalog["sysadmin"]["token"]}
+    answer = helpers.call_action("mofcompliance_org_kpi", id="worked-example", profile="fy2565")
+    assert (answer["kpi"]["score"], answer["kpi"]["level"]) == (70.0, 50)
+    for fmt in ("csv", "xlsx"):
+        response = app.get("/compliance/worked-example/export.%s?profile=fy2565" % fmt,
+                           headers=sysadmin)
+        found = {k: _figures(v) for k, v in exported.headline(exported.lines(response)).items()}
+        assert found["หน่วยงาน / Organisation"][1] == "worked-example"
+        assert found["เกณฑ์ปีงบประมาณ / Profile"] == ["fy2565", 1.0]  # version "1"
+        assert found["ชุดข้อมูล / Datasets"] == [6]
+        assert found["ระดับคุณลักษณะแบบเปิดที่ตัวชี้วัดนับ / Open level the KPI counts"] == \
+            ["ระดับที่ประกาศ / declared"]
+        for key, expected in _kpi_lines(answer["kpi"]).items():
+            assert found[key] == expected, (fmt, key)
+    site = helpers.call_action("mofcompliance_site_kpi", profile="fy2565")["site"]
+    response = app.get("/compliance/export.csv?profile=fy2565", headers=sysadmin)
+    found = {k: _figures(v) for k, v in exported.headline(exported.lines(response)).items()}
+    assert found["ทั้งเว็บไซต์ / Whole site"] == []
+    for key, expected in _kpi_lines(site).items():
+        assert found[key] == expected, key
+
+
+def test_the_csv_exports_say_their_charset_once(app, catalog):
+    sysadmin = {"Authorization": catalog["sysadmin"]["token"]}
+    for url in ("/compliance/export.csv", "/compliance/worked-example/export.csv"):
+        assert app.get(url, headers=sysadmin).headers["Content-Type"] == \
+            "text/csv; charset=utf-8", url
 
 
 @pytest.mark.ckan_config("ckanext.mofcompliance.profiles_path", SITE)
 def test_an_export_under_a_site_profile_carries_its_version(app, catalog):
     response = app.get("/compliance/export.csv?profile=fy2568",
                        headers={"Authorization": catalog["sysadmin"]["token"]})
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = exported.table(response)
     assert rows[1][:2] == ["fy2568", "draft-1"]
 
 

@@ -6,16 +6,14 @@ Grades worked out from the rules: a complete dataset whose good CSV was checked 
 scores 100 (A); one whose CSV link is dead 20 + 20 = 40 (D); the organisation, with the
 private dead one: (100 + 40 + 40) / 3 = 60 (C), public datasets only: 70 (C).
 """
-import csv
-import io
 import re
 from datetime import datetime, timezone
 
 import pytest
-from openpyxl import load_workbook
 
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance.tests.dashboard import exported
 from ckanext.mofcompliance.tests.factories import complete_dataset
 from ckanext.mofcompliance.tests.quality.test_jobs import queued, queues, run_queued  # noqa: F401
 from ckanext.mofcompliance.tests.quality import servers
@@ -171,16 +169,14 @@ def test_readers_who_do_not_edit_see_no_checks(app, catalog):
 
 
 def test_the_exports_carry_the_grade(app, catalog):
-    rows = list(csv.reader(io.StringIO(page(app, "/compliance/mof-ops/export.csv",
-                                            catalog["admin"]).lstrip("\ufeff"))))
+    rows = exported.table(app.get("/compliance/mof-ops/export.csv",
+                                  headers={"Authorization": catalog["admin"]["token"]}))
     assert rows[0][-2:] == ["เกรด สสช. / NSO QC grade", "คะแนน สสช. / NSO QC score"]
     assert {r[3]: (r[-2], r[-1]) for r in rows[1:]} == {
         "good-fiscal": ("A", "100.0"), "dead-fiscal": ("D", "40.0"),
         "secret-fiscal": ("D", "40.0")}
-    book = load_workbook(io.BytesIO(app.get(
-        "/compliance/export.xlsx", headers={"Authorization": catalog["admin"]["token"]}
-    ).get_data()))
-    [header, mof] = [[c.value for c in row] for row in book.active.iter_rows()]
+    [header, mof] = exported.table(app.get(
+        "/compliance/export.xlsx", headers={"Authorization": catalog["admin"]["token"]}))
     assert header[-1] == "คะแนน สสช. / NSO QC score" and mof[3] == "mof-ops"
     assert mof[-2:] == ["C", 60.0]
 

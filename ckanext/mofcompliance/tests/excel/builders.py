@@ -8,7 +8,7 @@ from typing import Any
 
 import openpyxl
 
-from ckanext.mofcompliance.excel import writer
+from ckanext.mofcompliance.excel import layout, writer
 from ckanext.mofcompliance.tests.factories import COMPLETE_METADATA
 
 ORG_TITLE = "สำนักงานปลัดกระทรวงการคลัง"
@@ -39,6 +39,17 @@ def edit(path: Path, sheet: str, changes: dict[str, Any]) -> Path:
     book = openpyxl.load_workbook(path)
     for cell, value in changes.items():
         book[sheet][cell] = value
+    book.save(path)
+    return path
+
+
+def drop_work_process_columns(path: Path) -> Path:
+    """The workbook as NSO's own template has it: no work-process columns on the right."""
+    book = openpyxl.load_workbook(path)
+    for sheet in layout.sheets():
+        if sheet.scope == layout.DATASET:
+            first = next(c for c in sheet.columns if c.optional)
+            book[sheet.name].delete_cols(first.index + 1, len(sheet.columns) - first.index)
     book.save(path)
     return path
 

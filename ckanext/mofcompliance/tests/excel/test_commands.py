@@ -76,6 +76,18 @@ def test_new_datasets_are_private_unless_public_is_asked_and_the_report_says_so(
     assert helpers.call_action("package_show", id="ds-two")["private"] is False
 
 
+def test_a_dry_run_says_what_it_does_to_the_kpi_and_what_may_be_published(tmp_path, org):
+    path = builders.workbook(tmp_path, [builders.package("ds-one")])
+    result = invoke(commands.import_workbook, path, "--org", "mof-ops", "--dry-run")
+    assert result.exit_code == 0
+    assert "ตัวชี้วัด / KPI fy2567 คะแนน (ระดับ) / score (level): 0.0 (0) → " in result.output
+    assert "if published: " in result.output and "public category" in result.output
+    result = invoke(commands.import_workbook, path, "--org", "mof-ops",
+                    "--publish-public-category")
+    assert result.exit_code == 0
+    assert helpers.call_action("package_show", id="ds-one")["private"] is False
+
+
 def test_the_help_states_the_default_visibility():
     text = " ".join(invoke(commands.import_workbook, "--help").output.split())
     assert "--public / --private" in text and "Default: private" in text

@@ -8,6 +8,9 @@ from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.excel import importer, layout
 from ckanext.mofcompliance.excel.importer import Target
+from ckanext.mofcompliance.standard import kpi
+from ckanext.mofcompliance.tests.factories import (MAPPED, WORKED_EXAMPLE_PLAN,
+                                                 complete_dataset)
 
 from . import builders
 from .builders import STAT, STAT_RESOURCES
@@ -154,6 +157,38 @@ def test_an_unknown_choice_is_refused_by_default(tmp_path, target):
     assert nothing_written()
 
 
+def test_a_value_not_on_the_list_is_refused_with_the_nearest_allowed_values(tmp_path, target):
+    column = letter("geo_coverage")
+    path = builders.edit(two_datasets(tmp_path), STAT, {column + "7": "จังหวัดๆ"})
+    [problem] = run(path, target).problems
+    assert 'ค่าที่ใกล้เคียงที่สุด: "จังหวัด"' in problem.message_th
+    assert 'nearest allowed: "จังหวัด" (Province)' in problem.message_en
+
+
+def test_the_work_process_columns_make_imported_datasets_count(tmp_path, target, org):
+    work = {"kpi_mission": "ภารกิจบริหารการคลัง", "kpi_main_process": "งานจัดทำงบประมาณ"}
+    path = builders.workbook(tmp_path, [builders.package("ds-one", **work),
+                                        builders.package("ds-two")])
+    assert run(path, target).committed
+    shown = helpers.call_action("package_show", id="ds-one")
+    assert {k: shown[k] for k in work} == work
+    answer = helpers.call_action("mofcompliance_org_kpi", id=org["id"])
+    mapped = {d["name"]: bool(d["work_process"]["mission"] and d["work_process"]["main_process"])
+              for d in answer["datasets"]}
+    assert mapped == {"ds-one": True, "ds-two": False}
+
+
+def test_a_workbook_of_nsos_template_without_work_process_columns_keeps_them(tmp_path, target):
+    work = {"kpi_mission": "ภารกิจบริหารการคลัง", "kpi_main_process": "งานจัดทำงบประมาณ"}
+    assert run(builders.workbook(tmp_path, [builders.package("ds-one", **work)]),
+               target).committed
+    path = builders.workbook(tmp_path, [builders.package("ds-one", title="ชื่อใหม่")], "nso.xlsx")
+    builders.drop_work_process_columns(path)
+    assert run(path, target).committed
+    shown = helpers.call_action("package_show", id="ds-one")
+    assert shown["title"] == "ชื่อใหม่" and {k: shown[k] for k in work} == work
+
+
 def test_an_unknown_choice_is_kept_as_other_on_request(tmp_path, target):
     column = letter("geo_coverage")
     path = builders.edit(two_datasets(tmp_path), STAT, {column + "7": "ทั้งประเทศ"})
@@ -240,3 +275,44 @@ def test_resource_views_created_on_the_way_do_not_commit_early(tmp_path, target)
     assert nothing_written() and model.Session.query(model.ResourceView).count() == 0
     assert run(builders.workbook(tmp_path, [image], "good.xlsx"), target).committed
     assert model.Session.query(model.ResourceView).count() == 1
+
+
+# ---------------------------------------------------------------- the KPI effect
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_the_dry_run_foretells_the_kpi_the_commit_gives(tmp_path, org, admin, publish):
+    """Two complete datasets of the public category, imported private: the dry run's
+    figures under every profile, as imported and as published, are the KPI's once it is
+    committed so."""
+    helpers.call_action("package_create", **complete_dataset(org["id"], name="already-open",
+                                                             **MAPPED))
+    helpers.call_action("mofcompliance_plan_update", owner=org["name"], **WORKED_EXAMPLE_PLAN)
+    private = Target(organization=org, user=admin["name"], private=True)
+    path = builders.workbook(tmp_path, [builders.package("ds-one", **MAPPED),
+                                        builders.package("ds-two", **MAPPED)])
+    dry = run(path, private, dry_run=True)
+    assert dry.problems == [] and dry.publishable == ["ds-one", "ds-two"]
+    assert [e["profile"] for e in dry.kpi] == list(kpi.profile_ids())
+    chosen = Target(organization=org, user=admin["name"], private=True,
+                    publish_public_category=publish)
+    assert run(path, chosen).committed
+    assert helpers.call_action("package_show", id="ds-one")["private"] is not publish
+    for effect in dry.kpi:
+        answer = helpers.call_action("mofcompliance_org_kpi", id=org["id"],
+                                     profile=effect["profile"])["kpi"]
+        now = {"score": answer["score"], "level": answer["level"]}
+        assert effect["published" if publish else "after"] == now, effect
+    # private datasets of the public category count as open level 0: publishing them scores
+    figures = {e["profile"]: e for e in dry.kpi}
+    for profile in ("fy2564", "fy2565"):
+        assert figures[profile]["after"]["score"] < figures[profile]["published"]["score"]
+
+
+def test_nothing_to_publish_when_new_datasets_are_public_or_of_another_category(tmp_path,
+                                                                                 target, org,
+                                                                                 admin):
+    assert run(two_datasets(tmp_path), target, dry_run=True).publishable == []
+    private = Target(organization=org, user=admin["name"], private=True)
+    path = builders.workbook(tmp_path, [builders.package("ds-one",
+                                                         data_category="ข้อมูลใช้ภายใน")])
+    assert run(path, private, dry_run=True).publishable == []

@@ -15,8 +15,10 @@ def test_ten_sheets_five_template_2_then_five_template_3():
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
 def test_columns_are_the_definitions_in_order(sheet):
+    extra = layout.work_process_columns() if sheet.scope == layout.DATASET else ()
     assert tuple(c.key for c in sheet.columns) == std.sheet_columns(sheet.data_type.code,
-                                                                    sheet.scope)
+                                                                    sheet.scope) + extra
+    assert [c.key for c in sheet.columns if c.optional] == list(extra)
     assert [c.letter for c in sheet.columns[:3]] == ["A", "B", "C"]
 
 

@@ -11,6 +11,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.excel import jobs
+from ckanext.mofcompliance.standard import kpi
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 from . import builders
@@ -102,6 +103,29 @@ def test_the_report_says_what_visibility_new_datasets_get(web, people, tmp_path,
     web.post(url + "/commit", headers=auth(people["admin"]))
     assert said in page(web, people["admin"], url)
     assert helpers.call_action("package_show", id="ds-one")["private"] is private
+
+
+@pytest.mark.parametrize("choice, private", [(None, True), ("keep", True), ("publish", False)])
+def test_the_dry_run_shows_the_kpi_effect_and_offers_to_publish(web, people, tmp_path,
+                                                                 choice, private):
+    url = "%s/%s" % (IMPORT, token_of(upload(web, people["admin"], two_datasets(tmp_path))))
+    english = page(web, people["admin"], "/en" + url)
+    assert "What the commit does to the KPI" in english
+    effect = english.split("mofcompliance-kpi-effect", 1)[1].split("</table>", 1)[0]
+    assert set(re.findall(r'data-profile="([^"]+)"', effect)) == set(kpi.profile_ids())
+    assert len(re.findall(r'data-effect="(?:before|after|published)"', effect)) == \
+        3 * len(kpi.profile_ids())
+    assert re.search(r'<input type="radio" name="public_category" value="keep" checked>',
+                     english)
+    assert "2 datasets this import creates are in the public data category" in english
+    thai = page(web, people["admin"], "/th" + url)
+    assert "ผลของการนำเข้าต่อตัวชี้วัด" in thai and "What the commit" not in thai
+    form = {"public_category": choice} if choice else {}
+    web.post(url + "/commit", data=form, headers=auth(people["admin"]))
+    assert helpers.call_action("package_show", id="ds-two")["private"] is private
+    said = ("in the public data category are public" if not private
+            else "Datasets this import creates are private")
+    assert said in page(web, people["admin"], "/en" + url)
 
 
 def test_absent_sheets_are_notes_apart_from_the_problems(web, people, tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.excel import layout, writer
+from ckanext.mofcompliance.standard import definition as std
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 from . import builders
@@ -20,7 +21,8 @@ def rows(path, sheet, last=6):
 
 def test_ten_sheets_each_with_titles_thai_headers_hints_and_data_from_row_6(tmp_path):
     path = builders.workbook(tmp_path, [builders.package("ds-one")])
-    assert openpyxl.load_workbook(path).sheetnames == [s.name for s in layout.sheets()]
+    assert openpyxl.load_workbook(path).sheetnames == [s.name for s in layout.sheets()] + [
+        layout.list_sheet()]
     stat = layout.sheet("S", layout.DATASET)
     titles_1_to_3, header, hints, data = (lambda r: (r[:3], r[3], r[4], r[5]))(rows(path, STAT))
     assert titles_1_to_3[0][0].startswith("Template 2 ") and "ข้อมูลสถิติ" in titles_1_to_3[1][0]
@@ -33,6 +35,37 @@ def test_ten_sheets_each_with_titles_thai_headers_hints_and_data_from_row_6(tmp_
     resource = rows(path, STAT_RESOURCES)
     assert resource[0][0].startswith("Template 3 ")
     assert resource[5][:3] == ("ds-one", "ข้อมูลรายเดือน", "https://data.mof.go.th/ds-one.csv")
+
+
+def _list_of(book, formula):
+    """The values a validation's range of the list sheet holds."""
+    sheet_name, cells = formula.split("!")
+    assert sheet_name == "'%s'" % layout.list_sheet()
+    return [c.value for row in book[layout.list_sheet()][cells.replace("$", "")] for c in row]
+
+
+@pytest.mark.parametrize("sheet", layout.sheets(), ids=lambda s: s.name)
+def test_every_choice_column_offers_its_list_from_the_standard(tmp_path, sheet):
+    path = builders.workbook(tmp_path, [])
+    book = openpyxl.load_workbook(path)
+    validations = {str(v.sqref): v for v in book[sheet.name].data_validations.dataValidation}
+    choice_columns = [c for c in sheet.columns if c.field.form in ("select", "multi", "yesno")]
+    assert choice_columns and len(validations) == len(choice_columns)
+    for column in choice_columns:
+        validation = validations["%s6:%s1048576" % (column.letter, column.letter)]
+        assert validation.type == "list" and validation.allow_blank
+        offered = [c.label_th if column.field.form == "yesno" else c.value
+                   for c in std.choices(column.field.choices, include_compat=False)]
+        assert _list_of(book, validation.formula1) == offered, column.key
+        # a closed list refuses; one with an "other" text or several values warns only
+        closed = column.field.form == "select" and not column.field.other_field
+        assert validation.errorStyle == ("stop" if closed else "warning"), column.key
+
+
+def test_the_list_sheet_names_each_list_by_its_field(tmp_path):
+    book = openpyxl.load_workbook(builders.workbook(tmp_path, []))
+    header = [c.value for c in book[layout.list_sheet()][1]]
+    assert "ข้อ 13 หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ / Item 13 Data category" in header
 
 
 def test_a_dataset_without_a_valid_data_type_goes_to_the_other_sheet(tmp_path):

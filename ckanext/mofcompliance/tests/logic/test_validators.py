@@ -63,6 +63,14 @@ def test_a_single_choice_off_its_list_is_refused(org, field):
     assert "is not one of the allowed values" in errors[field][0]
 
 
+def test_a_choice_off_its_list_is_told_the_nearest_allowed_values(org):
+    [text] = errors_of(org, geo_coverage="จังหวัดๆ")["geo_coverage"]
+    assert 'ค่าที่ใกล้เคียงที่สุด: "จังหวัด", ' in text
+    assert 'nearest allowed: "จังหวัด" (Province), ' in text
+    [text] = errors_of(org, data_format=["CSV", "JSN", "XMLL"])["data_format"]
+    assert '"JSN" → "JSON"' in text and '"XMLL" → "XML" (XML)' in text
+
+
 @pytest.mark.parametrize("field", MULTI_FIELDS)
 def test_a_multiple_choice_off_its_list_is_refused(org, field):
     errors = errors_of(org, **{field: ["ไม่ทราบ", "ค่าที่ไม่มีในรายการ"]})

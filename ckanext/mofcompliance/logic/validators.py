@@ -171,8 +171,12 @@ def mofcompliance_other_text(field: dict, schema: dict) -> Validator:
     definition = _standard_field(field)
     parent = std.field(definition.companion_of, definition.scope)
 
+    accepted = std.choice_values(parent.choices)
+
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
         chosen = _selected(data.get(key[:-1] + (parent.name,)))
+        if not set(chosen) <= accepted:
+            return  # the parent's own error names the fault
         if parent.other_value in chosen and _is_blank(data.get(key)) and is_strict():
             title_th, title_en = field_title(parent)
             errors[key].append(
@@ -245,13 +249,17 @@ def mofcompliance_date(field: dict, schema: dict) -> Validator:
 @scheming_validator
 def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validator:
     """Item 14 must fit item 13 (docs/kpi-rules.md R5): by default a public dataset needs an open
-    licence and a non-public one may not carry an open licence."""
+    licence and a non-public one may not carry an open licence. It runs only when both
+    values are on their lists: an unknown category gets its own error, not a second one
+    here."""
     definition = _standard_field(field)
+    categories = std.choice_values("data_category")
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
         licence = data.get(key)
         category = data.get(key[:-1] + ("data_category",))
-        if licence_rule() == "off" or not is_strict() or _is_blank(licence) or _is_blank(category):
+        if licence_rule() == "off" or not is_strict() or _is_blank(licence) \
+                or category not in categories:
             return
         public, open_licence = std.is_public_category(category), std.is_open_licence(licence)
         if public and not open_licence:

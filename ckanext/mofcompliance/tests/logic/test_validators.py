@@ -136,6 +136,19 @@ def test_non_public_data_may_not_carry_an_open_licence(org):
                   license_id="Creative Commons Attribution Non-Commercial")
 
 
+def test_an_unknown_category_is_one_error_not_a_licence_mismatch_too(org):
+    errors = errors_of(org, data_category="สาธารณะ", license_id="Open Data Common")
+    assert list(errors) == ["data_category"]
+    assert len(errors["data_category"]) == 1
+    assert "is not one of the allowed values" in errors["data_category"][0]
+
+
+def test_an_unknown_choice_beside_other_is_one_error_not_a_missing_text_too(org):
+    errors = errors_of(org, objective=["อื่นๆ", "ตามใจ"], objective_other="")
+    assert list(errors) == ["objective"]
+    assert len(errors["objective"]) == 1
+
+
 @pytest.mark.ckan_config("ckanext.mofcompliance.licence_rule", "off")
 def test_the_licence_rule_can_be_switched_off(org):
     assert create(org, license_id="License not specified")

@@ -276,10 +276,13 @@ def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validat
 
 @scheming_validator
 def mofcompliance_keep_unknown_fields(field: None, schema: dict) -> Validator:
-    """Advisory mode: top-level fields the schema does not know are kept as extras.
+    """Top-level fields the schema does not know are kept as extras, in both modes.
 
-    A catalog migrating old data may hold fields from another thai_gdc version
-    or another extension; an update must not silently drop them.
+    thai_gdc's importer and other extensions send fields of their own (OPAL's
+    ``allow_cdp``, the importer's ``dataset_name``), and a catalog migrating old data
+    holds fields of another thai_gdc version: refusing them would refuse thai_gdc's own
+    payloads, and dropping them would lose data while the API answers success. A kept
+    field is an ordinary CKAN extra: ``package_show`` returns it, a client may remove it.
     """
     from ckan.logic.schema import default_show_package_schema
     # What package_show adds (organization, num_resources, isopen …) is not metadata.
@@ -288,14 +291,21 @@ def mofcompliance_keep_unknown_fields(field: None, schema: dict) -> Validator:
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
         # CKAN's validation has gathered the fields no schema knows under __extras.
         unknown = data.get(("__extras",))
-        if is_strict() or not isinstance(unknown, dict):
+        if not isinstance(unknown, dict):
             return
-        first = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "extras"] + [-1]) + 1
+        # a field sent both ways (package_show's extras sent back, and the field again at
+        # the top level) is one extra, with the top-level value: the one the client set
+        numbers = {v: k[1] for k, v in data.items()
+                   if len(k) == 3 and k[0] == "extras" and k[2] == "key"}
+        first = max([int(n) for n in numbers.values()] + [-1]) + 1
         names = [k for k in unknown if not k.startswith("_") and k not in derived]
-        for number, name in enumerate(names, first):
+        for name in names:
             value = unknown.pop(name)
             if not isinstance(value, str):
                 value = json.dumps(value, ensure_ascii=False)
+            number = numbers.get(name)
+            if number is None:
+                number, first = first, first + 1
             data[("extras", number, "key")] = name
             data[("extras", number, "value")] = value
 

@@ -170,6 +170,23 @@ def test_nothing_is_written_when_validation_fails(org):
         helpers.call_action("package_show", id="half-written")
 
 
+def extras_of(dataset_id):
+    shown = helpers.call_action("package_show", id=dataset_id)
+    return {e["key"]: e["value"] for e in shown.get("extras", [])}
+
+
+def test_fields_of_thai_gdc_s_importer_are_kept_as_extras_in_strict_mode(org):
+    created = create(org, allow_cdp="True", dataset_name="cash-balance-2567")
+    assert extras_of(created["id"]) == {"allow_cdp": "True", "dataset_name": "cash-balance-2567"}
+
+
+def test_a_kept_field_sent_again_at_the_top_level_takes_the_new_value(org):
+    created = create(org, allow_cdp="True")
+    helpers.call_action("package_update", **dict(
+        helpers.call_action("package_show", id=created["id"]), allow_cdp="False"))
+    assert extras_of(created["id"]) == {"allow_cdp": "False"}
+
+
 @pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
 class TestAdvisoryMode:
     def test_missing_items_are_accepted(self, org):

@@ -170,7 +170,6 @@ def mofcompliance_other_text(field: dict, schema: dict) -> Validator:
     """``<field>_other``: required when อื่นๆ is chosen in its field."""
     definition = _standard_field(field)
     parent = std.field(definition.companion_of, definition.scope)
-
     accepted = std.choice_values(parent.choices)
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:

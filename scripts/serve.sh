@@ -35,6 +35,7 @@ fi
     "scheming.dataset_schemas=ckanext.mofcompliance:schemas/dataset.yaml" \
     "scheming.presets=ckanext.scheming:presets.json ckanext.mofcompliance:schemas/presets.yaml" \
     "ckanext.mofcompliance.enforcement=advisory" \
+    "licenses_group_url=file://$ROOT/ckanext/mofcompliance/licences.json" \
     "ckan.storage_path=$LOCAL/storage" \
     "ckan.locale_default=th" \
     "ckan.locales_offered=th en" \

@@ -18,6 +18,11 @@ def _option(name: str) -> object:
     return tk.config.get(PREFIX + name)
 
 
+def _text(name: str) -> str:
+    """A text option, stripped; "" when not set (or its plugin is not loaded)."""
+    return str(_option(name) or "").strip()
+
+
 # ---------------------------------------------------------------- the standard and the KPI
 
 def enforcement() -> str:
@@ -102,6 +107,33 @@ def gdcatalog_status_timeout() -> int:
 
 def gdcatalog_allowed_hosts() -> list[str]:
     return cast("list[str]", _option("gdcatalog_allowed_hosts"))
+
+
+def dcat_catalog_description() -> str:
+    """The DCAT catalog's description in Thai."""
+    return _text("dcat.catalog_description")
+
+
+def dcat_catalog_description_en() -> str:
+    return _text("dcat.catalog_description_en")
+
+
+def dcat_publisher_name() -> str:
+    """The DCAT catalog's publisher in Thai; the site's title when not set."""
+    return _text("dcat.publisher_name") or str(tk.config.get("ckan.site_title") or "")
+
+
+def dcat_publisher_name_en() -> str:
+    return _text("dcat.publisher_name_en")
+
+
+def dcat_publisher_uri() -> str:
+    return _text("dcat.publisher_uri")
+
+
+def dcat_catalog_languages() -> list[str]:
+    """EU language authority codes, upper case (THA)."""
+    return [str(code).upper() for code in tk.aslist(_option("dcat.catalog_languages"))]
 
 
 # ---------------------------------------------------------------- the resource checker

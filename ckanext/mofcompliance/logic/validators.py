@@ -185,9 +185,12 @@ def mofcompliance_other_text(field: dict, schema: dict) -> Validator:
     """``<field>_other``: required when อื่นๆ is chosen in its field."""
     definition = _standard_field(field)
     parent = std.field(definition.companion_of, definition.scope)
+    accepted = std.choice_values(parent.choices)
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
         chosen = _selected(data.get(key[:-1] + (parent.name,)))
+        if not set(chosen) <= accepted:
+            return  # the parent's own error names the fault
         if parent.other_value in chosen and _is_blank(data.get(key)) and is_strict():
             title_th, title_en = field_title(parent)
             errors[key].append(
@@ -260,13 +263,17 @@ def mofcompliance_date(field: dict, schema: dict) -> Validator:
 @scheming_validator
 def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validator:
     """Item 14 must fit item 13 (docs/kpi-rules.md R5): by default a public dataset needs an open
-    licence and a non-public one may not carry an open licence."""
+    licence and a non-public one may not carry an open licence. It runs only when both
+    values are on their lists: an unknown category gets its own error, not a second one
+    here."""
     definition = _standard_field(field)
+    categories = std.choice_values("data_category")
 
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
         licence = data.get(key)
         category = data.get(key[:-1] + ("data_category",))
-        if licence_rule() == "off" or not is_strict() or _is_blank(licence) or _is_blank(category):
+        if licence_rule() == "off" or not is_strict() or _is_blank(licence) \
+                or category not in categories:
             return
         public, open_licence = std.is_public_category(category), std.is_open_licence(licence)
         if public and not open_licence:
@@ -283,10 +290,13 @@ def mofcompliance_licence_matches_category(field: dict, schema: dict) -> Validat
 
 @scheming_validator
 def mofcompliance_keep_unknown_fields(field: None, schema: dict) -> Validator:
-    """Advisory mode: top-level fields the schema does not know are kept as extras.
+    """Top-level fields the schema does not know are kept as extras, in both modes.
 
-    A catalog migrating old data may hold fields from another thai_gdc version
-    or another extension; an update must not silently drop them.
+    thai_gdc's importer and other extensions send fields of their own (OPAL's
+    ``allow_cdp``, the importer's ``dataset_name``), and a catalog migrating old data
+    holds fields of another thai_gdc version: refusing them would refuse thai_gdc's own
+    payloads, and dropping them would lose data while the API answers success. A kept
+    field is an ordinary CKAN extra: ``package_show`` returns it, a client may remove it.
     """
     from ckan.logic.schema import default_show_package_schema
     # What package_show adds (organization, num_resources, isopen …) is not metadata.
@@ -295,14 +305,21 @@ def mofcompliance_keep_unknown_fields(field: None, schema: dict) -> Validator:
     def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
         # CKAN's validation has gathered the fields no schema knows under __extras.
         unknown = data.get(("__extras",))
-        if is_strict() or not isinstance(unknown, dict):
+        if not isinstance(unknown, dict):
             return
-        first = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "extras"] + [-1]) + 1
+        # a field sent both ways (package_show's extras sent back, and the field again at
+        # the top level) is one extra, with the top-level value: the one the client set
+        numbers = {v: k[1] for k, v in data.items()
+                   if len(k) == 3 and k[0] == "extras" and k[2] == "key"}
+        first = max([int(n) for n in numbers.values()] + [-1]) + 1
         names = [k for k in unknown if not k.startswith("_") and k not in derived]
-        for number, name in enumerate(names, first):
+        for name in names:
             value = unknown.pop(name)
             if not isinstance(value, str):
                 value = json.dumps(value, ensure_ascii=False)
+            number = numbers.get(name)
+            if number is None:
+                number, first = first, first + 1
             data[("extras", number, "key")] = name
             data[("extras", number, "value")] = value
 

@@ -49,21 +49,30 @@ def _required_value(field: std.Field) -> dict[str, Any]:
 
 
 def _other_rule(field: std.Field) -> dict[str, Any]:
-    chosen: dict[str, Any] = ({"contains": {"const": field.other_value}} if field.form == "multi"
-              else {"const": field.other_value})
+    """``<field>_other`` is required when อื่นๆ is chosen, and only when the field's own
+    value is valid (an unknown choice beside อื่นๆ gets one error, the field's)."""
+    chosen: dict[str, Any] = (
+        {"contains": {"const": field.other_value},
+         "items": {"enum": sorted(std.choice_values(field.choices))}}
+        if field.form == "multi" else {"const": field.other_value})
     return {"if": {"required": [field.name], "properties": {field.name: chosen}},
             "then": {"required": [field.other_field],
                      "properties": {field.other_field: NOT_BLANK}}}
 
 
 def _licence_rule() -> list[dict[str, Any]]:
+    """Item 14 fits item 13, checked only when both are on their lists (as the server: an
+    unknown category or licence gets its own error, not a second one here)."""
     public = sorted(std.public_categories())
+    not_public = sorted(std.choice_values("data_category") - std.public_categories())
     open_licences = sorted(std.open_licences())
+    licences = {"enum": sorted(std.choice_values("license_id"))}
     return [
-        {"if": {"required": ["data_category"], "properties": {"data_category": {"enum": public}}},
+        {"if": {"required": ["data_category", "license_id"],
+                "properties": {"data_category": {"enum": public}, "license_id": licences}},
          "then": {"properties": {"license_id": {"enum": open_licences}}}},
         {"if": {"required": ["data_category", "license_id"],
-                "properties": {"data_category": {"not": {"enum": public + [""]}}}},
+                "properties": {"data_category": {"enum": not_public}, "license_id": licences}},
          "then": {"properties": {"license_id": {"not": {"enum": open_licences}}}}},
     ]
 

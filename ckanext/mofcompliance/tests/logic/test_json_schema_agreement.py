@@ -98,6 +98,18 @@ def test_server_and_json_schema_refuse_the_same_fields(overrides):
     assert schema_refused(helpers.call_action("package_show", id=created["id"])) == set()
 
 
+@pytest.mark.parametrize("overrides, field", [
+    ({"data_category": "สาธารณะ", "license_id": "Open Data Common"}, "data_category"),
+    ({"data_category": "ลับ", "license_id": "Open Data Common"}, "data_category"),
+    ({"data_category": "ข้อมูลสาธารณะ", "license_id": "MIT"}, "license_id"),
+    ({"objective": ["อื่นๆ", "ตามใจ"], "objective_other": ""}, "objective"),
+])
+def test_a_rule_on_another_field_waits_for_that_field_to_be_valid(overrides, field):
+    dataset = dict(COMPLETE_METADATA, name="dependent-rules", owner_org="mof-ops", **overrides)
+    errors = list(VALIDATOR.iter_errors(dataset))
+    assert [list(e.absolute_path)[:1] for e in errors] == [[field]]
+
+
 def test_the_standard_is_served_by_an_action(app):
     result = app.get("/api/3/action/mofcompliance_standard_show").json["result"]
     assert result["enforcement"] == "strict"

@@ -144,6 +144,19 @@ def test_non_public_data_may_not_carry_an_open_licence(org):
                   license_id="Creative Commons Attribution Non-Commercial")
 
 
+def test_an_unknown_category_is_one_error_not_a_licence_mismatch_too(org):
+    errors = errors_of(org, data_category="สาธารณะ", license_id="Open Data Common")
+    assert list(errors) == ["data_category"]
+    assert len(errors["data_category"]) == 1
+    assert "is not one of the allowed values" in errors["data_category"][0]
+
+
+def test_an_unknown_choice_beside_other_is_one_error_not_a_missing_text_too(org):
+    errors = errors_of(org, objective=["อื่นๆ", "ตามใจ"], objective_other="")
+    assert list(errors) == ["objective"]
+    assert len(errors["objective"]) == 1
+
+
 @pytest.mark.ckan_config("ckanext.mofcompliance.licence_rule", "off")
 def test_the_licence_rule_can_be_switched_off(org):
     assert create(org, license_id="License not specified")
@@ -163,6 +176,23 @@ def test_nothing_is_written_when_validation_fails(org):
     errors_of(org, name="half-written", maintainer_email="broken")
     with pytest.raises(NotFound):
         helpers.call_action("package_show", id="half-written")
+
+
+def extras_of(dataset_id):
+    shown = helpers.call_action("package_show", id=dataset_id)
+    return {e["key"]: e["value"] for e in shown.get("extras", [])}
+
+
+def test_fields_of_thai_gdc_s_importer_are_kept_as_extras_in_strict_mode(org):
+    created = create(org, allow_cdp="True", dataset_name="cash-balance-2567")
+    assert extras_of(created["id"]) == {"allow_cdp": "True", "dataset_name": "cash-balance-2567"}
+
+
+def test_a_kept_field_sent_again_at_the_top_level_takes_the_new_value(org):
+    created = create(org, allow_cdp="True")
+    helpers.call_action("package_update", **dict(
+        helpers.call_action("package_show", id=created["id"]), allow_cdp="False"))
+    assert extras_of(created["id"]) == {"allow_cdp": "False"}
 
 
 @pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ckanext.mofcompliance.ops import doctor
 from ckanext.mofcompliance.ops.queues import extension_queues
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -115,3 +116,18 @@ def test_every_variable_compose_reads_is_documented_in_the_env_example(compose):
     assert all(not line.split("=", 1)[1] for line in example.splitlines()
                if re.match(r"[A-Z_]*(PASSWORD|SECRET)[A-Z_]*=", line)), "no secret in the example"
 
+
+
+def test_doctor_advises_the_settings_plugin_list(settings):
+    assert doctor.PRODUCTION_PLUGINS.split() == settings["ckan.plugins"].split()
+
+
+def test_the_healthchecks_run_doctor_the_web_container_all_but_workers_the_worker_workers(
+        compose):
+    web = compose["services"]["ckan"]["healthcheck"]["test"]
+    worker = compose["services"]["worker"]["healthcheck"]["test"]
+    doctor_command = ["CMD", "ckan", "-c", "/srv/app/ckan.ini", "mofcompliance", "doctor"]
+    assert web == doctor_command + ["--skip", "workers"]
+    assert worker == doctor_command + ["--only", "workers"]
+    assert "workers" in doctor.CHECKS
+    assert compose["services"]["worker"]["depends_on"]["ckan"]["condition"] == "service_healthy"

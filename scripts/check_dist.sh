@@ -22,7 +22,8 @@ wheel="$(ls "$WORK"/dist/*.whl)"
 say "Installing $(basename "$wheel") in a fresh virtualenv (--no-deps)"
 "$PYTHON" -m venv "$WORK/target"
 "$WORK/target/bin/pip" -q --disable-pip-version-check install --no-deps "$wheel" 2>&1 | { grep -v '^WARNING: Location' || true; }
-installed="$("$WORK/target/bin/python" -c 'import ckanext.mofcompliance, os; print(os.path.dirname(ckanext.mofcompliance.__file__))')"
+# -I: isolated, so that the checkout (the current folder) is not imported instead
+installed="$("$WORK/target/bin/python" -I -c 'import ckanext.mofcompliance, os; print(os.path.dirname(ckanext.mofcompliance.__file__))')"
 
 missing=0
 fail() { echo "MISSING: $*" >&2; missing=1; }
@@ -34,7 +35,7 @@ done < <(git -C "$ROOT" ls-files ckanext/mofcompliance | grep -v '^ckanext/mofco
 
 mo="$installed/i18n/th/LC_MESSAGES/ckanext-mofcompliance.mo"
 [ -f "$mo" ] || fail "the compiled Thai catalog (i18n/th/LC_MESSAGES/ckanext-mofcompliance.mo)"
-"$WORK/target/bin/python" - "$mo" "$ROOT/ckanext/mofcompliance/i18n/th/LC_MESSAGES/ckanext-mofcompliance.po" <<'PY' || missing=1
+"$WORK/target/bin/python" -I - "$mo" "$ROOT/ckanext/mofcompliance/i18n/th/LC_MESSAGES/ckanext-mofcompliance.po" <<'PY' || missing=1
 import gettext, re, sys
 with open(sys.argv[1], "rb") as compiled:
     catalog = gettext.GNUTranslations(compiled)._catalog
@@ -42,7 +43,7 @@ msgids = re.findall(r'^msgid "(.+)"$', open(sys.argv[2], encoding="utf-8").read(
 if len(catalog) < len(msgids):
     sys.exit("MISSING: the .mo holds %d messages, the .po %d" % (len(catalog), len(msgids)))
 PY
-"$WORK/target/bin/python" - <<'PY' || missing=1
+"$WORK/target/bin/python" -I - <<'PY' || missing=1
 import sys
 from importlib.metadata import distribution
 dist = distribution("ckanext-mofcompliance")

@@ -7,6 +7,7 @@ cannot reach what it checks reports that as its problem; none waits more than a 
 """
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import tempfile
 from dataclasses import dataclass
@@ -139,7 +140,6 @@ def check_profiles() -> Finding:
 def _migration_folders() -> list[tuple[str, Path]]:
     """CKAN's migrations, then those of each loaded plugin that has a folder of them (found
     the way ``ckan db upgrade`` finds them)."""
-    import inspect
     folders = [("ckan", Path(ckan.migration.__file__).parent)]
     for name in _plugins():
         plugin = p.get_plugin(name)

@@ -23,7 +23,10 @@ if [ ! -f "$INI" ]; then
     say "Writing $INI (with its own random secrets)"
     "$VENV/bin/ckan" generate config "$INI" >/dev/null
 fi
-# Re-applied on every run, so an edited checkout and its config stay in step.
+# Re-applied on every run, so an edited checkout and its config stay in step: first the
+# production settings (plugins, schema, uploads, queues: docker/settings.ini, as the image
+# applies them), then what is this machine's.
+"$VENV/bin/ckan" config-tool "$INI" -f "$ROOT/docker/settings.ini" >/dev/null
 "$VENV/bin/ckan" config-tool "$INI" \
     "sqlalchemy.url=$(database_url "$DB_NAME")" \
     "ckan.site_url=http://$HOST:$PORT" \
@@ -31,15 +34,9 @@ fi
     "ckan.site_title=บัญชีข้อมูลกระทรวงการคลัง (MOF Data Catalog demo)" \
     "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
     "solr_url=http://127.0.0.1:8983/solr/ckan" \
-    "ckan.plugins=activity mofcompliance scheming_datasets mofcompliance_pgsearch" \
-    "scheming.dataset_schemas=ckanext.mofcompliance:schemas/dataset.yaml" \
-    "scheming.presets=ckanext.scheming:presets.json ckanext.mofcompliance:schemas/presets.yaml" \
     "ckanext.mofcompliance.enforcement=advisory" \
     "licenses_group_url=file://$ROOT/ckanext/mofcompliance/licences.json" \
     "ckan.storage_path=$LOCAL/storage" \
-    "ckan.locale_default=th" \
-    "ckan.locales_offered=th en" \
-    "ckan.auth.create_user_via_web=false" \
     "ckan.csrf_protection.ignore_extensions=false" \
     "ckan.views.default_views=" >/dev/null
 "$VENV/bin/ckan" config-tool "$INI" -s logger_ckan "level=INFO" >/dev/null

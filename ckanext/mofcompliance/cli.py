@@ -14,6 +14,7 @@ from .profile_cli import profile
 from .excel import commands as excel_commands
 from .progress import progress
 from .quality.cli import check_resources
+from .ops import cli as ops_cli
 
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
 
@@ -112,3 +113,5 @@ mofcompliance.add_command(excel_commands.import_workbook)
 mofcompliance.add_command(excel_commands.export_workbook)
 mofcompliance.add_command(check_resources)
 mofcompliance.add_command(profile)
+mofcompliance.add_command(ops_cli.worker)
+mofcompliance.add_command(ops_cli.doctor_command)

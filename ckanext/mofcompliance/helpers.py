@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import field_layout, score_store
+from . import evidence_activity, field_layout, score_store
 from .quality import service
 from .standard import definition as std
 from .standard import profiles as kpi_profiles
@@ -16,7 +16,7 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
-           "mofcompliance_label"]
+           "mofcompliance_label", "mofcompliance_evidence_activity"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -101,3 +101,9 @@ def mofcompliance_data_type_labels(codes: list[str]) -> str:
 mofcompliance_form_sections = field_layout.form_sections
 mofcompliance_data_type_codes = field_layout.data_type_codes
 mofcompliance_page_rows = field_layout.page_rows
+
+
+def mofcompliance_evidence_activity(org_id: str) -> list[dict[str, Any]]:
+    """The organisation's latest records of changes to its plan, use cases and registration
+    states (``evidence_activity``), for its compliance page."""
+    return evidence_activity.latest(org_id)

@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
+from .. import evidence_activity
 from ..logic import commit_unless_deferred, schema
 from . import registration
 
@@ -24,6 +25,6 @@ def mofcompliance_registration_update(context: dict[str, Any],
     package_id = registration.resolve([dataset]).get(dataset)
     if package_id is None:
         raise tk.ObjectNotFound("ไม่พบชุดข้อมูล %s / no dataset %s" % (dataset, dataset))
-    registration.store({package_id: state}, "action")
+    registration.store({package_id: state}, "action", evidence_activity.actor_id(context))
     commit_unless_deferred(context)
     return {"id": package_id, "state": state}

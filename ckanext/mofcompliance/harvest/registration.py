@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 
+from .. import evidence_activity
 from ..dashboard import kpi_cache
 from ..model import registration_table
 from ..standard import definition as std
@@ -44,11 +45,15 @@ def resolve(keys: Iterable[str]) -> dict[str, str]:
     return {key: row.id for row in rows for key in (row.id, row.name) if key in wanted}
 
 
-def store(package_states: Mapping[str, str], source: str) -> None:
-    """Upsert states by package id, in the caller's transaction, and mark the KPI
+def store(package_states: Mapping[str, str], source: str, user_id: str | None = None) -> None:
+    """Upsert states by package id, in the caller's transaction, with an activity record
+    for each change (``user_id`` made it; default: the site user), and mark the KPI
     summaries of their organisations stale in it (FY2567 counts registrations)."""
     if not package_states:
         return
+    table = registration_table
+    previous = dict(model.Session.execute(sa.select(table.c.package_id, table.c.state).where(
+        table.c.package_id.in_(list(package_states)))).all())
     now = datetime.utcnow()
     rows = [{"package_id": pid, "state": state, "source": source, "updated": now}
             for pid, state in package_states.items()]
@@ -56,6 +61,8 @@ def store(package_states: Mapping[str, str], source: str) -> None:
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["package_id"],
         set_={c: statement.excluded[c] for c in ("state", "source", "updated")}))
+    evidence_activity.registrations_changed(user_id or evidence_activity.actor_id({}),
+                                            previous, package_states, source)
     package = model.package_table
     owners = model.Session.execute(sa.select(package.c.owner_org).distinct().where(
         package.c.id.in_(list(package_states)), package.c.owner_org.isnot(None))).scalars()

@@ -14,7 +14,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
-from .. import config, score_store
+from .. import config, evidence_activity, score_store
 from ..dashboard import kpi_cache, summaries
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
@@ -177,9 +177,11 @@ def _update_plan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The plan update once allowed: who may not write is refused before the input is read."""
     row = {k: data_dict[k] for k in PLAN_FIELDS}
     row.update(owner=data_dict["owner"], modified=datetime.utcnow())
+    before = score_store.plan_of(row["owner"])
     statement = insert(plan_table).values(row)
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
+    evidence_activity.plan_changed(context, row["owner"], PLAN_FIELDS, before, row)
     kpi_cache.invalidate([row["owner"]])
     commit_unless_deferred(context)
     return score_store.plan_of(row["owner"])
@@ -209,6 +211,7 @@ def _create_use_case(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     row = {k: data_dict[k] for k in USE_CASE_FIELDS}
     row.update(id=str(uuid.uuid4()), owner=data_dict["owner"], created=datetime.utcnow())
     model.Session.execute(use_case_table.insert().values(row))
+    evidence_activity.use_case_changed(context, row, added=True)
     kpi_cache.invalidate([row["owner"]])
     commit_unless_deferred(context)
     return dict(row, created=row["created"].isoformat())
@@ -222,6 +225,7 @@ def mofcompliance_use_case_delete(context: dict[str, Any], data_dict: dict[str, 
         raise tk.ObjectNotFound("ไม่พบหลักฐานการใช้ประโยชน์ / use case not found")
     tk.check_access("mofcompliance_use_case_delete", context, {"owner": row.owner})
     model.Session.execute(table.delete().where(table.c.id == row.id))
+    evidence_activity.use_case_changed(context, dict(row._mapping), added=False)
     kpi_cache.invalidate([row.owner])
     commit_unless_deferred(context)
     return {"id": row.id}

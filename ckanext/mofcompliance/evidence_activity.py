@@ -1,0 +1,117 @@
+"""The audit trail of the KPI's evidence: CKAN activity records (who, when, what changed).
+
+A change to an organisation's plan, a use case added or deleted, and a dataset's GD Catalog
+registration state each add a record of CKAN's activity plugin, in the caller's transaction
+(so it is committed, or rolled back, with the change). The plan and use cases have the
+organisation as object; a registration state has its dataset, so that the activity plugin
+shows it to those who may read the dataset only (the type ends in ``package``: the plugin
+then filters it by the dataset's permission labels) — in the organisation's stream (public
+datasets, as CKAN shows dataset activity there), the dataset's stream and the dashboards.
+``templates/snippets/activities/`` renders each type. Nothing is recorded when the
+``activity`` plugin is not loaded or activity streams are off.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable, Mapping, Optional
+
+import ckan.model as model
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import get_permission_labels
+
+from .standard import definition as std
+
+PLAN_CHANGED = "changed mofcompliance plan"
+USE_CASE_ADDED = "new mofcompliance use case"
+USE_CASE_DELETED = "deleted mofcompliance use case"
+REGISTRATION_CHANGED = "changed gd catalog registration of package"
+
+
+def recording() -> bool:
+    return p.plugin_loaded("activity") and bool(tk.config.get("ckan.activity_streams_enabled"))
+
+
+def actor_id(context: Mapping[str, Any]) -> str:
+    """The user who made the change; the site user for commands and jobs."""
+    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    if user is not None:
+        return user.id
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return model.User.get(site_user["name"]).id
+
+
+def _add(user_id: str, object_id: str, activity_type: str, data: dict[str, Any],
+         labels: Optional[list[str]] = None) -> None:
+    from ckanext.activity.model import Activity
+    model.Session.add(Activity(user_id, object_id, activity_type, data, labels))
+
+
+def _organization(org_id: str) -> dict[str, Any]:
+    group = model.Group.get(org_id)
+    return {"id": group.id, "name": group.name, "title": group.title, "type": group.type}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def plan_changed(context: Mapping[str, Any], owner: str, fields: Iterable[str],
+                 before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """One record listing each of the plan's ``fields`` that changed, with its old and new
+    value (the site-wide plan, with no organisation, is not recorded)."""
+    changes = [{"field": name, "old": before.get(name) or "", "new": after.get(name) or ""}
+               for name in fields if (before.get(name) or "") != (after.get(name) or "")]
+    if not owner or not changes or not recording():
+        return
+    _add(actor_id(context), owner, PLAN_CHANGED,
+         {"group": _organization(owner), "changes": changes})
+
+
+def use_case_changed(context: Mapping[str, Any], use_case: Mapping[str, Any],
+                     added: bool) -> None:
+    """A use case added or deleted, with what it said."""
+    owner = use_case["owner"]
+    if not owner or not recording():
+        return
+    _add(actor_id(context), owner, USE_CASE_ADDED if added else USE_CASE_DELETED,
+         {"group": _organization(owner),
+          "use_case": {k: _plain(v) for k, v in use_case.items()}})
+
+
+def _state(key: Optional[str]) -> Optional[dict[str, str]]:
+    state = next((s for s in std.registration_states() if s.key == key), None)
+    return {"key": state.key, "label_th": state.label_th, "label_en": state.label_en} \
+        if state else None
+
+
+def registrations_changed(user_id: str, previous: Mapping[str, str],
+                          current: Mapping[str, str], source: str) -> None:
+    """One record per dataset whose state changed (``previous``: the states before, by
+    package id), labelled like the dataset."""
+    if not recording():
+        return
+    labels = get_permission_labels()
+    for package_id, state in current.items():
+        if previous.get(package_id) == state:
+            continue
+        package = model.Package.get(package_id)
+        _add(user_id, package_id, REGISTRATION_CHANGED, {
+            "package": {"id": package.id, "name": package.name, "title": package.title,
+                        "type": package.type, "owner_org": package.owner_org},
+            "state": _state(state), "previous": _state(previous.get(package_id)),
+            "source": source,
+        }, labels.get_dataset_labels(package))
+
+
+EVIDENCE_TYPES = (PLAN_CHANGED, USE_CASE_ADDED, USE_CASE_DELETED, REGISTRATION_CHANGED)
+
+
+def latest(org_id: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The organisation's latest evidence records the current user may see (the activity
+    plugin's own query and permission filter), for its compliance page."""
+    if not recording():
+        return []
+    return tk.get_action("organization_activity_list")(
+        {"user": getattr(tk.current_user, "name", "") or ""},
+        {"id": org_id, "activity_types": list(EVIDENCE_TYPES), "limit": limit})

@@ -1,0 +1,200 @@
+"""The audit trail of the KPI's evidence: a change to the plan, a use case added or deleted
+and a GD Catalog registration state each write a CKAN activity record (who, when, what
+changed), shown in the organisation's activity stream and on the dashboard."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.mofcompliance import evidence_activity
+from ckanext.mofcompliance.tests.factories import complete_dataset
+
+PLUGINS = "activity mofcompliance scheming_datasets mofcompliance_pgsearch mofcompliance_gdcatalog"
+PLAN = {"focus_area": "1", "issue": "fiscal balance", "intended_use": "monthly briefing",
+        "expected_user_agencies": "FPO, BOT", "catalog_url": "https://data.mof.go.th"}
+USE_CASE = {"dataset": "fiscal-balance", "link": "https://data.mof.go.th/report",
+            "change": "briefs use the data", "result": "two days saved"}
+with_activity = pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+
+
+@pytest.fixture
+def agency(clean_db, migrate_db_for) -> dict[str, Any]:
+    """An organisation, its admin (who acts) and a public and a private dataset."""
+    migrate_db_for("activity")
+    admin = factories.User(name="kanda", fullname="Kanda Srisuk")
+    org = factories.Organization(name="mof-ops", title="Office of the Permanent Secretary",
+                                 users=[{"name": admin["name"], "capacity": "admin"}])
+    context = {"user": admin["name"]}
+    public = helpers.call_action("package_create", context=dict(context),
+                                 **complete_dataset(org["id"], name="fiscal"))
+    private = helpers.call_action("package_create", context=dict(context),
+                                  **complete_dataset(org["id"], name="payroll", private=True))
+    return {"admin": admin, "org": org, "public": public, "private": private}
+
+
+def as_admin(agency: dict[str, Any]) -> dict[str, Any]:
+    return {"user": agency["admin"]["name"], "ignore_auth": False}
+
+
+def org_stream(agency: dict[str, Any], user: str | None = None) -> list[dict[str, Any]]:
+    return helpers.call_action("organization_activity_list",
+                               context={"user": user or "", "ignore_auth": False},
+                               id=agency["org"]["id"])
+
+
+def of_type(activities: list[dict[str, Any]], activity_type: str) -> list[dict[str, Any]]:
+    return [a for a in activities if a["activity_type"] == activity_type]
+
+
+@with_activity
+def test_a_plan_change_records_who_when_and_each_changed_field(agency):
+    before = datetime.utcnow() - timedelta(seconds=1)
+    helpers.call_action("mofcompliance_plan_update", context=as_admin(agency),
+                        owner="mof-ops", **PLAN)
+    helpers.call_action("mofcompliance_plan_update", context=as_admin(agency),
+                        owner="mof-ops", **dict(PLAN, issue="cash balance"))
+    [second, first] = of_type(org_stream(agency), evidence_activity.PLAN_CHANGED)
+    assert first["user_id"] == second["user_id"] == agency["admin"]["id"]
+    assert first["object_id"] == agency["org"]["id"]
+    assert datetime.fromisoformat(first["timestamp"]) > before
+    assert [c["field"] for c in first["data"]["changes"]] == list(PLAN)
+    assert second["data"]["changes"] == [
+        {"field": "issue", "old": "fiscal balance", "new": "cash balance"}]
+
+
+@with_activity
+def test_saving_the_same_plan_again_records_nothing(agency):
+    for _ in range(2):
+        helpers.call_action("mofcompliance_plan_update", context=as_admin(agency),
+                            owner="mof-ops", **PLAN)
+    assert len(of_type(org_stream(agency), evidence_activity.PLAN_CHANGED)) == 1
+
+
+@with_activity
+def test_use_cases_added_and_deleted_are_recorded_with_what_they_said(agency):
+    created = helpers.call_action("mofcompliance_use_case_create", context=as_admin(agency),
+                                  owner="mof-ops", **USE_CASE)
+    helpers.call_action("mofcompliance_use_case_delete", context=as_admin(agency),
+                        id=created["id"])
+    stream = org_stream(agency)
+    [added] = of_type(stream, evidence_activity.USE_CASE_ADDED)
+    [deleted] = of_type(stream, evidence_activity.USE_CASE_DELETED)
+    for record in (added, deleted):
+        assert record["user_id"] == agency["admin"]["id"]
+        assert record["data"]["use_case"]["id"] == created["id"]
+        assert record["data"]["use_case"]["link"] == USE_CASE["link"]
+
+
+@with_activity
+def test_a_registration_state_is_recorded_on_its_dataset_with_the_previous_state(agency):
+    for state in ("VALIDATE", "COMPLETED", "COMPLETED"):
+        helpers.call_action("mofcompliance_registration_update", context=as_admin(agency),
+                            id="fiscal", state=state)
+    records = of_type(org_stream(agency), evidence_activity.REGISTRATION_CHANGED)
+    assert [(r["data"]["previous"] or {}).get("key") for r in records] == ["VALIDATE", None]
+    assert [r["data"]["state"]["key"] for r in records] == ["COMPLETED", "VALIDATE"]
+    assert {r["object_id"] for r in records} == {agency["public"]["id"]}
+    assert {r["user_id"] for r in records} == {agency["admin"]["id"]}
+    assert records[0]["data"]["source"] == "action"
+    assert of_type(helpers.call_action("package_activity_list", id="fiscal"),
+                   evidence_activity.REGISTRATION_CHANGED) == records
+
+
+@with_activity
+def test_a_private_dataset_s_registration_is_shown_only_to_those_who_read_it(agency):
+    helpers.call_action("mofcompliance_registration_update", context=as_admin(agency),
+                        id="payroll", state="WAIT")
+    outsider = factories.User()
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("package_activity_list",
+                            context={"user": outsider["name"], "ignore_auth": False},
+                            id="payroll")
+    assert of_type(org_stream(agency, outsider["name"]),
+                   evidence_activity.REGISTRATION_CHANGED) == []
+    [record] = of_type(helpers.call_action("package_activity_list",
+                                           context=as_admin(agency), id="payroll"),
+                       evidence_activity.REGISTRATION_CHANGED)
+    assert record["permission_labels"] == ["member-%s" % agency["org"]["id"]]
+
+
+@with_activity
+def test_the_records_are_on_the_acting_user_s_dashboard(agency):
+    helpers.call_action("mofcompliance_plan_update", context=as_admin(agency),
+                        owner="mof-ops", **PLAN)
+    helpers.call_action("mofcompliance_registration_update", context=as_admin(agency),
+                        id="fiscal", state="COMPLETED")
+    dashboard = helpers.call_action("dashboard_activity_list",
+                                    context={"user": agency["admin"]["name"]})
+    assert {evidence_activity.PLAN_CHANGED, evidence_activity.REGISTRATION_CHANGED} <= \
+        {a["activity_type"] for a in dashboard}
+
+
+@with_activity
+def test_a_registration_listing_imported_by_command_is_recorded_as_the_site_user(agency):
+    """Commands and the status API's job act as the site user, whose activity CKAN hides
+    from the streams (``ckan.hide_activity_from_users``) but keeps."""
+    from ckanext.activity.model import Activity
+    from ckanext.mofcompliance.harvest import registration
+    registration.store({agency["public"]["id"]: "APPROVAL"}, "csv")
+    model.Session.commit()
+    site_user = model.User.get(helpers.call_action("get_site_user")["name"])
+    [record] = model.Session.query(Activity).filter_by(
+        object_id=agency["public"]["id"], activity_type=evidence_activity.REGISTRATION_CHANGED)
+    assert record.user_id == site_user.id and record.data["source"] == "csv"
+    assert record.data["state"]["key"] == "APPROVAL"
+
+
+@with_activity
+@pytest.mark.parametrize("locale, texts", [
+    ("en", ["Kanda Srisuk changed the data use plan of", "Issue: fiscal balance → cash balance",
+            "Kanda Srisuk added a use of open data to",
+            "Kanda Srisuk changed the GD Catalog registration of"]),
+    ("th", ["Kanda Srisuk แก้ไขแผนการใช้ประโยชน์ข้อมูลของ", "ประเด็น", "fiscal balance → cash balance",
+            "Kanda Srisuk เพิ่มหลักฐานการใช้ประโยชน์ข้อมูลเปิดของ",
+            "Kanda Srisuk เปลี่ยนสถานะการลงทะเบียนใน GD Catalog ของ"]),
+])
+def test_the_organisation_s_activity_page_reads_each_record_in_the_page_language(
+        app, agency, locale, texts):
+    context = as_admin(agency)
+    for issue in ("fiscal balance", "cash balance"):
+        helpers.call_action("mofcompliance_plan_update", context=dict(context),
+                            owner="mof-ops", **dict(PLAN, issue=issue))
+    helpers.call_action("mofcompliance_use_case_create", context=dict(context),
+                        owner="mof-ops", **USE_CASE)
+    for state in ("VALIDATE", "COMPLETED"):
+        helpers.call_action("mofcompliance_registration_update", context=dict(context),
+                            id="fiscal", state=state)
+    page = app.get("/%s/organization/activity/mof-ops" % locale)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.body).split())
+    for expected in texts:
+        assert expected in text
+
+
+@with_activity
+def test_the_compliance_page_lists_the_latest_evidence_records(app, agency):
+    admin = factories.SysadminWithToken(name="somchai", fullname="Somchai Jaidee")
+    helpers.call_action("mofcompliance_plan_update", context={"user": admin["name"]},
+                        owner="mof-ops", **PLAN)
+    page = app.get("/en/compliance/mof-ops", headers={"Authorization": admin["token"]})
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.body).split())
+    assert "Changes to the evidence" in text
+    assert "Somchai Jaidee changed the data use plan of Office of the Permanent Secretary" in text
+    assert "Issue: — → fiscal balance" in text
+
+
+@pytest.mark.ckan_config("ckan.plugins", "mofcompliance scheming_datasets mofcompliance_pgsearch")
+def test_without_the_activity_plugin_nothing_is_recorded_and_the_page_says_nothing(app, clean_db):
+    admin = factories.SysadminWithToken()
+    factories.Organization(name="mof-ops")
+    helpers.call_action("mofcompliance_plan_update", context={"user": admin["name"]},
+                        owner="mof-ops", **PLAN)
+    assert not evidence_activity.recording()
+    page = app.get("/en/compliance/mof-ops", headers={"Authorization": admin["token"]})
+    assert page.status_code == 200 and "Changes to the evidence" not in page.body

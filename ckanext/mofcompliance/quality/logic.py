@@ -4,7 +4,9 @@
 an organisation's datasets, with its history. Private datasets are filtered where they
 are read: a dataset's checks need ``package_show``; an organisation's cover its public
 datasets, and its private ones only for those who read them (its members, sysadmins and
-evaluators, as on the compliance dashboard).
+evaluators, as on the compliance dashboard). The checker's details (quoted cells,
+addresses) go only to those who may edit the datasets (``disclosure.py``): a dataset's
+editors, an organisation's editors and admins, sysadmins.
 
 ``mofcompliance_resource_check_now``: queue checks of a dataset's (its editors) or an
 organisation's (its admins) resources; the page follows them with ``since``.
@@ -17,12 +19,13 @@ from typing import Any, Optional
 import redis
 import sqlalchemy as sa
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import score_store
 from ..logic import auth
-from . import jobs, service, store
+from . import disclosure, jobs, service, store
 from .model import resource_check_table as checks
 
 
@@ -56,22 +59,42 @@ def _checked_since(package_ids: list[str], since: str) -> int:
         .where(checks.c.package_id.in_(package_ids), checks.c.checked_at >= moment)).scalar()
 
 
+def _edits_package(context: dict[str, Any], package_id: str) -> bool:
+    try:
+        tk.check_access("package_update", dict(context), {"id": package_id})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def _edits_organisation(context: dict[str, Any], org_id: str) -> bool:
+    """Whether the user may edit every dataset of the organisation (its editors and
+    admins, sysadmins)."""
+    user = context.get("user") or ""
+    return bool(context.get("ignore_auth") or authz.is_sysadmin(user)
+                or authz.has_user_permission_for_group_or_org(org_id, user, "update_dataset"))
+
+
 @tk.side_effect_free
 def mofcompliance_resource_checks(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The latest check of each resource, newest history first.
 
     :param id: a dataset or an organisation (id or name)
     :param since: (optional) ISO time: also count the resources checked since then
+
+    Those who may not edit the datasets read each finding without the checker's details.
     """
     package, org = _target(data_dict)
     if package is not None:
         tk.check_access("package_show", context, {"id": package.id})
         package_ids = [package.id]
+        editor = _edits_package(context, package.id)
     else:
         tk.check_access("mofcompliance_resource_checks", context, {"id": org["id"]})
         package_ids = _readable_package_ids(context, org)
-    latest = store.latest(package_ids)
-    answer = {"resources": sorted(latest.values(), key=lambda r: r["resource_id"]),
+        editor = _edits_organisation(context, org["id"])
+    latest = sorted(store.latest(package_ids).values(), key=lambda r: r["resource_id"])
+    answer = {"resources": latest if editor else [disclosure.for_readers(c) for c in latest],
               "datasets": len(package_ids)}
     if data_dict.get("since"):
         answer["checked_since"] = _checked_since(package_ids, str(data_dict["since"]))

@@ -25,7 +25,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import score_store
 from ..logic import auth
-from . import disclosure, jobs, service, store
+from . import disclosure, jobs, service, store, sweeps
 from .model import resource_check_table as checks
 
 
@@ -102,24 +102,33 @@ def mofcompliance_resource_checks(context: dict[str, Any], data_dict: dict[str, 
 
 
 def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    """Queue checks of every resource of a dataset or an organisation.
+    """Queue checks of every resource of a dataset or an organisation. An organisation has
+    one pending sweep at a time (``sweeps.py``): asked again while its checks wait or run,
+    the answer is that sweep, with ``already_queued`` true, and nothing more is queued.
 
     :param id: a dataset or an organisation (id or name)
     """
     package, org = _target(data_dict)
-    if package is not None:
-        tk.check_access("package_update", context, {"id": package.id})
-        refs = store.refs_of_packages([package.id])
-    else:
-        tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
-        refs = store.due(org["id"], stale_days=0)
     since = datetime.now(timezone.utc).isoformat()
     try:
-        job_ids = jobs.enqueue(refs, title="mofcompliance check now")
+        if package is not None:
+            tk.check_access("package_update", context, {"id": package.id})
+            refs = store.refs_of_packages([package.id])
+            job_ids = jobs.enqueue(refs, title="mofcompliance check now")
+            return {"queued": len(refs), "jobs": job_ids, "since": since,
+                    "already_queued": False}
+        tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
+
+        def queue() -> tuple[int, list[str]]:
+            refs = store.due(org["id"], stale_days=0)
+            return len(refs), jobs.enqueue(refs, title="mofcompliance check now")
+
+        sweep, already = sweeps.start(org["id"], since, queue)
     except redis.exceptions.RedisError:
         raise tk.ValidationError({"queue": [tk._(
             "The background queue is unavailable; try again later.")]}) from None
-    return {"queued": len(refs), "jobs": job_ids, "since": since}
+    return {"queued": sweep["queued"], "jobs": sweep["jobs"], "since": sweep["since"],
+            "already_queued": already}
 
 
 @tk.side_effect_free

@@ -101,6 +101,18 @@ def mofcompliance_resource_checks(context: dict[str, Any], data_dict: dict[str, 
     return answer
 
 
+def _enqueue(refs: list[dict[str, Any]]) -> list[str]:
+    try:
+        return jobs.enqueue(refs, title="mofcompliance check now")
+    except redis.exceptions.RedisError:
+        raise _queue_unavailable() from None
+
+
+def _queue_unavailable() -> tk.ValidationError:
+    return tk.ValidationError({"queue": [tk._(
+        "The background queue is unavailable; try again later.")]})
+
+
 def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """Queue checks of every resource of a dataset or an organisation. An organisation has
     one pending sweep at a time (``sweeps.py``): asked again while its checks wait or run,
@@ -110,23 +122,21 @@ def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[st
     """
     package, org = _target(data_dict)
     since = datetime.now(timezone.utc).isoformat()
+    if package is not None:
+        tk.check_access("package_update", context, {"id": package.id})
+        refs = store.refs_of_packages([package.id])
+        return {"queued": len(refs), "jobs": _enqueue(refs), "since": since,
+                "already_queued": False}
+    tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
+
+    def queue() -> tuple[int, list[str]]:
+        refs = store.due(org["id"], stale_days=0)
+        return len(refs), _enqueue(refs)
+
     try:
-        if package is not None:
-            tk.check_access("package_update", context, {"id": package.id})
-            refs = store.refs_of_packages([package.id])
-            job_ids = jobs.enqueue(refs, title="mofcompliance check now")
-            return {"queued": len(refs), "jobs": job_ids, "since": since,
-                    "already_queued": False}
-        tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
-
-        def queue() -> tuple[int, list[str]]:
-            refs = store.due(org["id"], stale_days=0)
-            return len(refs), jobs.enqueue(refs, title="mofcompliance check now")
-
         sweep, already = sweeps.start(org["id"], since, queue)
     except redis.exceptions.RedisError:
-        raise tk.ValidationError({"queue": [tk._(
-            "The background queue is unavailable; try again later.")]}) from None
+        raise _queue_unavailable() from None
     return {"queued": sweep["queued"], "jobs": sweep["jobs"], "since": sweep["since"],
             "already_queued": already}
 

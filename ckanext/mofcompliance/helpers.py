@@ -16,7 +16,8 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
-           "mofcompliance_label", "mofcompliance_evidence_activity"]
+            "mofcompliance_label", "mofcompliance_evidence_activity",
+            "mofcompliance_web_link", "mofcompliance_linkable_resource"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -78,6 +79,18 @@ def mofcompliance_dataset_quality(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     checks = tk.get_action("mofcompliance_resource_checks")(context, {"id": pkg_dict["id"]})
     return {"grade": tk.get_action("mofcompliance_quality_show")(context, {"id": pkg_dict["id"]}),
             "resources": service.resource_rows(pkg_dict, checks["resources"], tk._)}
+
+
+def mofcompliance_web_link(value: Any) -> bool:
+    """Whether a stored link may be shown as a link: http(s) or a path on this catalog."""
+    return bool(value) and values.is_web_link(str(value))
+
+
+def mofcompliance_linkable_resource(resource: dict[str, Any]) -> dict[str, Any]:
+    """The resource as pages may link it: its ``url`` blank unless it is a web link."""
+    if not resource or mofcompliance_web_link(resource.get("url")):
+        return resource
+    return dict(resource, url="")
 
 
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from .dashboard import views
 from .excel import views as excel_views
 from .standard import profiles as kpi_profiles
 from .quality import jobs as quality_jobs
+from .quality import store as quality_store
 
 
 @tk.blanket.config_declarations
@@ -64,6 +65,8 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
         quality_jobs.on_dataset_saved(pkg_dict["id"])
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        # resource_delete updates the dataset too: its check goes here
+        quality_store.forget_removed_resources(pkg_dict["id"])
         quality_jobs.on_dataset_saved(pkg_dict["id"])
 
     def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
@@ -86,4 +89,5 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_signal_subscriptions(self) -> dict[Any, Any]:
         return {tk.signals.action_succeeded: [
-            {"sender": "dataset_purge", "receiver": score_store.on_dataset_purged}]}
+            {"sender": "dataset_purge", "receiver": score_store.on_dataset_purged},
+            {"sender": "dataset_purge", "receiver": quality_store.on_dataset_purged}]}

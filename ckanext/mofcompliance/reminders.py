@@ -8,9 +8,15 @@ if it comes back. A link is newly broken by the to-do list's rule: it answered a
 check before and no longer does (``quality/store.py``, ``newly_broken``). Recipients are
 the dataset's maintainer (item 5) or, when the dataset has no valid contact e-mail, its
 organisation's admins: never anyone else.
+
+Every value a mail carries (titles, names, links, the checker's findings, the site's
+title) is put on one line (``one_line``): a title with newlines cannot add paragraphs
+or headers to a digest.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from datetime import datetime
 from typing import Any, NamedTuple, Optional
@@ -28,6 +34,22 @@ from .standard import values
 
 Problem = tuple[str, str, str]  # (recipient, package_id, item field or BROKEN_LINK + resource id)
 BROKEN_LINK = "broken-link:"
+
+
+_SPACE_BREAKS = re.compile(r"\s+")
+
+
+def one_line(value: Any) -> str:
+    """``value`` as text on one line: each run of control characters (newlines, tabs,
+    escapes …), line or paragraph separators and spaces becomes one space."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                   for c in str(value))
+    return _SPACE_BREAKS.sub(" ", text).strip()
+
+
+def _line(template: str, *values: Any) -> str:
+    """A mail line: ``template`` filled with ``values``, each on one line."""
+    return template % tuple(one_line(v) for v in values)
 
 
 def _admin_emails(org_ids: set[str]) -> dict[str, list[str]]:
@@ -103,9 +125,9 @@ def _item_title(field: str) -> str:
     for item in std.items():
         for part in item.parts:
             if part.field == field:
-                return "ข้อ %s %s / Item %s %s" % (part.number, part.label_th, part.number,
-                                                   part.label_en)
-    return field
+                return _line("ข้อ %s %s / Item %s %s", part.number, part.label_th,
+                             part.number, part.label_en)
+    return one_line(field)
 
 
 def _missing_items_section(problems: list[Problem], datasets: dict[str, Any],
@@ -117,7 +139,7 @@ def _missing_items_section(problems: list[Problem], datasets: dict[str, Any],
         by_dataset[package_id].append(item)
     for package_id, items in sorted(by_dataset.items(), key=lambda i: datasets[i[0]].title):
         dataset = datasets[package_id]
-        lines.append("- %s (%s/dataset/edit/%s)" % (dataset.title, site_url, dataset.name))
+        lines.append(_line("- %s (%s/dataset/edit/%s)", dataset.title, site_url, dataset.name))
         lines.extend("    %s" % _item_title(item) for item in sorted(items))
     return lines
 
@@ -129,12 +151,12 @@ def _broken_links_section(problems: list[Problem], links: dict[str, dict[str, An
     for link in sorted((links[item] for _r, _p, item in problems),
                        key=lambda link: (link["title"], link["resource_name"] or "")):
         found = "; ".join(str(p.get("detail") or p.get("code")) for p in link["problems"] or ())
-        lines += ["- %s: %s (%s)" % (link["title"], link["resource_name"] or link["url"],
-                                    link["url"]),
-                  "    พบว่า / Found: %s" % (found or "-"),
-                  "    แก้ลิงก์ให้ถูกต้อง หรืออัปโหลดไฟล์แทน / Fix the link, or upload the "
-                  "file instead: %s/dataset/%s/resource/%s/edit"
-                  % (site_url, link["name"], link["resource_id"])]
+        lines += [_line("- %s: %s (%s)", link["title"], link["resource_name"] or link["url"],
+                        link["url"]),
+                  _line("    พบว่า / Found: %s", found or "-"),
+                  _line("    แก้ลิงก์ให้ถูกต้อง หรืออัปโหลดไฟล์แทน / Fix the link, or upload the "
+                        "file instead: %s/dataset/%s/resource/%s/edit",
+                        site_url, link["name"], link["resource_id"])]
     return lines
 
 
@@ -175,7 +197,7 @@ def send_digests(org_id: Optional[str] = None) -> list[str]:
     """Mail each recipient their new problems once; return the recipients mailed."""
     _forget_resolved(org_id, current_problems(org_id).problems)
     sent = []
-    subject = SUBJECT % tk.config.get("ckan.site_title")
+    subject = _line(SUBJECT, tk.config.get("ckan.site_title"))
     for recipient, (new, body) in digests(org_id).items():
         mailer.mail_recipient(recipient, recipient, subject, body)
         model.Session.execute(reminder_table.insert().values(

@@ -181,6 +181,9 @@ def check_resources(org: str) -> Response:
     except tk.ValidationError as error:
         tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
         return tk.redirect_to(back)
+    if outcome["already_queued"]:
+        tk.h.flash_notice(tk._("The checks of this organisation's resources are already "
+                               "queued: nothing more was queued. Their progress is below."))
     return tk.redirect_to(tk.url_for("mofcompliance.organization", org=org,
                                      checks_since=outcome["since"],
                                      checks_queued=outcome["queued"], _anchor="quality"))

@@ -38,7 +38,7 @@ __all__ = [
     "mofcompliance_keep_unknown_fields",
     "mofcompliance_standard_scope", "mofcompliance_kpi_profile", "mofcompliance_focus_area",
     "mofcompliance_agency_list", "mofcompliance_web_url", "mofcompliance_use_case_required",
-    "mofcompliance_registration_state",
+    "mofcompliance_registration_state", "mofcompliance_link",
 ]
 
 Validator = Callable[[Any, dict, dict, dict], None]
@@ -237,6 +237,23 @@ def _interval(value: Any) -> str:
 
 def _date(value: Any) -> str:
     return values.parse_date(str(value)).isoformat()
+
+
+@scheming_validator
+def mofcompliance_link(field: dict, schema: dict) -> Validator:
+    """A link field (a resource's ``url``, ``reference_url_catalog``): an http(s) address or
+    a path on this catalog (an upload keeps its file name), never ``javascript:``,
+    ``data:`` or another scheme that would run in a reader's browser."""
+    definition = _standard_field(field)
+
+    def validator(key: Any, data: dict, errors: dict, context: dict) -> None:
+        value = data.get(key)
+        if not _is_blank(value) and not values.is_web_link(str(value)):
+            _fail(key, errors, message(
+                definition, "ต้องเป็นลิงก์ที่ขึ้นต้นด้วย http:// หรือ https:// หรือที่อยู่ในบัญชีข้อมูลนี้",
+                "must be a link starting with http:// or https://, or a path on this catalog"))
+
+    return validator
 
 
 @scheming_validator

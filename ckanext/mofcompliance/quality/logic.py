@@ -4,7 +4,9 @@
 an organisation's datasets, with its history. Private datasets are filtered where they
 are read: a dataset's checks need ``package_show``; an organisation's cover its public
 datasets, and its private ones only for those who read them (its members, sysadmins and
-evaluators, as on the compliance dashboard).
+evaluators, as on the compliance dashboard). The checker's details (quoted cells,
+addresses) go only to those who may edit the datasets (``disclosure.py``): a dataset's
+editors, an organisation's editors and admins, sysadmins.
 
 ``mofcompliance_resource_check_now``: queue checks of a dataset's (its editors) or an
 organisation's (its admins) resources; the page follows them with ``since``.
@@ -17,12 +19,13 @@ from typing import Any, Optional
 import redis
 import sqlalchemy as sa
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import score_store
 from ..logic import auth
-from . import jobs, service, store
+from . import disclosure, jobs, service, store, sweeps
 from .model import resource_check_table as checks
 
 
@@ -56,47 +59,86 @@ def _checked_since(package_ids: list[str], since: str) -> int:
         .where(checks.c.package_id.in_(package_ids), checks.c.checked_at >= moment)).scalar()
 
 
+def _edits_package(context: dict[str, Any], package_id: str) -> bool:
+    try:
+        tk.check_access("package_update", dict(context), {"id": package_id})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def _edits_organisation(context: dict[str, Any], org_id: str) -> bool:
+    """Whether the user may edit every dataset of the organisation (its editors and
+    admins, sysadmins)."""
+    user = context.get("user") or ""
+    return bool(context.get("ignore_auth") or authz.is_sysadmin(user)
+                or authz.has_user_permission_for_group_or_org(org_id, user, "update_dataset"))
+
+
 @tk.side_effect_free
 def mofcompliance_resource_checks(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The latest check of each resource, newest history first.
 
     :param id: a dataset or an organisation (id or name)
     :param since: (optional) ISO time: also count the resources checked since then
+
+    Those who may not edit the datasets read each finding without the checker's details.
     """
     package, org = _target(data_dict)
     if package is not None:
         tk.check_access("package_show", context, {"id": package.id})
         package_ids = [package.id]
+        editor = _edits_package(context, package.id)
     else:
         tk.check_access("mofcompliance_resource_checks", context, {"id": org["id"]})
         package_ids = _readable_package_ids(context, org)
-    latest = store.latest(package_ids)
-    answer = {"resources": sorted(latest.values(), key=lambda r: r["resource_id"]),
+        editor = _edits_organisation(context, org["id"])
+    latest = sorted(store.latest(package_ids).values(), key=lambda r: r["resource_id"])
+    answer = {"resources": latest if editor else [disclosure.for_readers(c) for c in latest],
               "datasets": len(package_ids)}
     if data_dict.get("since"):
         answer["checked_since"] = _checked_since(package_ids, str(data_dict["since"]))
     return answer
 
 
+def _enqueue(refs: list[dict[str, Any]]) -> list[str]:
+    try:
+        return jobs.enqueue(refs, title="mofcompliance check now")
+    except redis.exceptions.RedisError:
+        raise _queue_unavailable() from None
+
+
+def _queue_unavailable() -> tk.ValidationError:
+    return tk.ValidationError({"queue": [tk._(
+        "The background queue is unavailable; try again later.")]})
+
+
 def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    """Queue checks of every resource of a dataset or an organisation.
+    """Queue checks of every resource of a dataset or an organisation. An organisation has
+    one pending sweep at a time (``sweeps.py``): asked again while its checks wait or run,
+    the answer is that sweep, with ``already_queued`` true, and nothing more is queued.
 
     :param id: a dataset or an organisation (id or name)
     """
     package, org = _target(data_dict)
+    since = datetime.now(timezone.utc).isoformat()
     if package is not None:
         tk.check_access("package_update", context, {"id": package.id})
         refs = store.refs_of_packages([package.id])
-    else:
-        tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
+        return {"queued": len(refs), "jobs": _enqueue(refs), "since": since,
+                "already_queued": False}
+    tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
+
+    def queue() -> tuple[int, list[str]]:
         refs = store.due(org["id"], stale_days=0)
-    since = datetime.now(timezone.utc).isoformat()
+        return len(refs), _enqueue(refs)
+
     try:
-        job_ids = jobs.enqueue(refs, title="mofcompliance check now")
+        sweep, already = sweeps.start(org["id"], since, queue)
     except redis.exceptions.RedisError:
-        raise tk.ValidationError({"queue": [tk._(
-            "The background queue is unavailable; try again later.")]}) from None
-    return {"queued": len(refs), "jobs": job_ids, "since": since}
+        raise _queue_unavailable() from None
+    return {"queued": sweep["queued"], "jobs": sweep["jobs"], "since": sweep["since"],
+            "already_queued": already}
 
 
 @tk.side_effect_free

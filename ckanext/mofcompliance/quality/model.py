@@ -2,7 +2,8 @@
 
 Declared on CKAN's metadata so that CKAN's test fixtures empty it with the core tables;
 no foreign keys into core tables (rows are joined to ``resource`` and ``package`` when
-read, so a deleted resource simply stops matching).
+read). A resource's row goes when the resource is deleted and a dataset's rows when it is
+purged (``store.forget_removed_resources``, ``store.on_dataset_purged``).
 """
 from __future__ import annotations
 

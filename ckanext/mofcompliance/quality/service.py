@@ -108,7 +108,7 @@ def resource_rows(pkg: Mapping[str, Any], checks: Iterable[Mapping[str, Any]],
     for res in pkg.get("resources") or ():
         check = by_id.get(res.get("id"))
         problems = [{"words": translate(messages.PROBLEMS[p["code"]])
-                     if p["code"] in messages.PROBLEMS else p["code"], "detail": p["detail"]}
+                     if p["code"] in messages.PROBLEMS else p["code"], "detail": p.get("detail")}
                     for p in (check or {}).get("problems") or ()]
         rows.append({"id": res.get("id"), "name": res.get("name") or res.get("url"),
                      "check": check, "problems": problems})

@@ -53,7 +53,12 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
 
 def save(ref: dict[str, Any], result: dict[str, Any]) -> None:
     """Record ``result`` as the resource's latest check; the one it replaces goes to the
-    front of the history (``HISTORY_LENGTH`` kept). Committed by the caller."""
+    front of the history (``HISTORY_LENGTH`` kept). A resource deleted while it was being
+    checked gets no row. Committed by the caller."""
+    resource = model.resource_table
+    if model.Session.execute(sa.select(resource.c.id).where(
+            resource.c.id == ref["id"], resource.c.state == "active")).first() is None:
+        return
     earlier = model.Session.execute(
         sa.select(checks.c.result, checks.c.history)
         .where(checks.c.resource_id == ref["id"]).with_for_update()).first()
@@ -79,6 +84,27 @@ def latest(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
              .where(checks.c.package_id.in_(list(package_ids))))
     return {row.resource_id: dict(row.result, history=row.history)
             for row in model.Session.execute(query)}
+
+
+# ---------------------------------------------------------------- forgetting
+
+def forget_removed_resources(package_id: str) -> None:
+    """Drop the checks of the dataset's resources that are no longer active (deleted with
+    ``resource_delete`` or left out by an update): their URLs and quoted cells go with
+    them. In the caller's transaction."""
+    resource = model.resource_table
+    active = sa.select(resource.c.id).where(resource.c.package_id == package_id,
+                                            resource.c.state == "active")
+    model.Session.execute(checks.delete().where(checks.c.package_id == package_id,
+                                                checks.c.resource_id.not_in(active)))
+
+
+def on_dataset_purged(sender: str, **kwargs: Any) -> None:
+    """After ``dataset_purge`` (no package hook runs, and the dataset is gone): drop the
+    checks of datasets that no longer exist."""
+    model.Session.execute(checks.delete().where(
+        checks.c.package_id.not_in(sa.select(model.package_table.c.id))))
+    model.Session.commit()
 
 
 # Outcomes of a check that reached the file (a link broken since is "newly broken").

@@ -43,7 +43,8 @@ FORMS: dict[str, dict[str, Any]] = {
     "email": {"form_snippet": "text.html", "display_snippet": "email.html",
               "validators": "mofcompliance_item_required mofcompliance_email unicode_safe"},
     "number": {"validators": "mofcompliance_interval", "form_attrs": {"inputmode": "numeric"}},
-    "url": {"display_snippet": "link.html", "validators": "ignore_missing unicode_safe"},
+    "url": {"display_snippet": "mofcompliance_link.html",
+            "validators": "ignore_missing unicode_safe mofcompliance_link"},
 }
 CORE_DATASET_FIELDS: dict[str, dict[str, Any]] = {
     "title": {"preset": "title", "validators":
@@ -60,7 +61,8 @@ CORE_DATASET_FIELDS: dict[str, dict[str, Any]] = {
                    "mofcompliance_licence_matches_category"},
 }
 CORE_RESOURCE_FIELDS: dict[str, dict[str, Any]] = {
-    "url": {"preset": "resource_url_upload"},
+    "url": {"preset": "resource_url_upload",
+            "validators": "ignore_missing unicode_safe remove_whitespace mofcompliance_link"},
     "name": {"validators": "mofcompliance_item_required unicode_safe"},
     "description": {"form_snippet": "markdown.html"},
     "format": {"preset": "resource_format_autocomplete"},

@@ -5,7 +5,10 @@ without Solr" lists them): ``*:*``, bare words and ``"phrases"``,
 ``field:value``, ``field:"value"``, ``+field:value`` / ``-field:value`` / ``NOT``,
 ``field:(a OR b)``, ``(a OR b)``, ``AND`` / ``OR`` / ``&&`` / ``||``, prefix
 wildcards ``field:abc*`` and ``field:*``, and ranges ``field:[A TO B]`` /
-``{A TO B}`` with ``*`` for an open end.
+``{A TO B}`` with ``*`` for an open end. Operators that change how a clause is scored or
+matched are parsed too, never taken as text: a boost ``clause^2`` (:class:`Boost`),
+fuzzy ``word~`` / ``word~1`` and proximity ``"a b"~3`` (``Term.fuzzy`` / ``Term.slop``);
+:mod:`.sql` decides which it supports.
 
 Juxtaposed clauses are joined with AND, because CKAN sends ``q.op=AND``;
 ``AND`` binds tighter than ``OR``.  The result is a small tree of the node
@@ -13,12 +16,22 @@ classes below, which :mod:`.sql` turns into a parameterised WHERE clause.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional, Union
 
 
 class QuerySyntaxError(ValueError):
     """The query cannot be parsed."""
+
+
+class UnsupportedOperator(QuerySyntaxError):
+    """The query uses an operator the search does not support where it is used."""
+
+    def __init__(self, operator: str, example: str, field: Optional[str] = None) -> None:
+        super().__init__("%s (%s) is not supported%s" % (
+            operator, example, " on field %s" % field if field else ""))
+        self.operator, self.example, self.field = operator, example, field
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,8 @@ class Term:
     field: Optional[str]
     value: str
     phrase: bool = False
+    fuzzy: Optional[float] = None   # word~ (2 edits, as Lucene) or word~N
+    slop: Optional[int] = None      # "a b"~N: words at most N positions apart
 
     @property
     def is_wildcard(self) -> bool:
@@ -45,6 +60,13 @@ class Range:
     high: Optional[str]
     include_low: bool
     include_high: bool
+
+
+@dataclass(frozen=True)
+class Boost:
+    """``node^factor``: matches as ``node``; its relevance counts ``factor`` times."""
+    node: "Node"
+    factor: float
 
 
 @dataclass(frozen=True)
@@ -62,15 +84,17 @@ class Or:
     nodes: tuple["Node", ...]
 
 
-Node = Union[MatchAll, Term, Range, Not, And, Or]
+Node = Union[MatchAll, Term, Range, Boost, Not, And, Or]
 
-_SPECIAL = set('()[]{}"')
+_SPECIAL = set('()[]{}"^~')
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # WORD, PHRASE, FIELD, LPAREN, RPAREN, RANGE, AND, OR, NOT, PLUS, MINUS
+    kind: str  # WORD, PHRASE, FIELD, LPAREN, RPAREN, RANGE, AND, OR, NOT, PLUS, MINUS,
+    # BOOST, TILDE (extra: the number after ^ or ~, None when ~ has none)
     text: str = ""
     extra: tuple = ()
 
@@ -146,6 +170,14 @@ def tokenize(text: str) -> list[_Token]:
         elif c == '"':
             phrase, i = _read_phrase(text, i)
             tokens.append(_Token("PHRASE", phrase))
+        elif c in "^~":
+            number = _NUMBER.match(text, i + 1)
+            if c == "^" and not number:
+                raise QuerySyntaxError("a boost is written clause^number")
+            value = float(number.group()) if number else None
+            tokens.append(_Token("BOOST" if c == "^" else "TILDE", text[i:number.end()]
+                                 if number else c, (value,)))
+            i = number.end() if number else i + 1
         elif c in "+-!" and i + 1 < len(text) and not text[i + 1].isspace():
             tokens.append(_Token("MINUS" if c in "-!" else "PLUS"))
             i += 1
@@ -212,6 +244,26 @@ class _Parser:
         return self.primary(field)
 
     def primary(self, field: Optional[str]) -> Node:
+        node = self.operand(field)
+        while self.kind() in ("BOOST", "TILDE"):
+            node = self.modified(node, self.take())
+        return node
+
+    @staticmethod
+    def modified(node: Node, token: _Token) -> Node:
+        """``node`` with the ``^`` or ``~`` that follows it."""
+        (number,) = token.extra
+        if token.kind == "BOOST":
+            return Boost(node, number)
+        if not isinstance(node, Term) or node.fuzzy is not None or node.slop is not None:
+            raise QuerySyntaxError("~ follows a word (fuzzy) or a phrase (proximity)")
+        if node.phrase:
+            if number is not None and number != int(number):
+                raise QuerySyntaxError("proximity is written \"words\"~N with a whole N")
+            return Term(node.field, node.value, phrase=True, slop=int(number or 0))
+        return Term(node.field, node.value, fuzzy=2.0 if number is None else number)
+
+    def operand(self, field: Optional[str]) -> Node:
         token = self.take()
         if token.kind == "LPAREN":
             node = self.or_expr(field)

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 import ckan.model as model
-from ckan.common import config
+from ckan.common import _, config
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import (
     MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS, SearchQuery,
@@ -58,6 +58,24 @@ def _parse(text: str, what: str) -> lucene.Node:
         return lucene.parse(text)
     except lucene.QuerySyntaxError as error:
         raise SearchQueryError("Invalid %s: %s" % (what, error)) from error
+
+
+def _compile(compiler: Compiler, node: lucene.Node, collect_terms: bool = False) -> str:
+    try:
+        return compiler.compile(node, collect_terms)
+    except lucene.UnsupportedOperator as error:
+        raise SearchQueryError(_unsupported(error)) from error
+
+
+def _unsupported(error: lucene.UnsupportedOperator) -> str:
+    """The refusal in the user's language, naming the operator as it was written."""
+    if error.operator == "proximity search":
+        return _('Proximity search (%(example)s) is not supported: search the phrase '
+                 'without "~" and a number, or its words one by one.') % {
+                     "example": error.example}
+    return _('Fuzzy search (%(example)s) is supported in the full text and in text fields '
+             '(title, notes …), not in the field "%(field)s".') % {
+                 "example": error.example, "field": error.field}
 
 
 def _unwrap(key: str, values: list[str]) -> Any:
@@ -125,10 +143,10 @@ class PgPackageSearchQuery(SearchQuery):
         q = query.get("q")
         if not q or q in ('""', "''"):
             q = "*:*"
-        conditions = [compiler.compile(_parse(q, "query"), collect_terms=True)]
+        conditions = [_compile(compiler, _parse(q, "query"), collect_terms=True)]
         filters = [query["fq"]] if isinstance(query.get("fq"), str) else list(query.get("fq") or [])
         filters.extend(query.get("fq_list") or [])
-        conditions.extend(compiler.compile(_parse(f, "filter query")) for f in filters if f)
+        conditions.extend(_compile(compiler, _parse(f, "filter query")) for f in filters if f)
         conditions.append("site_id = %s" % compiler.param(config.get("ckan.site_id")))
         if not any("+state:" in f for f in filters):
             conditions.append("state = 'active'")
@@ -138,9 +156,10 @@ class PgPackageSearchQuery(SearchQuery):
 
     @staticmethod
     def _rank(compiler: Compiler) -> str:
-        """Relevance: a hit in the name or title weighs 4, in the tags 2, elsewhere 1."""
+        """Relevance: a hit in the name or title weighs 4, in the tags 2, elsewhere 1, times
+        the term's boost; a boosted field clause adds its boost when it matches."""
         parts = []
-        for term in compiler.text_terms:
+        for term, boost in compiler.text_terms:
             pattern = compiler.param(like_pattern(term))
             # ILIKE rather than lower(...) LIKE: the same match, without building a
             # lower-cased copy of each value for every matching row.
@@ -148,7 +167,9 @@ class PgPackageSearchQuery(SearchQuery):
                 "(CASE WHEN title ILIKE {p} THEN 4 ELSE 0 END"
                 " + CASE WHEN name ILIKE {p} THEN 4 ELSE 0 END"
                 " + CASE WHEN (fields ->> 'tags') ILIKE {p} THEN 2 ELSE 0 END"
-                " + 1)".format(p=pattern))
+                " + 1)".format(p=pattern) + ("" if boost == 1 else " * %s" % compiler.param(boost)))
+        parts.extend("CASE WHEN %s THEN %s ELSE 0 END" % (condition, compiler.param(boost))
+                     for condition, boost in compiler.boosted)
         return " + ".join(parts) or "0"
 
     def _order_by(self, sort: Optional[str], rank: str, params: dict[str, Any]) -> str:

@@ -17,6 +17,14 @@ types of CKAN's Solr schema:
   ``organization``, ``license_id``, extras …): exact string
   values, as Solr's ``string`` fields, through a JSONB containment test that
   the GIN index answers.
+
+Scoring and matching operators: a boost ``clause^N`` matches as the clause and counts its
+relevance N times (a free-text term's weight, or N for a field clause that matches);
+fuzzy ``word~`` matches a word spelled alike in the full text or a text field (pg_trgm's
+word similarity, ``<%``, at its threshold, 0.6 by default; the trigram indexes answer it),
+``word~0`` the word as written. Proximity ``"a b"~N`` (N > 0), and fuzzy on a field of exact
+values, raise :class:`lucene.UnsupportedOperator`: Thai is written without spaces, so
+the index has no word positions to measure a distance with.
 """
 from __future__ import annotations
 
@@ -79,7 +87,9 @@ class Compiler:
     def __init__(self, prefix: str = "p") -> None:
         self.prefix = prefix
         self.params: dict[str, Any] = {}
-        self.text_terms: list[str] = []
+        self.text_terms: list[tuple[str, float]] = []   # (term, boost)
+        self.boosted: list[tuple[str, float]] = []      # (a field clause's SQL, boost)
+        self._boost = 1.0
 
     def param(self, value: Any) -> str:
         name = "%s%d" % (self.prefix, len(self.params))
@@ -101,23 +111,52 @@ class Compiler:
             return "(%s)" % " OR ".join(self._node(n, negated) for n in node.nodes)
         if isinstance(node, lucene.Range):
             return self._range(node)
+        if isinstance(node, lucene.Boost):
+            return self._boosted(node, negated)
         return self._term(node, negated)
+
+    def _boosted(self, node: lucene.Boost, negated: bool) -> str:
+        """The clause as it matches; its free-text terms weigh ``factor`` times more, and
+        a clause without any counts ``factor`` when it matches."""
+        outer, terms = self._boost, len(self.text_terms)
+        self._boost *= node.factor
+        condition = self._node(node.node, negated)
+        self._boost = outer
+        if self._collect and not negated and len(self.text_terms) == terms:
+            self.boosted.append((condition, node.factor * outer))
+        return condition
+
+    def _fuzzy(self, term: lucene.Term, column: str) -> str:
+        return "CAST(%s AS text) <%% %s" % (self.param(normalise_text(term.value)), column)
 
     def _term(self, term: lucene.Term, negated: bool) -> str:
         field = term.field
+        if term.slop:
+            raise lucene.UnsupportedOperator(
+                "proximity search", '"%s"~%d' % (term.value, term.slop), field)
+        fuzzy = bool(term.fuzzy)  # word~0 is the word as written
         if field is None or field == "text":
             value = normalise_text(term.value.rstrip("*") if term.is_wildcard else term.value)
             if self._collect and not negated and value:
-                self.text_terms.append(value)
+                self.text_terms.append((value, self._boost))
+            if fuzzy:
+                return self._fuzzy(term, TEXT_COLUMN)
             return "%s LIKE %s" % (TEXT_COLUMN, self.param(like_pattern(value)))
+        if fuzzy and field not in SUBSTRING_FIELDS and field not in SUBSTRING_JSON_FIELDS:
+            raise lucene.UnsupportedOperator("fuzzy search", "%s~" % term.value, field)
         if term.is_wildcard and term.value == "*":
             return self._exists(field)
         if field in SUBSTRING_FIELDS:
+            if fuzzy:
+                return self._fuzzy(term, SUBSTRING_FIELDS[field])
             pattern = like_pattern(normalise_text(term.value.rstrip("*")))
             return "%s LIKE %s" % (SUBSTRING_FIELDS[field], self.param(pattern))
         if field in SUBSTRING_JSON_FIELDS:
+            column = "lower((fields -> %s)::text)" % self.param(field)
+            if fuzzy:
+                return self._fuzzy(term, column)
             pattern = like_pattern(normalise_text(term.value.rstrip("*")))
-            return "lower((fields -> %s)::text) LIKE %s" % (self.param(field), self.param(pattern))
+            return "%s LIKE %s" % (column, self.param(pattern))
         if field in DATE_COLUMNS:
             return "%s = %s" % (field, self.param(parse_solr_date(term.value)))
         if field == "permission_labels":

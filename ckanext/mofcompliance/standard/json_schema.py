@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import definition as std
-from .values import EMAIL_PATTERN, INTERVAL_PATTERN
+from .values import EMAIL_PATTERN, INTERVAL_PATTERN, LINK_PATTERN
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 LICENCE_RULES = ("public_needs_open", "off")
@@ -39,6 +39,8 @@ def _value_schema(field: std.Field) -> dict[str, Any]:
                           {"type": "integer", "minimum": 1}]}
     if field.form == "date":
         return {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]}
+    if field.form == "url":
+        return {"type": ["string", "null"], "pattern": LINK_PATTERN}
     return {"type": ["string", "null"]}
 
 

@@ -17,12 +17,26 @@ BUDDHIST_ERA_OFFSET = 543
 FIRST_BUDDHIST_ERA_YEAR = 2400
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 
+# A link a page may show (``url``, ``reference_url_catalog``): an http(s) address, or a
+# path on the catalog itself (an upload's file name, "/dataset/x"). Anything else with a
+# scheme (javascript:, data:, vbscript:, file: …), a protocol-relative "//host" and any
+# control character are refused: browsers drop tabs and newlines inside a URL, so
+# "java\tscript:" would run as javascript:. Shared with the JSON Schema.
+LINK_PATTERN = (r"^ *(?:[hH][tT][tT][pP][sS]?://[^\x00-\x1f\x7f]*"
+                r"|(?![/\\]{2})[^\x00-\x1f\x7f:/?#\\]*(?:[/?#\\][^\x00-\x1f\x7f]*)?)$")
+
 _email_re = re.compile(EMAIL_PATTERN)
+_link_re = re.compile(LINK_PATTERN)
 _interval_re = re.compile(INTERVAL_PATTERN)
 
 
 def is_email(value: str) -> bool:
     return bool(_email_re.match(value))
+
+
+def is_web_link(value: str) -> bool:
+    """Whether ``value`` may be shown as a link (``LINK_PATTERN``)."""
+    return _link_re.fullmatch(value) is not None
 
 
 def is_interval(value: str) -> bool:

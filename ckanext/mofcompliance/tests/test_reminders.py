@@ -9,6 +9,7 @@ from aiosmtpd.controller import Controller
 from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance import reminders
 from ckanext.mofcompliance.tests.factories import complete_dataset
 from ckanext.mofcompliance.tests.quality import servers
 from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # noqa: F401
@@ -130,3 +131,25 @@ def test_a_newly_broken_link_is_mailed_once_with_what_to_do(cli, smtp, linked):
 
     remind(cli)
     assert len(smtp.messages) == 1  # told once
+
+
+def test_control_characters_in_any_value_never_break_the_mail_s_lines(cli, smtp, clean_db):
+    org = factories.Organization(name="mof-ops")
+    hostile = "ดุลการคลัง\n\nURGENT: reply with your password\r\n- fake item\u2028\x1b[2J end"
+    helpers.call_action("package_create", **complete_dataset(
+        org["id"], name="hostile-title", title=hostile, maintainer_email="stats@mof.go.th",
+        objective=[]))
+    remind(cli)
+    [(recipients, body)] = smtp.messages
+    assert recipients == ["stats@mof.go.th"]
+    assert ("- ดุลการคลัง URGENT: reply with your password - fake item [2J end "
+            "(http://test.ckan.net/dataset/edit/hostile-title)\n") in body
+    assert not any(line.startswith(("URGENT", "- fake")) for line in body.splitlines())
+    assert "\x1b" not in body and "\u2028" not in body
+
+
+@pytest.mark.parametrize("value, line", [
+    ("a\r\nBcc: x@example.com", "a Bcc: x@example.com"), ("\tก\x00ข\x85ค\u2029", "ก ข ค"),
+    ("plain", "plain")])
+def test_one_line_collapses_every_control_character(value, line):
+    assert reminders.one_line(value) == line

@@ -117,6 +117,34 @@ def test_an_admin_checks_now_and_the_page_follows_the_progress(app, catalog, fil
     assert ">Refresh</a>" not in done
 
 
+def test_a_second_check_now_says_it_is_already_queued_and_queues_nothing(app, catalog,
+                                                                         files):
+    admin = catalog["admin"]
+    html = page(app, "/th/compliance/mof-ops", admin)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+
+    def click(follow=False):
+        return app.post("/th/compliance/mof-ops/check-resources", data={"_csrf_token": token},
+                        follow_redirects=follow, headers={"Authorization": admin["token"]})
+
+    first = click()
+    jobs_after_first = [job.id for job in queued()]
+    assert len(jobs_after_first) == 1 and "checks_queued=3" in first.headers["Location"]
+    second = click()
+    assert [job.id for job in queued()] == jobs_after_first  # nothing more queued
+    assert second.headers["Location"] == first.headers["Location"]  # the same sweep's progress
+    told = click(follow=True).get_data(as_text=True)  # in the page's language
+    assert "การตรวจทรัพยากรข้อมูลของหน่วยงานนี้อยู่ในคิวแล้ว" in told
+    assert "already queued" not in told and "0 of 3" not in told
+    assert [job.id for job in queued()] == jobs_after_first
+
+    before = len(files.requests)
+    run_queued()
+    assert len(files.requests) == before + 3  # each resource checked once
+    third = click()  # the sweep is done: a new one is queued
+    assert len(queued()) == 1 and third.headers["Location"] != first.headers["Location"]
+
+
 def test_check_now_without_its_csrf_token_is_refused(app, catalog):
     browser = app.test_client()
     login = browser.get("/user/login").get_data(as_text=True)

@@ -53,6 +53,8 @@ CANDIDATES = {
     "official_statistics": ["", "True", "False", "บางส่วน"],
     "unit_of_multiplier": ["", "ล้าน", "อื่นๆ", "โหล"],
     "unit_of_multiplier_other": ["", "พันล้านล้าน"],
+    "reference_url_catalog": ["", "https://data.mof.go.th/x", "/dataset/x", "javascript:alert(1)",
+                              "java\tscript:alert(1)", "//evil.example/x"],
     "resources": [[RESOURCE], [dict(RESOURCE, name="")],
                   [dict(RESOURCE, resource_last_updated_date="2023-02-30")],
                   [RESOURCE, dict(RESOURCE, name="ไตรมาส", resource_data_collect="ดาวเทียม")]],

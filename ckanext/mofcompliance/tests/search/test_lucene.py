@@ -2,7 +2,7 @@
 import pytest
 
 from ckanext.mofcompliance.search import lucene
-from ckanext.mofcompliance.search.lucene import And, MatchAll, Not, Or, Range, Term
+from ckanext.mofcompliance.search.lucene import And, Boost, MatchAll, Not, Or, Range, Term
 
 
 @pytest.mark.parametrize("text", ["", "*:*", "  "])
@@ -53,5 +53,21 @@ def test_wildcards():
 
 @pytest.mark.parametrize("bad", ['title:"unterminated', "tags:(a OR b", "[a TO b]", "a:b:c"])
 def test_syntax_errors_are_reported(bad):
+    with pytest.raises(lucene.QuerySyntaxError):
+        lucene.parse(bad)
+
+
+def test_boost_fuzzy_and_proximity_are_operators_never_text():
+    assert lucene.parse('title:"x"^2') == Boost(Term("title", "x", phrase=True), 2.0)
+    assert lucene.parse("(a OR b)^0.5") == Boost(Or((Term(None, "a"), Term(None, "b"))), 0.5)
+    assert lucene.parse("water~") == Term(None, "water", fuzzy=2.0)
+    assert lucene.parse("title:water~1") == Term("title", "water", fuzzy=1.0)
+    assert lucene.parse('"fiscal balance"~3') == Term(None, "fiscal balance", phrase=True,
+                                                      slop=3)
+    assert lucene.parse(r"a\~b c\^2") == And((Term(None, "a~b"), Term(None, "c^2")))
+
+
+@pytest.mark.parametrize("bad", ["water^", "water^x", "(a OR b)~2", "water~~", '"a b"~1.5'])
+def test_misplaced_boost_and_tilde_are_syntax_errors(bad):
     with pytest.raises(lucene.QuerySyntaxError):
         lucene.parse(bad)

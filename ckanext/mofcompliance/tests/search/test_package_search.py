@@ -140,6 +140,45 @@ class TestFilters:
             search_as(q='title:"unterminated')
 
 
+class TestOperators:
+    """Boosts, fuzzy and proximity: supported, or refused by name; never searched as text."""
+
+    def test_a_boost_reorders_by_relevance_and_matches_the_same(self, catalog):
+        plain = search_as(q="monthly OR revenue")
+        assert names(plain) == ["fiscal-balance", "government-revenue"]
+        boosted = search_as(q='monthly OR title:"ดุลการคลัง"^10')
+        assert [d["name"] for d in boosted["results"]][0] == "fiscal-balance"
+        other_way = search_as(q="monthly OR revenue^10")
+        assert [d["name"] for d in other_way["results"]] == ["government-revenue",
+                                                             "fiscal-balance"]
+        assert names(search_as(q='title:"ดุลการคลัง"^2')) == ["fiscal-balance"]
+
+    def test_fuzzy_finds_a_word_spelled_alike(self, catalog):
+        assert names(search_as(q="revenu~")) == ["government-revenue"]
+        assert names(search_as(q="revenu~0")) == ["government-revenue"]  # as written: a substring
+        assert names(search_as(q="goverment~")) == ["fiscal-balance", "government-revenue"]
+        assert names(search_as(q="goverment")) == []
+        assert names(search_as(q="notes:outstandng~")) == ["public-debt"]
+
+    @pytest.mark.parametrize("q, named, thai", [
+        ('"fiscal balance"~3', '"fiscal balance"~3', "ไม่รองรับการค้นหาคำที่อยู่ห่างกัน"),
+        ("tags:monthy~", "monthy~", "การค้นหาคำที่สะกดใกล้เคียง")])
+    def test_what_is_not_supported_is_refused_naming_the_operator(self, app, catalog, q, named,
+                                                                  thai):
+        with pytest.raises(search.SearchQueryError) as error:
+            search_as(q=q)
+        assert named in str(error.value)
+        response = app.get("/api/3/action/package_search", query_string={"q": q})
+        assert response.status_code == 400 and named in response.json["error"]["message"]
+        page = app.get("/th/dataset/", query_string={"q": q})
+        assert page.status_code == 400
+        assert named.replace('"', "&#34;") in page.get_data(as_text=True)
+        assert thai in page.get_data(as_text=True)
+
+    def test_a_phrase_with_no_distance_is_the_phrase(self, catalog):
+        assert names(search_as(q='"fiscal balance"~0')) == ["fiscal-balance"]
+
+
 class TestFacetsSortPaging:
     def test_facet_counts_limit_and_mincount(self, catalog):
         result = search_as(**{"facet.field": ["tags", "res_format", "organization", "license_id",

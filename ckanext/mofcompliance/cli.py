@@ -13,6 +13,7 @@ from . import reminders, score_store
 from .profile_cli import profile
 from .excel import commands as excel_commands
 from .progress import progress
+from .quality import jobs as quality_jobs
 from .quality.cli import check_resources
 
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
@@ -85,6 +86,15 @@ def rescore(org: str | None) -> None:
         count = score_store.rescore(org_id, report)
     click.echo("%d datasets scored / ให้คะแนน %d ชุดข้อมูล" % (count, count))
     click.echo("%d snapshots / สแนปช็อต" % score_store.take_snapshots())
+
+
+@mofcompliance.command()
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run the background jobs of every queue the extension uses (checks, rescore, Excel
+    imports, summaries): CKAN's ``jobs worker`` on those queues."""
+    from ckan.lib import jobs
+    jobs.Worker(quality_jobs.worker_queues()).work(burst=burst)
 
 
 @mofcompliance.command()

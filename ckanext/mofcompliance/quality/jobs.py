@@ -17,6 +17,7 @@ still unchecked, is found by the next ``ckan mofcompliance check-resources``.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Optional
 
 import sqlalchemy as sa
@@ -34,6 +35,41 @@ BATCH = 100          # resources per queued job
 COMMIT_EVERY = 50
 PENDING = "mofcompliance_quality_pending"
 Progress = Callable[[int, int], None]
+# A job queued this long ago and not started, on a queue no worker listens to, is said to
+# wait for a worker (the page says how to start one).
+UNATTENDED_AFTER = timedelta(minutes=1)
+WORKER_COMMAND = "ckan -c ckan.ini mofcompliance worker"
+
+
+def worker_queues() -> list[str]:
+    """Every job queue the extension uses: CKAN's default one (rescore, Excel imports,
+    summaries) and the checks' own (``ckanext.mofcompliance.quality.queue``)."""
+    from ckan.lib.jobs import DEFAULT_QUEUE_NAME
+    return list(dict.fromkeys([DEFAULT_QUEUE_NAME, config.quality_queue()]))
+
+
+def has_worker(queue: str) -> bool:
+    """Whether a worker listens to ``queue`` (a name without CKAN's prefix); True when Redis
+    cannot be asked, so that no page claims what it cannot know."""
+    import redis
+    import rq
+    from ckan.lib import jobs as ckan_jobs
+    try:
+        return rq.Worker.count(queue=ckan_jobs.get_queue(queue)) > 0
+    except redis.exceptions.RedisError:
+        return True
+
+
+def unattended(queued_at: Optional[datetime], queue: str,
+               now: Optional[datetime] = None) -> bool:
+    """Whether work queued at ``queued_at`` has waited over ``UNATTENDED_AFTER`` on a queue
+    that no worker listens to."""
+    if queued_at is None:
+        return False
+    if queued_at.tzinfo is None:  # RQ keeps UTC without a zone
+        queued_at = queued_at.replace(tzinfo=timezone.utc)
+    waited = (now or datetime.now(timezone.utc)) - queued_at
+    return waited > UNATTENDED_AFTER and not has_worker(queue)
 
 
 def upload_path(resource: dict[str, Any]) -> Optional[str]:

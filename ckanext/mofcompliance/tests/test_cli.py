@@ -74,3 +74,16 @@ def test_rescore_and_snapshot(cli):
     assert "6 datasets scored" in result.output
     result = cli.invoke(ckan, ["mofcompliance", "snapshot"])
     assert not result.exit_code and "snapshots" in result.output
+
+
+@pytest.mark.usefixtures("clean_db", "clean_queues")
+def test_the_worker_runs_the_jobs_of_every_queue_the_extension_uses(cli):
+    from ckan.lib import jobs
+    from ckanext.mofcompliance import config
+    from ckanext.mofcompliance.quality import jobs as quality_jobs
+    assert quality_jobs.worker_queues() == ["default", config.quality_queue()]
+    for queue in quality_jobs.worker_queues():
+        jobs.enqueue(sum, [[1, 2]], queue=queue)
+    result = cli.invoke(ckan, ["mofcompliance", "worker", "--burst"])
+    assert not result.exit_code, result.output
+    assert [len(jobs.get_queue(q)) for q in quality_jobs.worker_queues()] == [0, 0]

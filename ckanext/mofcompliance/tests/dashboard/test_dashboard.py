@@ -2,7 +2,7 @@
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -271,12 +271,35 @@ def test_the_rescore_button_queues_a_job_whose_status_the_page_reads(app, people
     assert queued.status_code == 302
     job_id = queued.headers["Location"].split("job=")[1]
     status = get(app, "/compliance/rescore/" + job_id, people["sysadmin"]).json
-    assert status == {"status": "queued", "done": 0, "total": None}
+    assert status == {"status": "queued", "done": 0, "total": None, "text": "queued"}
     assert get(app, "/compliance/rescore/" + job_id, people["admin"]).status_code == 403
     queue = ckan_jobs.get_queue()
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     status = get(app, "/compliance/rescore/" + job_id, people["sysadmin"]).json
-    assert status == {"status": "finished", "done": 6, "total": 6}
+    assert status == {"status": "finished", "done": 6, "total": 6, "text": "finished"}
+    thai = get(app, "/th/compliance/rescore/" + job_id, people["sysadmin"]).json
+    assert thai["text"] == "เสร็จแล้ว"
+
+
+def test_a_rescore_waiting_over_a_minute_without_a_worker_says_how_to_start_one(
+        app, people, clean_queues):
+    queued = csrf_post(app, people["sysadmin"], "/compliance/rescore", {})
+    job = ckan_jobs.job_from_id(queued.headers["Location"].split("job=")[1])
+    url = "/th/compliance/rescore/" + job.id
+    assert get(app, url, people["sysadmin"]).json["text"] == "อยู่ในคิว"
+    job.enqueued_at = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=2)
+    job.save()
+    waiting = get(app, url, people["sysadmin"]).json
+    assert waiting["status"] == "queued"
+    assert "ckan -c ckan.ini mofcompliance worker" in waiting["text"]
+    assert "ยังไม่มี worker" in waiting["text"]
+    queue = ckan_jobs.get_queue()
+    listening = SimpleWorker([queue], connection=queue.connection)
+    listening.register_birth()  # a worker now listens (busy elsewhere): nothing to start
+    try:
+        assert get(app, url, people["sysadmin"]).json["text"] == "อยู่ในคิว"
+    finally:
+        listening.register_death()
 
 
 def test_the_trend_chart_draws_the_daily_snapshots(app, people):

@@ -9,15 +9,21 @@ private dead one: (100 + 40 + 40) / 3 = 60 (C), public datasets only: 70 (C).
 import csv
 import io
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
+from rq import SimpleWorker
 
+import ckan.model as model
+from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance.quality.model import resource_check_table as checks
 from ckanext.mofcompliance.tests.factories import complete_dataset
-from ckanext.mofcompliance.tests.quality.test_jobs import queued, queues, run_queued  # noqa: F401
+from ckanext.mofcompliance.tests.quality.test_jobs import (  # noqa: F401
+    QUEUE, queued, queues, run_queued)
 from ckanext.mofcompliance.tests.quality import servers
 
 SECRET_TITLE = "งบลับเฉพาะภายในหน่วยงาน"
@@ -117,6 +123,31 @@ def test_an_admin_checks_now_and_the_page_follows_the_progress(app, catalog, fil
     done = page(app, follow, catalog["admin"])
     assert "3 of 3 resources checked since the checks were queued." in done
     assert ">Refresh</a>" not in done
+
+
+def test_checks_waiting_over_a_minute_without_a_worker_say_how_to_start_one(app, catalog):
+    # the fixture's checks an hour old: none of them counts as done since the request
+    model.Session.execute(checks.update().values(checked_at=checks.c.checked_at - timedelta(hours=1)))
+    model.Session.commit()
+    html = page(app, "/en/compliance/mof-ops", catalog["admin"])
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+    follow = app.post("/compliance/mof-ops/check-resources", data={"_csrf_token": token},
+                      follow_redirects=False,
+                      headers={"Authorization": catalog["admin"]["token"]}).headers["Location"]
+    assert "mofcompliance-no-worker" not in page(app, follow, catalog["admin"])
+    since = re.search(r"checks_since=([^&#]+)", follow).group(1)
+    two_minutes_ago = (datetime.now(timezone.utc) - timedelta(minutes=2)).isoformat()
+    waited = follow.replace(since, quote(two_minutes_ago)).replace("/compliance", "/th/compliance")
+    html = page(app, waited, catalog["admin"])
+    assert "mofcompliance-no-worker" in html
+    assert "ckan -c ckan.ini mofcompliance worker" in html and "ยังไม่มี worker" in html
+    queue = ckan_jobs.get_queue(QUEUE)
+    listening = SimpleWorker([queue], connection=queue.connection)
+    listening.register_birth()
+    try:
+        assert "mofcompliance-no-worker" not in page(app, waited, catalog["admin"])
+    finally:
+        listening.register_death()
 
 
 def test_check_now_without_its_csrf_token_is_refused(app, catalog):

@@ -40,6 +40,7 @@ fi
     "scheming.presets=ckanext.scheming:presets.json ckanext.mofcompliance:schemas/presets.yaml" \
     "ckanext.mofcompliance.enforcement=advisory" \
     "ckan.storage_path=$LOCAL/storage" \
+    "ckan.uploads_enabled=true" \
     "ckan.locale_default=th" \
     "ckan.locales_offered=th en" \
     "ckan.auth.create_user_via_web=false" \

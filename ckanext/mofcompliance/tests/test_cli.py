@@ -1,9 +1,14 @@
 """``ckan mofcompliance …`` commands."""
+import os
+from pathlib import Path
+
 import pytest
 
 from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance.cli import DEMO_FILES
+from ckanext.mofcompliance.quality import jobs
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 MAPPED = {"kpi_mission": "บูรณาการข้อมูลเศรษฐกิจการคลัง",
@@ -30,6 +35,33 @@ def test_load_demo_is_idempotent_and_reproduces_the_worked_example(cli):
         "open_data_use": (False, 0.0),
     }
     assert (kpi["score"], kpi["level"]) == (76.0, 75)
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_the_demo_files_are_uploads_in_ckans_storage_and_keep_their_ids(cli):
+    def resources():
+        return {r["name"]: r for p in helpers.call_action("package_search", rows=10)["results"]
+                for r in p["resources"]}
+
+    cli.invoke(ckan, ["mofcompliance", "load-demo"])
+    first = resources()
+    assert len(first) == 8
+    for resource in first.values():
+        assert resource["url_type"] == "upload"
+        stored = jobs.upload_path(resource)
+        name = resource["url"].rsplit("/", 1)[1]
+        with open(stored, "rb") as upload, open(os.path.join(DEMO_FILES, name), "rb") as demo:
+            assert upload.read() == demo.read()
+    result = cli.invoke(ckan, ["mofcompliance", "load-demo"])
+    assert not result.exit_code, result.output
+    assert {n: r["id"] for n, r in resources().items()} == {n: r["id"] for n, r in first.items()}
+
+
+def test_the_demo_config_offers_uploads_with_a_storage_path():
+    serve = (Path(__file__).parents[3] / "scripts" / "serve.sh").read_text()
+    assert '"ckan.uploads_enabled=true"' in serve
+    assert '"ckan.storage_path=$LOCAL/storage"' in serve
 
 
 @pytest.mark.usefixtures("clean_db")

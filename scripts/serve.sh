@@ -77,7 +77,7 @@ cat <<INFO
 INFO
 if [ -n "${SETUP_ONLY:-}" ]; then exit 0; fi
 say "Serving with a job worker (Ctrl-C stops both)"
-ckan mofcompliance worker &
+"$VENV/bin/ckan" -c "$INI" mofcompliance worker &
 WORKER=$!
 "$VENV/bin/ckan" -c "$INI" run --host "$HOST" --port "$PORT" --disable-reloader &
 SERVER=$!

@@ -77,7 +77,8 @@ def mofcompliance_dataset_quality(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
     checks = tk.get_action("mofcompliance_resource_checks")(context, {"id": pkg_dict["id"]})
     return {"grade": tk.get_action("mofcompliance_quality_show")(context, {"id": pkg_dict["id"]}),
-            "resources": service.resource_rows(pkg_dict, checks["resources"], tk._)}
+            "resources": service.resource_rows(pkg_dict, checks["resources"], tk._,
+                                               english=tk.h.lang().startswith("en"))}
 
 
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:

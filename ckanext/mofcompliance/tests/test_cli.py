@@ -10,6 +10,7 @@ from ckan.tests import factories, helpers
 from ckanext.mofcompliance.cli import DEMO_FILES
 from ckanext.mofcompliance.quality import jobs
 from ckanext.mofcompliance.tests.factories import complete_dataset
+from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # noqa: F401
 
 MAPPED = {"kpi_mission": "บูรณาการข้อมูลเศรษฐกิจการคลัง",
           "kpi_main_process": "งานบูรณาข้อมูลด้านเศรษฐกิจการเงินการคลัง"}
@@ -56,6 +57,24 @@ def test_the_demo_files_are_uploads_in_ckans_storage_and_keep_their_ids(cli):
     result = cli.invoke(ckan, ["mofcompliance", "load-demo"])
     assert not result.exit_code, result.output
     assert {n: r["id"] for n, r in resources().items()} == {n: r["id"] for n, r in first.items()}
+
+
+@pytest.mark.usefixtures("clean_db", "queues")
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_the_demo_checked_grades_its_complete_datasets_with_good_tables_a(cli):
+    """Read from storage, the demo's own files are never refused nor called broken links:
+    a dataset with all its items and a valid CSV (or XLSX) grades A."""
+    cli.invoke(ckan, ["mofcompliance", "load-demo"])
+    run_queued()  # the checks the load queued
+    outcomes = {c["outcome"] for c in helpers.call_action(
+        "mofcompliance_resource_checks", id="mof-ops")["resources"]}
+    assert outcomes == {"ok"}
+    letters = {d["name"]: d["letter"] for d in helpers.call_action(
+        "mofcompliance_quality_show", id="mof-ops")["datasets"]}
+    assert {name: letters[name] for name in (
+        "fiscal-cash-balance", "government-expenditure", "public-debt-outstanding")} == {
+        "fiscal-cash-balance": "A", "government-expenditure": "A",
+        "public-debt-outstanding": "A"}
 
 
 def test_the_demo_config_offers_uploads_with_a_storage_path():

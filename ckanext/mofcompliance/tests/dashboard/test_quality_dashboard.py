@@ -150,6 +150,16 @@ def test_checks_waiting_over_a_minute_without_a_worker_say_how_to_start_one(app,
         listening.register_death()
 
 
+def test_a_resources_problems_are_in_the_pages_language_only(app, catalog):
+    thai = page(app, "/th/dataset/dead-fiscal", catalog["editor"])
+    problems = thai.split("mofcompliance-resource-checks", 1)[1].split("</table>", 1)[0]
+    assert "ลิงก์ตอบกลับด้วยข้อผิดพลาด" in problems
+    assert "HTTP 404" not in problems  # the checker's own words are English
+    english = page(app, "/en/dataset/dead-fiscal", catalog["editor"])
+    problems = english.split("mofcompliance-resource-checks", 1)[1].split("</table>", 1)[0]
+    assert "the link answers with an error" in problems and "HTTP 404" in problems
+
+
 def test_check_now_without_its_csrf_token_is_refused(app, catalog):
     browser = app.test_client()
     login = browser.get("/user/login").get_data(as_text=True)

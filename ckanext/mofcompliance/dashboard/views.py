@@ -17,6 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
 from .. import config, csrf, score_store
+from ..logic import auth
 from ..quality import jobs as quality_jobs
 from ..quality.messages import N_
 from . import compare, exports, todo
@@ -305,7 +306,16 @@ def todo_list() -> str:
     return tk.render("mofcompliance/todo.html", {
         "rows": todo.todo_for(tk.current_user.name, profile), "profile": profile,
         "broken_links": todo.broken_links_for(tk.current_user.name),
+        "organizations": _my_organizations(tk.current_user.name),
         "user_dict": user_dict})
+
+
+def _my_organizations(user_name: str) -> list[dict[str, Any]]:
+    """The organisations the user belongs to, each marked when they administer it (the
+    links to each one's KPI page and, for admins, its Excel import)."""
+    administered = {o["id"] for o in auth.member_organizations(user_name, "admin")}
+    return [dict(o, admin=o["id"] in administered)
+            for o in auth.member_organizations(user_name, "read")]
 
 
 def blueprints() -> list[Blueprint]:

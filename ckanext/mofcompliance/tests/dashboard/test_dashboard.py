@@ -314,3 +314,23 @@ def test_the_trend_chart_draws_the_daily_snapshots(app, people):
     points = re.search(r'<polyline class="trend" fill="none" points="([^"]+)"', page).group(1)
     assert points.split() == ["20.0,%s" % (120 - scores[0]), "580.0,%s" % (120 - scores[1])]
     assert "No history yet" not in page
+
+
+def test_the_dashboard_is_linked_from_the_header_organisation_dataset_and_user_dashboard(
+        app, people):
+    kpi, excel = 'href="/en/compliance/mof-ops"', 'href="/en/organization/mof-ops/nso-import"'
+    for role, sees_import in (("admin", True), ("editor", False)):
+        user = people[role]
+        header = get(app, "/en/dataset/", user).get_data(as_text=True)
+        assert 'href="/en/compliance/"' in header.split("</header>", 1)[0], role
+        organisation = get(app, "/en/organization/mof-ops", user).get_data(as_text=True)
+        assert kpi in organisation and (excel in organisation) is sees_import, role
+        dataset = get(app, "/en/dataset/complete-0", user).get_data(as_text=True)
+        assert kpi in dataset and "The organisation's Data Catalog KPI" in dataset
+        dashboard = get(app, "/en/dashboard/compliance", user).get_data(as_text=True)
+        assert 'href="/en/compliance/"' in dashboard.split("</header>", 1)[1]
+        assert kpi in dashboard and (excel in dashboard) is sees_import, role
+    anonymous = get(app, "/en/dataset/complete-0").get_data(as_text=True)
+    assert "/compliance/" not in anonymous  # the dashboard is not public on this site
+    thai = get(app, "/th/organization/mof-ops", people["admin"]).get_data(as_text=True)
+    assert "ตัวชี้วัดการพัฒนาระบบบัญชีข้อมูล" in thai and "นำเข้าจาก Excel" in thai

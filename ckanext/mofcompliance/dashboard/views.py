@@ -7,7 +7,7 @@ filtered for the user where the data is read.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -224,8 +224,7 @@ def organization_report(org: str) -> str:
     quality = _call("mofcompliance_quality_show", {"id": result["organization"]["id"]})
     return tk.render("mofcompliance/report.html", {
         "result": result, "profile": kpi.load_profile(result["profile"]),
-        "grade": quality["grade"], "grades": {d["name"]: d for d in quality["datasets"]},
-        "today": date.today().isoformat()})
+        "grade": quality["grade"], "grades": {d["name"]: d for d in quality["datasets"]}})
 
 
 def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:

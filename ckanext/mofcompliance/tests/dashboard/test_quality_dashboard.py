@@ -241,3 +241,16 @@ def test_a_newly_broken_link_is_a_to_do(app, catalog, files):
         app, "/th/dashboard/compliance", catalog["editor"])
     assert "mofcompliance-broken-links" not in page(
         app, "/en/dashboard/compliance", catalog["outsider"])
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "Asia/Bangkok")
+def test_a_check_time_is_in_the_sites_zone_in_one_format_per_language(app, catalog):
+    [check] = [c for c in helpers.call_action(
+        "mofcompliance_resource_checks", id="mof-ops")["resources"] if "gone" not in c["url"]
+        and c["outcome"] == "ok"]
+    moment = datetime.fromisoformat(check["checked_at"]).replace(tzinfo=timezone.utc)
+    local = moment.astimezone(timezone(timedelta(hours=7)))
+    thai = page(app, "/th/dataset/good-fiscal", catalog["editor"])
+    assert "%04d-%s (พ.ศ.)" % (local.year + 543, local.strftime("%m-%d %H:%M")) in thai
+    english = page(app, "/en/dataset/good-fiscal", catalog["editor"])
+    assert local.strftime("%Y-%m-%d %H:%M") in english and "(UTC)" not in english

@@ -18,3 +18,16 @@ ckan.module("mofcompliance-rescore", function ($) {
     }
   };
 });
+
+/* "Refresh" beside the checks' progress: reload the page where it is (its #quality kept);
+   without scripts the link loads the page afresh from its top. */
+ckan.module("mofcompliance-reload", function ($) {
+  return {
+    initialize: function () {
+      this.el.on("click", function (event) {
+        event.preventDefault();
+        window.location.reload();
+      });
+    }
+  };
+});

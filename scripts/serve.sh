@@ -2,11 +2,15 @@
 # Set up everything and serve the demo catalog at http://127.0.0.1:5000
 #   bash scripts/serve.sh            (idempotent: run it again at any time)
 # SETUP_ONLY=1 stops before serving. CKAN_VERSION=2.12.0 uses the other CKAN.
+# DB_NAME, PORT and REDIS_DB (default 0) let several demos run side by side.
+# A job worker (`ckan mofcompliance worker`: every queue the extension uses) runs beside the
+# server and stops with it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DB_NAME="${DB_NAME:-mofcompliance}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-5000}"
+REDIS_DB="${REDIS_DB:-0}"
 LOCAL="$ROOT/.local"
 INI="$LOCAL/ckan.ini"
 
@@ -32,7 +36,7 @@ fi
     "ckan.site_url=http://$HOST:$PORT" \
     "ckan.site_id=mofcompliance-demo" \
     "ckan.site_title=บัญชีข้อมูลกระทรวงการคลัง (MOF Data Catalog demo)" \
-    "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
+    "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/$REDIS_DB" \
     "solr_url=http://127.0.0.1:8983/solr/ckan" \
     "ckanext.mofcompliance.enforcement=advisory" \
     "licenses_group_url=file://$ROOT/ckanext/mofcompliance/licences.json" \
@@ -69,5 +73,13 @@ cat <<INFO
 
 INFO
 if [ -n "${SETUP_ONLY:-}" ]; then exit 0; fi
-say "Serving (Ctrl-C to stop)"
-exec "$VENV/bin/ckan" -c "$INI" run --host "$HOST" --port "$PORT" --disable-reloader
+say "Serving with a job worker (Ctrl-C stops both)"
+"$VENV/bin/ckan" -c "$INI" mofcompliance worker &
+WORKER=$!
+"$VENV/bin/ckan" -c "$INI" run --host "$HOST" --port "$PORT" --disable-reloader &
+SERVER=$!
+stop() { kill "$SERVER" "$WORKER" 2>/dev/null || true; wait || true; }
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+wait -n "$SERVER" "$WORKER"   # when either ends, the EXIT trap ends the other

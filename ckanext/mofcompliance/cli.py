@@ -1,11 +1,14 @@
 """The ``ckan mofcompliance`` command group."""
 from __future__ import annotations
 
+import mimetypes
 import os
+from contextlib import ExitStack
 from typing import Any
 
 import click
 import yaml
+from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
@@ -13,10 +16,12 @@ from . import reminders, score_store
 from .profile_cli import profile
 from .excel import commands as excel_commands
 from .progress import progress
+from .quality import jobs as quality_jobs
 from .quality.cli import check_resources
 from .ops import cli as ops_cli
 
 DEMO_CATALOG = os.path.join(os.path.dirname(__file__), "demo", "catalog.yaml")
+DEMO_FILES = os.path.join(os.path.dirname(__file__), "public", "mofcompliance-demo")
 
 
 @click.group(short_help="DGA metadata compliance and the Data Catalog KPI")
@@ -40,30 +45,62 @@ def _upsert(kind: str, data: dict[str, Any]) -> str:
     return "updated"
 
 
-def _demo_dataset(entry: dict[str, Any], organization: str, site_url: str) -> dict[str, Any]:
-    dataset = dict(entry, owner_org=organization)
-    dataset["tags"] = [{"name": tag} for tag in entry.get("tags", [])]
-    dataset["resources"] = [dict(r, url=r["url"].format(site_url=site_url))
-                            for r in entry.get("resources", [])]
+def _demo_dataset(entry: dict[str, Any], organization: str) -> dict[str, Any]:
+    dataset = {k: v for k, v in entry.items() if k != "resources"}
+    dataset.update(owner_org=organization, tags=[{"name": tag} for tag in entry.get("tags", [])])
     return dataset
+
+
+def _uploads(entry: dict[str, Any], ids: dict[str, str], files: ExitStack
+             ) -> list[dict[str, Any]]:
+    """The dataset's resources as uploads of the demo's files (a resource already there,
+    by name, keeps its id: its checks stay with it)."""
+    resources = []
+    for resource in entry.get("resources", []):
+        path = os.path.join(DEMO_FILES, resource["file"])
+        stream = files.enter_context(open(path, "rb"))
+        upload = FileStorage(stream=stream, filename=resource["file"],
+                             content_type=mimetypes.guess_type(path)[0])
+        fields = {k: v for k, v in resource.items() if k != "file"}
+        resources.append(dict(fields, url=resource["file"], url_type="upload", upload=upload,
+                              **({"id": ids[fields["name"]]} if fields["name"] in ids else {})))
+    return resources
+
+
+def _load_dataset(entry: dict[str, Any], organization: str) -> str:
+    """Create or update a demo dataset, its files uploaded to CKAN's storage as a steward's
+    form uploads them (``package_create`` takes no upload: the resources follow in an
+    update)."""
+    dataset = _demo_dataset(entry, organization)
+    try:
+        existing = tk.get_action("package_show")(_site_context(), {"id": dataset["name"]})
+        outcome = "updated"
+    except tk.ObjectNotFound:
+        existing = tk.get_action("package_create")(_site_context(), dataset)
+        outcome = "created"
+    ids = {r["name"]: r["id"] for r in existing.get("resources", [])}
+    with ExitStack() as files:
+        tk.get_action("package_update")(_site_context(), dict(
+            dataset, id=existing["id"], resources=_uploads(entry, ids, files)))
+    return outcome
 
 
 @mofcompliance.command("load-demo")
 def load_demo() -> None:
-    """Create or update the demo organisation and its datasets (idempotent)."""
+    """Create or update the demo organisation and its datasets, their files uploaded to
+    CKAN's storage (idempotent)."""
     with open(DEMO_CATALOG, encoding="utf-8") as source:
         catalog = yaml.safe_load(source)
     organization = catalog["organization"]
     click.echo("organisation %s: %s" % (organization["name"], _upsert("organization", organization)))
     site_url = tk.config.get("ckan.site_url").rstrip("/")
     for entry in catalog["datasets"]:
-        dataset = _demo_dataset(entry, organization["name"], site_url)
         try:
-            outcome = _upsert("package", dataset)
+            outcome = _load_dataset(entry, organization["name"])
         except tk.ValidationError as error:
             raise click.ClickException(
-                "dataset %s: %s" % (dataset["name"], error.error_summary)) from error
-        click.echo("dataset %s: %s" % (dataset["name"], outcome))
+                "dataset %s: %s" % (entry["name"], error.error_summary)) from error
+        click.echo("dataset %s: %s" % (entry["name"], outcome))
     plan = dict(catalog["plan"], owner=organization["name"],
                 catalog_url=catalog["plan"]["catalog_url"].format(site_url=site_url))
     tk.get_action("mofcompliance_plan_update")(_site_context(), plan)
@@ -86,6 +123,15 @@ def rescore(org: str | None) -> None:
         count = score_store.rescore(org_id, report)
     click.echo("%d datasets scored / ให้คะแนน %d ชุดข้อมูล" % (count, count))
     click.echo("%d snapshots / สแนปช็อต" % score_store.take_snapshots())
+
+
+@mofcompliance.command()
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run the background jobs of every queue the extension uses (checks, rescore, Excel
+    imports, summaries): CKAN's ``jobs worker`` on those queues."""
+    from ckan.lib import jobs
+    jobs.Worker(quality_jobs.worker_queues()).work(burst=burst)
 
 
 @mofcompliance.command()

@@ -1,11 +1,11 @@
 """Template helpers of the ``mofcompliance`` plugin."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
-from . import evidence_activity, field_layout, score_store
+from . import dates, evidence_activity, field_layout, score_store
 from .quality import service
 from .standard import definition as std
 from .standard import profiles as kpi_profiles
@@ -17,7 +17,8 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
             "mofcompliance_label", "mofcompliance_evidence_activity",
-            "mofcompliance_web_link", "mofcompliance_linkable_resource"]
+            "mofcompliance_web_link", "mofcompliance_linkable_resource",
+            "mofcompliance_year", "mofcompliance_today", "render_datetime"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -53,18 +54,38 @@ def mofcompliance_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
             for c in std.choices(definition.choices)]
 
 
-def mofcompliance_date(value: str | None, buddhist_era: bool | None = None) -> str:
-    """A stored Gregorian date shown with its Buddhist Era year in the Thai interface
-    (``buddhist_era=True``: always, as evaluation reports are dated)."""
-    if not value:
-        return ""
-    try:
-        day = values.parse_date(value)
-    except ValueError:
-        return value
-    if buddhist_era or (buddhist_era is None and tk.h.lang() == "th"):
-        return "%s (%s)" % (values.buddhist_era(day), tk._("B.E."))
-    return day.isoformat()
+def _thai_page() -> bool:
+    return tk.h.lang() == "th"
+
+
+def mofcompliance_date(value: dates.Moment, buddhist_era: bool | None = None,
+                       with_time: bool = False) -> str:
+    """A date (or a moment, ``with_time`` showing its time) in the page's format: the
+    Buddhist Era year in the Thai interface (``buddhist_era=True``: always, as evaluation
+    reports are dated), in the site's time zone (``dates.py``)."""
+    era = _thai_page() if buddhist_era is None else buddhist_era
+    return dates.display(value, era, tk.h.get_display_timezone(), tk._("B.E."), with_time)
+
+
+def mofcompliance_year(value: str | None) -> str:
+    """A year of data in the page's era (2560 in Thai is 2017 in English)."""
+    return dates.year(value, _thai_page())
+
+
+def mofcompliance_today() -> str:
+    """Today where the site is (``ckan.display_timezone``), as an ISO date."""
+    return dates.today(tk.h.get_display_timezone()).isoformat()
+
+
+@tk.chained_helper
+def render_datetime(next_helper: Callable[..., str], datetime_: Any,
+                    date_format: str | None = None, with_hours: bool = False,
+                    with_seconds: bool = False) -> str:
+    """CKAN's dates (a dataset's "last updated", an activity's time) in the same format
+    as the extension's; an explicit ``date_format`` is CKAN's to apply."""
+    if date_format or with_seconds:
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    return mofcompliance_date(datetime_, with_time=with_hours)
 
 
 def mofcompliance_dataset_report(package_id: str) -> dict[str, Any]:
@@ -78,7 +99,8 @@ def mofcompliance_dataset_quality(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
     checks = tk.get_action("mofcompliance_resource_checks")(context, {"id": pkg_dict["id"]})
     return {"grade": tk.get_action("mofcompliance_quality_show")(context, {"id": pkg_dict["id"]}),
-            "resources": service.resource_rows(pkg_dict, checks["resources"], tk._)}
+            "resources": service.resource_rows(pkg_dict, checks["resources"], tk._,
+                                               english=tk.h.lang().startswith("en"))}
 
 
 def mofcompliance_web_link(value: Any) -> bool:

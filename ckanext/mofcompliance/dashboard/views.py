@@ -7,7 +7,7 @@ filtered for the user where the data is read.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -17,6 +17,9 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
 from .. import config, csrf, score_store
+from ..logic import auth
+from ..quality import jobs as quality_jobs
+from ..quality.messages import N_
 from . import compare, exports, todo
 from ..standard import definition as std
 from ..standard import kpi
@@ -29,6 +32,12 @@ DATASET_SORTS = {
     "missing": lambda d: (-len(d["missing_items"]), d["title"]),
     "open_level": lambda d: (d["open_level"], d["title"]),
 }
+# A background job's state (RQ's) as the page says it.
+JOB_STATUS = {"queued": N_("queued"), "started": N_("running"), "deferred": N_("queued"),
+              "scheduled": N_("queued"), "finished": N_("finished"), "failed": N_("failed"),
+              "stopped": N_("stopped"), "canceled": N_("stopped")}
+NO_WORKER = N_("No worker has picked this up for over a minute. An administrator of the "
+               "server starts one with: %(command)s")
 MIME = {"csv": "text/csv; charset=utf-8",  # a content type, not a mimetype: no charset added
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -155,6 +164,13 @@ def organization(org: str) -> str:
         **_quality_of(org_id)})
 
 
+def _instant(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _quality_of(org_id: str) -> dict[str, Any]:
     """The organisation's NSO QC grade, whether its admin may check now, and how far the
     checks queued at ``checks_since`` have come."""
@@ -164,6 +180,9 @@ def _quality_of(org_id: str) -> dict[str, Any]:
         progress = {"queued": tk.asint(args.get("checks_queued", 0)),
                     "checked": _call("mofcompliance_resource_checks", {
                         "id": org_id, "since": args["checks_since"]})["checked_since"]}
+        progress["unattended"] = progress["checked"] < progress["queued"] and \
+            quality_jobs.unattended(_instant(args["checks_since"]), config.quality_queue())
+        progress["command"] = quality_jobs.WORKER_COMMAND
     return {"quality": _call("mofcompliance_quality_show", {"id": org_id}),
             "can_check_resources": tk.h.check_access("mofcompliance_resource_check_now",
                                                      {"id": org_id}),
@@ -210,8 +229,7 @@ def organization_report(org: str) -> str:
     quality = _call("mofcompliance_quality_show", {"id": result["organization"]["id"]})
     return tk.render("mofcompliance/report.html", {
         "result": result, "profile": kpi.load_profile(result["profile"]),
-        "grade": quality["grade"], "grades": {d["name"]: d for d in quality["datasets"]},
-        "today": date.today().isoformat()})
+        "grade": quality["grade"], "grades": {d["name"]: d for d in quality["datasets"]}})
 
 
 def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:
@@ -272,8 +290,13 @@ def rescore_status(job_id: str) -> Response:
         job = jobs.job_from_id(job_id)
     except KeyError:
         return jsonify({"status": "finished"})
-    return jsonify({"status": job.get_status(), "done": job.meta.get("done", 0),
-                    "total": job.meta.get("total")})
+    status = str(getattr(job.get_status(), "value", job.get_status()))  # RQ's enum or text
+    answer = {"status": status, "done": job.meta.get("done", 0), "total": job.meta.get("total"),
+              "text": tk._(JOB_STATUS.get(status, "queued"))}
+    if status == "queued" and quality_jobs.unattended(
+            job.enqueued_at, jobs.remove_queue_name_prefix(job.origin)):
+        answer["text"] = tk._(NO_WORKER) % {"command": quality_jobs.WORKER_COMMAND}
+    return jsonify(answer)
 
 
 @steward.route("/compliance")
@@ -287,7 +310,16 @@ def todo_list() -> str:
     return tk.render("mofcompliance/todo.html", {
         "rows": todo.todo_for(tk.current_user.name, profile), "profile": profile,
         "broken_links": todo.broken_links_for(tk.current_user.name),
+        "organizations": _my_organizations(tk.current_user.name),
         "user_dict": user_dict})
+
+
+def _my_organizations(user_name: str) -> list[dict[str, Any]]:
+    """The organisations the user belongs to, each marked when they administer it (the
+    links to each one's KPI page and, for admins, its Excel import)."""
+    administered = {o["id"] for o in auth.member_organizations(user_name, "admin")}
+    return [dict(o, admin=o["id"] in administered)
+            for o in auth.member_organizations(user_name, "read")]
 
 
 def blueprints() -> list[Blueprint]:

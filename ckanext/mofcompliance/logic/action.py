@@ -23,6 +23,7 @@ from ..standard import profiles as kpi_profiles
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
 from ..private_resources import package_search
+from ..quality import store as quality_store
 from ..quality.logic import (mofcompliance_quality_show, mofcompliance_resource_check_now,
                              mofcompliance_resource_checks)
 from . import auth, commit_unless_deferred, schema, validators
@@ -158,7 +159,19 @@ def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, A
          "filled": part.field not in result.completeness.missing_items}
         for item in std.items() for part in item.parts if part.counts]
     report["profile"] = profile
+    report.update(_verified_level(pkg, profile, result))
     return report
+
+
+def _verified_level(pkg: dict[str, Any], profile: str, result: kpi.DatasetResult
+                    ) -> dict[str, Any]:
+    """The open level the resources' latest checks confirm, beside the declared one."""
+    checks = quality_store.latest([pkg["id"]])
+    verified = score_store.verified_openness(pkg, checks,
+                                             {score_store.ruleset_of(profile): result})
+    return {"verified_open_level": next(iter(verified.values())).level,
+            "resources_checked": sum(1 for r in pkg.get("resources") or ()
+                                     if r.get("id") in checks)}
 
 
 PLAN_FIELDS = ("focus_area", "issue", "intended_use", "expected_user_agencies", "catalog_url")

@@ -405,7 +405,7 @@ def grade_catalog(grades: Iterable[DatasetGrade], rules: Rules | None = None) ->
         dimensions={dim: _mean([g.dimensions[dim] for g in graded], rules.decimals)
                     for dim in DIMENSIONS},
         distribution=distribution,
-        problems=_problems(every, rules.decimals),
+        problems=_problems(graded, rules.decimals),  # points lost by graded datasets only
     )
 
 

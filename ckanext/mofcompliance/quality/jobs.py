@@ -16,8 +16,12 @@ still unchecked, is found by the next ``ckan mofcompliance check-resources``.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
-from typing import Any, Callable, Iterable, Optional
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Iterator, Optional
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -34,15 +38,109 @@ BATCH = 100          # resources per queued job
 COMMIT_EVERY = 50
 PENDING = "mofcompliance_quality_pending"
 Progress = Callable[[int, int], None]
+# A job queued this long ago and not started, on a queue no worker listens to, is said to
+# wait for a worker (the page says how to start one).
+UNATTENDED_AFTER = timedelta(minutes=1)
+WORKER_COMMAND = "ckan -c ckan.ini mofcompliance worker"
+
+
+def worker_queues() -> list[str]:
+    """Every job queue the extension uses: CKAN's default one (rescore, Excel imports,
+    summaries) and the checks' own (``ckanext.mofcompliance.quality.queue``)."""
+    from ckan.lib.jobs import DEFAULT_QUEUE_NAME
+    return list(dict.fromkeys([DEFAULT_QUEUE_NAME, config.quality_queue()]))
+
+
+def has_worker(queue: str) -> bool:
+    """Whether a worker listens to ``queue`` (a name without CKAN's prefix); True when Redis
+    cannot be asked, so that no page claims what it cannot know."""
+    import redis
+    import rq
+    from ckan.lib import jobs as ckan_jobs
+    try:
+        return rq.Worker.count(queue=ckan_jobs.get_queue(queue)) > 0
+    except redis.exceptions.RedisError:
+        return True
+
+
+def unattended(queued_at: Optional[datetime], queue: str,
+               now: Optional[datetime] = None) -> bool:
+    """Whether work queued at ``queued_at`` has waited over ``UNATTENDED_AFTER`` on a queue
+    that no worker listens to."""
+    if queued_at is None:
+        return False
+    if queued_at.tzinfo is None:  # RQ keeps UTC without a zone
+        queued_at = queued_at.replace(tzinfo=timezone.utc)
+    waited = (now or datetime.now(timezone.utc)) - queued_at
+    return waited > UNATTENDED_AFTER and not has_worker(queue)
 
 
 def upload_path(resource: dict[str, Any]) -> Optional[str]:
-    """Where CKAN's storage keeps an uploaded resource (None without storage)."""
+    """Where CKAN's storage keeps an uploaded resource (None without storage); a link to
+    another resource's upload (``as_read``) reads that one's file."""
     from ckan.lib import uploader
 
     if not tk.config.get("ckan.storage_path"):
         return None
-    return uploader.get_resource_uploader(dict(resource)).get_path(resource["id"])
+    return uploader.get_resource_uploader(dict(resource)).get_path(
+        resource.get(STORED_AS) or resource["id"])
+
+
+# ---------------------------------------------------------------- links to the site itself
+
+STORED_AS = "stored_as"   # the resource whose upload a link to this catalog serves
+# CKAN's download address of a resource, with or without a language in front
+DOWNLOAD = re.compile(r"^(?:/[a-z]{2}(?:[_-][A-Za-z]{2})?)?/dataset/[^/]+/resource/"
+                      r"([^/]+)/download(?:/[^/]*)?$")
+
+
+def own_path(url: str) -> Optional[str]:
+    """The path of a link to this catalog's own address (``ckan.site_url``), else None."""
+    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    if not site or not url.startswith(site + "/"):
+        return None
+    return urlsplit(url[len(site):]).path
+
+
+def as_read(ref: dict[str, Any]) -> dict[str, Any]:
+    """``ref`` as the checker is to read it. A link to one of this catalog's resources'
+    download addresses is read where that address leads, not over HTTP: the other
+    resource's upload in storage, or its link (checked as any link). Other links are as
+    they are."""
+    path = own_path(ref.get("url") or "") if ref.get("url_type") != "upload" else None
+    match = DOWNLOAD.match(path) if path else None
+    target = model.Resource.get(match[1]) if match else None
+    if target is None or target.state != "active" or target.id == ref["id"]:
+        return ref
+    if target.url_type == "upload":
+        return dict(ref, url_type="upload", **{STORED_AS: target.id})
+    return dict(ref, url=target.url)
+
+
+def _own_site_settings(settings: checker.Settings) -> checker.Settings:
+    """The policy for links to the catalog's own pages and files: its host allowed however
+    it resolves (a demo on 127.0.0.1, an intranet catalog), no redirect followed (one
+    could lead anywhere on that host)."""
+    host = (urlsplit(tk.config.get("ckan.site_url") or "").hostname or "").lower()
+    policy = dataclasses.replace(settings.policy, max_redirects=0,
+                                 allowed_hosts=settings.policy.allowed_hosts | {host})
+    return dataclasses.replace(settings, policy=policy)
+
+
+def _results(refs: list[dict[str, Any]], settings: checker.Settings
+             ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each ref with its check: links to the catalog itself under their own policy; the
+    result names the URL the resource has (which says when it changes)."""
+    read = [(ref, as_read(ref)) for ref in refs]
+    own = {ref["id"] for ref, target in read
+           if target.get("url_type") != "upload" and own_path(target.get("url") or "")}
+    originals = {ref["id"]: ref for ref in refs}
+    threads = config.quality_threads()
+    for group, policy in (([t for r, t in read if r["id"] not in own], settings),
+                          ([t for r, t in read if r["id"] in own], _own_site_settings(settings))):
+        for target, result in checker.checked(group, policy, threads, upload_path):
+            original = originals[target["id"]]
+            yield original, dict(result, url=original.get("url") or "")
 
 
 def reindex(package_ids: Iterable[str]) -> None:
@@ -79,8 +177,7 @@ def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
     how many ended in each outcome."""
     outcomes: dict[str, int] = {}
     checked_packages: set[str] = set()
-    results = checker.checked(refs, settings or checker_settings(), config.quality_threads(),
-                              upload_path)
+    results = _results(refs, settings or checker_settings())
     for done, (ref, result) in enumerate(results, start=1):
         store.save(ref, result)
         checked_packages.add(ref["package_id"])

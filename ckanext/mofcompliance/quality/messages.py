@@ -98,7 +98,17 @@ PROBLEMS: Mapping[str, str] = {
     "format-mismatch": N_("the file is not in its declared format"),
     "too-large": N_("the file is too large to check"),
     "unparsable": N_("the file does not open"),
+    "opted-out": N_("the host asked not to be checked"),
+    "too-many-redirects": N_("the link redirects too many times"),
+    "bad-url": N_("the link is not a valid web address"),
+    "unreachable": N_("the server cannot be reached"),
+    "empty-file": N_("the file is empty"),
+    "not-utf8": N_("the text is not encoded as UTF-8"),
+    "tabular-errors": N_("the table has errors"),
+    "checker-error": N_("the checker failed on this resource"),
 }
+# What a code without words of its own (one a newer checker adds) is called.
+OTHER_PROBLEM = N_("another problem")
 
 # Table error codes (frictionless names, as the checker reports them), in words.
 TABLE_ERRORS: Mapping[str, str] = {
@@ -130,7 +140,12 @@ SUMMARIES: Mapping[str, str] = {
 
 def _words(codes: Iterable[str], names: Mapping[str, str],
            translate: Callable[[str], str]) -> str:
-    return ", ".join(translate(names[c]) if c in names else c for c in codes)
+    return ", ".join(translate(names.get(c, OTHER_PROBLEM)) for c in codes)
+
+
+def problem_words(code: str, translate: Callable[[str], str]) -> str:
+    """A checker problem code in the reader's words (never the code itself)."""
+    return translate(PROBLEMS.get(code, OTHER_PROBLEM))
 
 
 def render(code: str, params: Mapping[str, Any],

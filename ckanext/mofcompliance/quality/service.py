@@ -100,15 +100,16 @@ def catalog_answer(catalog: grading.CatalogGrade, translate: Translate) -> dict[
 
 
 def resource_rows(pkg: Mapping[str, Any], checks: Iterable[Mapping[str, Any]],
-                  translate: Translate) -> list[dict[str, Any]]:
+                  translate: Translate, english: bool) -> list[dict[str, Any]]:
     """Each resource of the dataset with its last check (None before the first) and the
-    problems found, in words with the checker's detail."""
+    problems found, in words; with the checker's detail, which is English, on English
+    pages only (a page speaks one language)."""
     by_id = {c["resource_id"]: c for c in checks}
     rows = []
     for res in pkg.get("resources") or ():
         check = by_id.get(res.get("id"))
-        problems = [{"words": translate(messages.PROBLEMS[p["code"]])
-                     if p["code"] in messages.PROBLEMS else p["code"], "detail": p.get("detail")}
+        problems = [{"words": messages.problem_words(p["code"], translate),
+                     "detail": p.get("detail") if english else ""}
                     for p in (check or {}).get("problems") or ()]
         rows.append({"id": res.get("id"), "name": res.get("name") or res.get("url"),
                      "check": check, "problems": problems})

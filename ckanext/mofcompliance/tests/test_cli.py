@@ -1,10 +1,16 @@
 """``ckan mofcompliance …`` commands."""
+import os
+from pathlib import Path
+
 import pytest
 
 from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance.cli import DEMO_FILES
+from ckanext.mofcompliance.quality import jobs
 from ckanext.mofcompliance.tests.factories import complete_dataset
+from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # noqa: F401
 
 MAPPED = {"kpi_mission": "บูรณาการข้อมูลเศรษฐกิจการคลัง",
           "kpi_main_process": "งานบูรณาข้อมูลด้านเศรษฐกิจการเงินการคลัง"}
@@ -30,6 +36,51 @@ def test_load_demo_is_idempotent_and_reproduces_the_worked_example(cli):
         "open_data_use": (False, 0.0),
     }
     assert (kpi["score"], kpi["level"]) == (76.0, 75)
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_the_demo_files_are_uploads_in_ckans_storage_and_keep_their_ids(cli):
+    def resources():
+        return {r["name"]: r for p in helpers.call_action("package_search", rows=10)["results"]
+                for r in p["resources"]}
+
+    cli.invoke(ckan, ["mofcompliance", "load-demo"])
+    first = resources()
+    assert len(first) == 8
+    for resource in first.values():
+        assert resource["url_type"] == "upload"
+        stored = jobs.upload_path(resource)
+        name = resource["url"].rsplit("/", 1)[1]
+        with open(stored, "rb") as upload, open(os.path.join(DEMO_FILES, name), "rb") as demo:
+            assert upload.read() == demo.read()
+    result = cli.invoke(ckan, ["mofcompliance", "load-demo"])
+    assert not result.exit_code, result.output
+    assert {n: r["id"] for n, r in resources().items()} == {n: r["id"] for n, r in first.items()}
+
+
+@pytest.mark.usefixtures("clean_db", "queues")
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_the_demo_checked_grades_its_complete_datasets_with_good_tables_a(cli):
+    """Read from storage, the demo's own files are never refused nor called broken links:
+    a dataset with all its items and a valid CSV (or XLSX) grades A."""
+    cli.invoke(ckan, ["mofcompliance", "load-demo"])
+    run_queued()  # the checks the load queued
+    outcomes = {c["outcome"] for c in helpers.call_action(
+        "mofcompliance_resource_checks", id="mof-ops")["resources"]}
+    assert outcomes == {"ok"}
+    letters = {d["name"]: d["letter"] for d in helpers.call_action(
+        "mofcompliance_quality_show", id="mof-ops")["datasets"]}
+    assert {name: letters[name] for name in (
+        "fiscal-cash-balance", "government-expenditure", "public-debt-outstanding")} == {
+        "fiscal-cash-balance": "A", "government-expenditure": "A",
+        "public-debt-outstanding": "A"}
+
+
+def test_the_demo_config_offers_uploads_with_a_storage_path():
+    serve = (Path(__file__).parents[3] / "scripts" / "serve.sh").read_text()
+    assert '"ckan.uploads_enabled=true"' in serve
+    assert '"ckan.storage_path=$LOCAL/storage"' in serve
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -74,3 +125,16 @@ def test_rescore_and_snapshot(cli):
     assert "6 datasets scored" in result.output
     result = cli.invoke(ckan, ["mofcompliance", "snapshot"])
     assert not result.exit_code and "snapshots" in result.output
+
+
+@pytest.mark.usefixtures("clean_db", "clean_queues")
+def test_the_worker_runs_the_jobs_of_every_queue_the_extension_uses(cli):
+    from ckan.lib import jobs
+    from ckanext.mofcompliance import config
+    from ckanext.mofcompliance.quality import jobs as quality_jobs
+    assert quality_jobs.worker_queues() == ["default", config.quality_queue()]
+    for queue in quality_jobs.worker_queues():
+        jobs.enqueue(sum, [[1, 2]], queue=queue)
+    result = cli.invoke(ckan, ["mofcompliance", "worker", "--burst"])
+    assert not result.exit_code, result.output
+    assert [len(jobs.get_queue(q)) for q in quality_jobs.worker_queues()] == [0, 0]

@@ -2,7 +2,7 @@
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -271,12 +271,35 @@ def test_the_rescore_button_queues_a_job_whose_status_the_page_reads(app, people
     assert queued.status_code == 302
     job_id = queued.headers["Location"].split("job=")[1]
     status = get(app, "/compliance/rescore/" + job_id, people["sysadmin"]).json
-    assert status == {"status": "queued", "done": 0, "total": None}
+    assert status == {"status": "queued", "done": 0, "total": None, "text": "queued"}
     assert get(app, "/compliance/rescore/" + job_id, people["admin"]).status_code == 403
     queue = ckan_jobs.get_queue()
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     status = get(app, "/compliance/rescore/" + job_id, people["sysadmin"]).json
-    assert status == {"status": "finished", "done": 6, "total": 6}
+    assert status == {"status": "finished", "done": 6, "total": 6, "text": "finished"}
+    thai = get(app, "/th/compliance/rescore/" + job_id, people["sysadmin"]).json
+    assert thai["text"] == "เสร็จแล้ว"
+
+
+def test_a_rescore_waiting_over_a_minute_without_a_worker_says_how_to_start_one(
+        app, people, clean_queues):
+    queued = csrf_post(app, people["sysadmin"], "/compliance/rescore", {})
+    job = ckan_jobs.job_from_id(queued.headers["Location"].split("job=")[1])
+    url = "/th/compliance/rescore/" + job.id
+    assert get(app, url, people["sysadmin"]).json["text"] == "อยู่ในคิว"
+    job.enqueued_at = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=2)
+    job.save()
+    waiting = get(app, url, people["sysadmin"]).json
+    assert waiting["status"] == "queued"
+    assert "ckan -c ckan.ini mofcompliance worker" in waiting["text"]
+    assert "ยังไม่มี worker" in waiting["text"]
+    queue = ckan_jobs.get_queue()
+    listening = SimpleWorker([queue], connection=queue.connection)
+    listening.register_birth()  # a worker now listens (busy elsewhere): nothing to start
+    try:
+        assert get(app, url, people["sysadmin"]).json["text"] == "อยู่ในคิว"
+    finally:
+        listening.register_death()
 
 
 def test_the_trend_chart_draws_the_daily_snapshots(app, people):
@@ -291,3 +314,23 @@ def test_the_trend_chart_draws_the_daily_snapshots(app, people):
     points = re.search(r'<polyline class="trend" fill="none" points="([^"]+)"', page).group(1)
     assert points.split() == ["20.0,%s" % (120 - scores[0]), "580.0,%s" % (120 - scores[1])]
     assert "No history yet" not in page
+
+
+def test_the_dashboard_is_linked_from_the_header_organisation_dataset_and_user_dashboard(
+        app, people):
+    kpi, excel = 'href="/en/compliance/mof-ops"', 'href="/en/organization/mof-ops/nso-import"'
+    for role, sees_import in (("admin", True), ("editor", False)):
+        user = people[role]
+        header = get(app, "/en/dataset/", user).get_data(as_text=True)
+        assert 'href="/en/compliance/"' in header.split("</header>", 1)[0], role
+        organisation = get(app, "/en/organization/mof-ops", user).get_data(as_text=True)
+        assert kpi in organisation and (excel in organisation) is sees_import, role
+        dataset = get(app, "/en/dataset/complete-0", user).get_data(as_text=True)
+        assert kpi in dataset and "The organisation's Data Catalog KPI" in dataset
+        dashboard = get(app, "/en/dashboard/compliance", user).get_data(as_text=True)
+        assert 'href="/en/compliance/"' in dashboard.split("</header>", 1)[1]
+        assert kpi in dashboard and (excel in dashboard) is sees_import, role
+    anonymous = get(app, "/en/dataset/complete-0").get_data(as_text=True)
+    assert "/compliance/" not in anonymous  # the dashboard is not public on this site
+    thai = get(app, "/th/organization/mof-ops", people["admin"]).get_data(as_text=True)
+    assert "ตัวชี้วัดการพัฒนาระบบบัญชีข้อมูล" in thai and "นำเข้าจาก Excel" in thai

@@ -7,15 +7,21 @@ scores 100 (A); one whose CSV link is dead 20 + 20 = 40 (D); the organisation, w
 private dead one: (100 + 40 + 40) / 3 = 60 (C), public datasets only: 70 (C).
 """
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
+from rq import SimpleWorker
 
+import ckan.model as model
+from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.tests.dashboard import exported
+from ckanext.mofcompliance.quality.model import resource_check_table as checks
 from ckanext.mofcompliance.tests.factories import complete_dataset
-from ckanext.mofcompliance.tests.quality.test_jobs import queued, queues, run_queued  # noqa: F401
+from ckanext.mofcompliance.tests.quality.test_jobs import (  # noqa: F401
+    QUEUE, queued, queues, run_queued)
 from ckanext.mofcompliance.tests.quality import servers
 
 SECRET_TITLE = "งบลับเฉพาะภายในหน่วยงาน"
@@ -145,6 +151,41 @@ def test_a_second_check_now_says_it_is_already_queued_and_queues_nothing(app, ca
     assert len(queued()) == 1 and third.headers["Location"] != first.headers["Location"]
 
 
+def test_checks_waiting_over_a_minute_without_a_worker_say_how_to_start_one(app, catalog):
+    # the fixture's checks an hour old: none of them counts as done since the request
+    model.Session.execute(checks.update().values(checked_at=checks.c.checked_at - timedelta(hours=1)))
+    model.Session.commit()
+    html = page(app, "/en/compliance/mof-ops", catalog["admin"])
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+    follow = app.post("/compliance/mof-ops/check-resources", data={"_csrf_token": token},
+                      follow_redirects=False,
+                      headers={"Authorization": catalog["admin"]["token"]}).headers["Location"]
+    assert "mofcompliance-no-worker" not in page(app, follow, catalog["admin"])
+    since = re.search(r"checks_since=([^&#]+)", follow).group(1)
+    two_minutes_ago = (datetime.now(timezone.utc) - timedelta(minutes=2)).isoformat()
+    waited = follow.replace(since, quote(two_minutes_ago)).replace("/compliance", "/th/compliance")
+    html = page(app, waited, catalog["admin"])
+    assert "mofcompliance-no-worker" in html
+    assert "ckan -c ckan.ini mofcompliance worker" in html and "ยังไม่มี worker" in html
+    queue = ckan_jobs.get_queue(QUEUE)
+    listening = SimpleWorker([queue], connection=queue.connection)
+    listening.register_birth()
+    try:
+        assert "mofcompliance-no-worker" not in page(app, waited, catalog["admin"])
+    finally:
+        listening.register_death()
+
+
+def test_a_resources_problems_are_in_the_pages_language_only(app, catalog):
+    thai = page(app, "/th/dataset/dead-fiscal", catalog["editor"])
+    problems = thai.split("mofcompliance-resource-checks", 1)[1].split("</table>", 1)[0]
+    assert "ลิงก์ตอบกลับด้วยข้อผิดพลาด" in problems
+    assert "HTTP 404" not in problems  # the checker's own words are English
+    english = page(app, "/en/dataset/dead-fiscal", catalog["editor"])
+    problems = english.split("mofcompliance-resource-checks", 1)[1].split("</table>", 1)[0]
+    assert "the link answers with an error" in problems and "HTTP 404" in problems
+
+
 def test_check_now_without_its_csrf_token_is_refused(app, catalog):
     browser = app.test_client()
     login = browser.get("/user/login").get_data(as_text=True)
@@ -224,3 +265,16 @@ def test_a_newly_broken_link_is_a_to_do(app, catalog, files):
         app, "/th/dashboard/compliance", catalog["editor"])
     assert "mofcompliance-broken-links" not in page(
         app, "/en/dashboard/compliance", catalog["outsider"])
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "Asia/Bangkok")
+def test_a_check_time_is_in_the_sites_zone_in_one_format_per_language(app, catalog):
+    [check] = [c for c in helpers.call_action(
+        "mofcompliance_resource_checks", id="mof-ops")["resources"] if "gone" not in c["url"]
+        and c["outcome"] == "ok"]
+    moment = datetime.fromisoformat(check["checked_at"]).replace(tzinfo=timezone.utc)
+    local = moment.astimezone(timezone(timedelta(hours=7)))
+    thai = page(app, "/th/dataset/good-fiscal", catalog["editor"])
+    assert "%04d-%s (พ.ศ.)" % (local.year + 543, local.strftime("%m-%d %H:%M")) in thai
+    english = page(app, "/en/dataset/good-fiscal", catalog["editor"])
+    assert local.strftime("%Y-%m-%d %H:%M") in english and "(UTC)" not in english

@@ -151,6 +151,17 @@ def test_the_most_frequent_problems_come_first():
     assert counts == sorted(counts, reverse=True)
 
 
+def test_an_ungraded_dataset_loses_no_points_in_its_organisations_problems():
+    unchecked = grade_dataset(dataset("u", frequency=None, resources=[res("u1", "CSV")]), {}, NOW)
+    assert not unchecked.graded and unchecked.lost  # no check yet, a missing frequency
+    alone = grade_catalog([unchecked])
+    assert (alone.graded, alone.letter, alone.problems) == (0, None, ())
+    checked = grade_dataset(dataset("g", frequency=None, resources=[res("g1", "CSV")]),
+                            {"g1": ok("g1", "CSV", valid=True)}, NOW)
+    both = grade_catalog([unchecked, checked])
+    assert [(p.code, p.datasets) for p in both.problems] == [("missing-update-frequency", 1)]
+
+
 def test_every_lost_point_names_its_resource_and_renders_in_english():
     pkg, checks = catalog()[2]
     grade = grade_dataset(pkg, checks, NOW)

@@ -157,6 +157,60 @@ def test_an_upload_is_read_from_storage_not_over_http(org, site, ckan_config, mo
     assert check["tabular"]["rows_checked"] == 2 and site.requests == []
 
 
+def _checks_of(dataset):
+    return {c["resource_id"]: c for c in helpers.call_action(
+        "mofcompliance_resource_checks", id=dataset["id"])["resources"]}
+
+
+@pytest.mark.usefixtures("queues")
+def test_a_link_to_the_catalogs_own_download_address_is_read_where_it_leads(
+        org, site, ckan_config, monkeypatch, tmp_path):
+    """The site's own address (test.ckan.net, which no resolver knows) is never fetched:
+    a download link to an upload reads the stored file, one to a link checks that link."""
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    dataset = dataset_with(org, site.url("/fiscal.csv"))
+    upload = FileStorage(io.BytesIO(servers.GOOD_CSV), "fiscal.csv", content_type="text/csv")
+    stored = helpers.call_action("resource_create", package_id=dataset["id"], upload=upload,
+                                 format="CSV", url="fiscal.csv", name="stored")
+    linked = dataset["resources"][0]
+    own = "http://test.ckan.net%s/dataset/" + dataset["name"] + "/resource/%s/download/%s"
+    links = {"upload": own % ("", stored["id"], "fiscal.csv"),
+             "upload-th": own % ("/th", stored["id"], "fiscal.csv"),
+             "link": own % ("", linked["id"], "")}
+    mirror = dataset_with(org, links["upload"])
+    for name in ("upload-th", "link"):
+        helpers.call_action("resource_create", package_id=mirror["id"], url=links[name],
+                            format="CSV", name=name)
+    run_queued()
+    checks = _checks_of(mirror)
+    assert sorted((c["url"], c["outcome"], c["http_status"], c["size_bytes"])
+                  for c in checks.values()) == sorted([
+                      (links["upload"], "ok", None, len(servers.GOOD_CSV)),
+                      (links["upload-th"], "ok", None, len(servers.GOOD_CSV)),
+                      (links["link"], "ok", 200, len(servers.GOOD_CSV))])
+    helpers.call_action("package_patch", id=mirror["id"], notes="แก้คำอธิบาย")
+    assert queued() == []  # each check names the URL the resource has: nothing to redo
+
+
+@pytest.mark.usefixtures("queues")
+def test_links_to_the_catalogs_own_pages_are_fetched_from_its_address_even_on_loopback(
+        org, site, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.quality.allowed_hosts", "")
+    monkeypatch.setitem(ckan_config, "ckan.site_url", site.url(""))
+    elsewhere = servers.serve()  # the same host, another port: not the catalog
+    elsewhere.routes["/fiscal.csv"] = site.routes["/fiscal.csv"]
+    try:
+        own = dataset_with(org, site.url("/fiscal.csv"))
+        other = dataset_with(org, elsewhere.url("/fiscal.csv"))
+        run_queued()
+    finally:
+        servers.stop(elsewhere)
+    [own_check] = _checks_of(own).values()
+    [other_check] = _checks_of(other).values()
+    assert (own_check["outcome"], own_check["http_status"]) == ("ok", 200)
+    assert other_check["outcome"] == "refused" and elsewhere.requests == []
+
+
 @pytest.mark.usefixtures("queues")
 def test_private_checks_are_read_only_by_those_who_read_the_dataset(org, site):
     public = dataset_with(org, site.url("/fiscal.csv"))

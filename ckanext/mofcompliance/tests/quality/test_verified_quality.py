@@ -190,3 +190,24 @@ def test_the_dataset_page_offers_the_grade_facet(app, graded):
     assert "เกรดคุณภาพ (แบบ สสช.)" in html and "ยังไม่ได้ประเมินเกรด" in html
     html = app.get("/dataset/?mofcompliance_qc_grade=A").get_data(as_text=True)
     assert "/dataset/good-fiscal" in html and "/dataset/dead-fiscal" not in html
+
+
+def test_the_dataset_page_shows_the_declared_and_the_verified_level(app, advanced, files):
+    headers = {"Authorization": advanced["sysadmin"]["token"]}
+
+    def levels(lang):
+        html = app.get("/%s/dataset/budget-live" % lang, headers=headers).get_data(as_text=True)
+        panel = html.split("mofcompliance-panel", 1)[1].split("</section>", 1)[0]
+        return re.search(r"<strong>(\d)</strong>.*?mofcompliance-verified-level\">(\d)<",
+                         panel, re.S).groups(), panel
+
+    (declared, verified), panel = levels("en")
+    assert (declared, verified) == ("3", "3") and "mofcompliance-differs" not in panel
+    report = helpers.call_action("mofcompliance_dataset_report", id="budget-live")
+    assert (report["verified_open_level"], report["resources_checked"]) == (3, 2)
+    break_the_api(files)
+    (declared, verified), panel = levels("en")
+    assert (declared, verified) == ("3", "1")
+    assert "The resource checks found a level other than the declared one" in panel
+    (declared, verified), panel = levels("th")
+    assert (declared, verified) == ("3", "1") and "ระดับที่ตรวจสอบแล้ว" in panel

@@ -18,6 +18,7 @@ counts it (``dataset_results``).
 from __future__ import annotations
 
 import functools
+import io
 import json
 from collections import defaultdict
 from datetime import date, datetime, timezone
@@ -273,11 +274,40 @@ def rescore(org_id: Optional[str] = None,
     now = datetime.now(timezone.utc)
     for batch in package_dicts(org_id):
         checks = check_store.latest([p["id"] for p in batch])
-        model.Session.execute(table.insert(), [score_row(p, checks, now) for p in batch])
+        _copy_rows([score_row(p, checks, now) for p in batch])
         done += len(batch)
         if progress:
             progress(done, total)
     return done
+
+
+def _copy_value(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format (``str.replace`` four times: a
+    ``str.translate`` table was a fifth of a rescore)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value).replace("\\", "\\\\")  # JSON escapes the rest itself
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return (str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def _copy_rows(rows: list[dict[str, Any]]) -> None:
+    """Insert new score rows with one COPY, in the session's transaction (an INSERT of
+    many rows bound each value of each row through SQLAlchemy: a rescore took 1.4× as
+    long)."""
+    columns = [c.name for c in dataset_score_table.c]
+    text = "".join("\t".join(_copy_value(row[c]) for c in columns) + "\n" for row in rows)
+    cursor = model.Session.connection().connection.cursor()
+    try:
+        cursor.copy_expert("COPY %s (%s) FROM STDIN" % (dataset_score_table.name,
+                                                     ", ".join(columns)), io.StringIO(text))
+    finally:
+        cursor.close()
 
 
 def rescore_job(org_id: Optional[str] = None) -> int:

@@ -425,6 +425,8 @@ def changes_at(pkg: Mapping[str, Any], grade: DatasetGrade,
     """When ``grade`` next changes by itself (no edit, no new check): the first moment one of
     its assessed resources crosses its frequency's warning or outdated day. None: never
     (ungraded, or no assessed resource whose modification time is known)."""
+    if not grade.resources:
+        return None
     rules = rules or default_rules()
     freq = rules.frequency(_first(field_reader(pkg), rules.frequency_fields))
     modified = {str(r.get("id") or ""): parse_time(r.get("metadata_modified"))

@@ -125,7 +125,7 @@ def measure_search(helpers, datasets: int) -> None:
 
 def _get(path: str, token: str) -> float:
     request = urllib.request.Request(BASE_URL + path,
-                                     headers={"Authorization": token})
+                                     headers={"Authorization": token} if token else {})
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
@@ -157,7 +157,7 @@ def measure_http(ini: str, token: str, evaluator: str, org: str, dataset: str) -
             p50, p95 = _p95_over_http(path, evaluator)
             print("%s over HTTP (warm): p50 %.0f ms, p95 %.0f ms" % (name, p50, p95))
             target("%s p95" % name, "%.0f ms" % p95, "≤ 100 ms", p95 <= 100)
-        with_extension = _dataset_pages(evaluator, dataset)
+        with_extension = _dataset_pages(dataset)
         audit = str(Path(sys.executable).with_name("mofcompliance-audit"))
         seconds = timed(lambda: subprocess.run(
             [audit, "--url", BASE_URL, "--api-token", token, "--format", "json"],
@@ -166,7 +166,7 @@ def measure_http(ini: str, token: str, evaluator: str, org: str, dataset: str) -
         target("audit of the catalog over the API", "%.1f s" % seconds, "≤ 120 s",
                seconds <= 120)
     with tempfile.TemporaryDirectory() as directory, serving(_search_only(ini, directory)):
-        search_only = _dataset_pages(evaluator, dataset)
+        search_only = _dataset_pages(dataset)
     for page in with_extension:
         extra = with_extension[page] / search_only[page] - 1
         print("%s median: %.0f ms with the extension, %.0f ms with only the search plugin "
@@ -175,13 +175,15 @@ def measure_http(ini: str, token: str, evaluator: str, org: str, dataset: str) -
                extra <= .10)
 
 
-def _dataset_pages(token: str, dataset: str) -> dict[str, float]:
-    """Median (ms) of CKAN's dataset search page and of a dataset's page."""
+def _dataset_pages(dataset: str) -> dict[str, float]:
+    """Median (ms) of CKAN's dataset search page and of a public dataset's page, as an
+    anonymous reader sees them (its editors and evaluators also get the compliance panel,
+    which the search plugin alone has no counterpart of)."""
     medians = {}
     for page, path in (("/dataset", "/dataset/"), ("/dataset/<id>", "/dataset/%s" % dataset)):
         for _ in range(5):
-            _get(path, token)
-        medians[page] = statistics.median(_get(path, token) for _ in range(40)) * 1000
+            _get(path, "")
+        medians[page] = statistics.median(_get(path, "") for _ in range(40)) * 1000
     return medians
 
 

@@ -177,8 +177,8 @@ def measure_http(ini: str, token: str, evaluator: str, org: str, dataset: str) -
 
 def _dataset_pages(dataset: str) -> dict[str, float]:
     """Median (ms) of CKAN's dataset search page and of a public dataset's page, as an
-    anonymous reader sees them (its editors and evaluators also get the compliance panel,
-    which the search plugin alone has no counterpart of)."""
+    anonymous reader sees them (the dataset's editors also get the compliance panel, which
+    the search plugin alone has no counterpart of)."""
     medians = {}
     for page, path in (("/dataset", "/dataset/"), ("/dataset/<id>", "/dataset/%s" % dataset)):
         for _ in range(5):

@@ -13,7 +13,9 @@ Beside the level the steward declared, each row keeps the verified open level: t
 rules on the dataset as its resources' latest checks found it (``quality/verified_openness.py``).
 It is recomputed when the dataset is written and when a check of one of its resources is
 stored (``quality/jobs.py`` indexes the dataset again). With ``verify_openness`` the KPI
-counts it (``dataset_results``).
+counts it (``dataset_results``). Written at the same moments, the row keeps the dataset's
+NSO QC grade and when it would change by itself (``quality/grading.py``'s ``stored_form``
+and ``changes_at``): an organisation's and the site's grades read it (``stored_grades``).
 """
 from __future__ import annotations
 
@@ -243,9 +245,9 @@ def package_dicts(org_id: Optional[str] = None, batch_size: int = BATCH_SIZE,
     no index on ``package_id``, once per batch, and Python build a row object for each
     of the ~16 child rows per dataset.)"""
     extras_column = "extras" in model.package_table.c
-    rows = model.Session.execute(_package_rows(org_id, extras_column, package_ids),
-                                 execution_options={
-        "stream_results": True, "yield_per": batch_size})
+    rows = model.Session.execute(
+        _package_rows(org_id, extras_column, package_ids),
+        execution_options={"stream_results": True, "yield_per": batch_size})
     for partition in rows.partitions(batch_size):
         batch = []
         for row in partition:

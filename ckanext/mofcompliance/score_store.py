@@ -300,8 +300,8 @@ def _copy_value(value: Any) -> str:
 
 def _copy_rows(rows: list[dict[str, Any]]) -> None:
     """Insert new score rows with one COPY, in the session's transaction (an INSERT of
-    many rows bound each value of each row through SQLAlchemy: a rescore took 1.4× as
-    long)."""
+    many rows bound each value of each row through SQLAlchemy, a third more of this
+    process's time)."""
     columns = [c.name for c in dataset_score_table.c]
     text = "".join("\t".join(_copy_value(row[c]) for c in columns) + "\n" for row in rows)
     cursor = model.Session.connection().connection.cursor()

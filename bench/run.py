@@ -3,14 +3,16 @@ each figure, then one line per target: the figure, the target, met or not.
 
     .venv/ckan-2.11.6/bin/python bench/run.py [--ini .local/bench.ini]
 
-Everything runs on 127.0.0.1: the catalog is served on port 5055 (``server.py``) for the
-HTTP figures.
+Everything runs on 127.0.0.1: the catalog is served on port 5055 (``server.py``;
+``BENCH_PORT`` as given to ``setup.sh``) for the HTTP figures. The targets are issue 25's;
+rows this script does not measure (the resource sweep: ``bench/checker.py``) say so.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -63,7 +65,8 @@ def measure_rescore(model, score_store, helpers) -> None:
     target("full rescore", "%.1f s" % seconds, "≤ 30 s", seconds <= 30)
     target("rescore vs package_show path", "%.1f×" % (show_path / seconds), "≥ 20×",
            show_path / seconds >= 20)
-    target("rescore vs bare SELECT", "%.2f×" % (seconds / bare), "≤ 3×", seconds / bare <= 3)
+    target("rescore vs bare read of the same rows", "%.2f×" % (seconds / bare), "≤ 2×",
+           seconds / bare <= 2)
 
 
 def measure_update_overhead(model, score_store, helpers) -> None:
@@ -91,20 +94,38 @@ def measure_update_overhead(model, score_store, helpers) -> None:
     target("scoring added to package_update", "%.1f ms" % extra, "≤ 10 ms", extra <= 10)
 
 
-def measure_search(helpers) -> None:
-    facets = ["organization", "tags", "res_format", "license_id", "mofcompliance_complete"]
-    samples = []
-    for q in ["ภาษี", "revenue", "หนี้สาธารณะ", "budget fiscal", "การคลัง"] * 10:
-        samples.append(timed(lambda q=q: helpers.call_action(
-            "package_search", q=q, rows=20, **{"facet.field": facets})))
-    p50, p95 = percentile(samples, .5) * 1000, percentile(samples, .95) * 1000
+FACETS = ["organization", "tags", "res_format", "license_id", "mofcompliance_complete"]
+
+
+def _search_p95(helpers, searches: list[dict[str, Any]]) -> tuple[float, float]:
+    """p50 and p95 (ms) of ``package_search`` (anonymous: the public datasets), each
+    search asking for the first page of 20 and the five facets."""
+    for search in searches[:5]:  # warm the caches, as a running site has them
+        helpers.call_action("package_search", rows=20, **{"facet.field": FACETS}, **search)
+    samples = [timed(lambda search=search: helpers.call_action(
+        "package_search", rows=20, **{"facet.field": FACETS}, **search)) for search in searches]
+    return percentile(samples, .5) * 1000, percentile(samples, .95) * 1000
+
+
+def measure_search(helpers, datasets: int) -> None:
+    texts = [{"q": q} for q in ["ภาษี", "revenue", "หนี้สาธารณะ", "budget fiscal", "การคลัง"]]
+    p50, p95 = _search_p95(helpers, texts * 10)
+    wanted = 50 if datasets <= 50000 else 100
     print("package_search q + 5 facets: p50 %.0f ms, p95 %.0f ms" % (p50, p95))
-    target("package_search p95", "%.0f ms" % p95, "≤ 100 ms", p95 <= 100)
+    target("package_search q + 5 facets p95", "%.0f ms" % p95, "≤ %d ms" % wanted,
+           p95 <= wanted)
+    # what /dataset/ asks when a reader opens it or clicks a facet: no text
+    filters = [{}, {"fq": 'organization:"bench-org-001"'}, {"fq": 'res_format:"CSV"'},
+               {"fq": 'tags:"ภาษี"'}, {"fq": 'license_id:"Open Data Common"'}]
+    p50, p95 = _search_p95(helpers, filters * 10)
+    print("package_search, no text, 5 facets (unfiltered and by one facet): "
+          "p50 %.0f ms, p95 %.0f ms" % (p50, p95))
+    target("faceted search, no text, p95", "%.0f ms" % p95, "≤ 100 ms", p95 <= 100)
 
 
 def _get(path: str, token: str) -> float:
     request = urllib.request.Request(BASE_URL + path,
-                                     headers={"Authorization": token})
+                                     headers={"Authorization": token} if token else {})
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
@@ -119,19 +140,24 @@ def _run_queued_jobs(ini: str) -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def measure_http(ini: str, token: str, evaluator: str, org: str) -> None:
-    """The dashboards as the evaluator reads them; the audit as the sysadmin (it reads
-    private datasets through the API)."""
+def _p95_over_http(path: str, token: str, times: int = 50) -> tuple[float, float]:
+    samples = [_get(path, token) for _ in range(times)]
+    return percentile(samples, .5) * 1000, percentile(samples, .95) * 1000
+
+
+def measure_http(ini: str, token: str, evaluator: str, org: str, dataset: str) -> None:
+    """The dashboards and CKAN's dataset pages as the evaluator reads them; the audit as
+    the sysadmin (it reads private datasets through the API)."""
     with serving(ini):
         for path, name in (("/compliance/", "/compliance"), ("/compliance/%s" % org,
                                                              "/compliance/<org>")):
             for _ in range(5):
                 _get(path, evaluator)
             _run_queued_jobs(ini)  # a read never writes: the worker stores what it computed
-            samples = [_get(path, evaluator) for _ in range(50)]
-            p50, p95 = percentile(samples, .5) * 1000, percentile(samples, .95) * 1000
+            p50, p95 = _p95_over_http(path, evaluator)
             print("%s over HTTP (warm): p50 %.0f ms, p95 %.0f ms" % (name, p50, p95))
-            target("%s p95" % name, "%.0f ms" % p95, "≤ 150 ms", p95 <= 150)
+            target("%s p95" % name, "%.0f ms" % p95, "≤ 100 ms", p95 <= 100)
+        with_extension = _dataset_pages(dataset)
         audit = str(Path(sys.executable).with_name("mofcompliance-audit"))
         seconds = timed(lambda: subprocess.run(
             [audit, "--url", BASE_URL, "--api-token", token, "--format", "json"],
@@ -139,6 +165,36 @@ def measure_http(ini: str, token: str, evaluator: str, org: str) -> None:
         print("mofcompliance-audit over the API: %.1f s" % seconds)
         target("audit of the catalog over the API", "%.1f s" % seconds, "≤ 120 s",
                seconds <= 120)
+    with tempfile.TemporaryDirectory() as directory, serving(_search_only(ini, directory)):
+        search_only = _dataset_pages(dataset)
+    for page in with_extension:
+        extra = with_extension[page] / search_only[page] - 1
+        print("%s median: %.0f ms with the extension, %.0f ms with only the search plugin "
+              "(%+.0f %%)" % (page, with_extension[page], search_only[page], extra * 100))
+        target("%s vs search plugin only" % page, "%+.0f %%" % (extra * 100), "≤ +10 %",
+               extra <= .10)
+
+
+def _dataset_pages(dataset: str) -> dict[str, float]:
+    """Median (ms) of CKAN's dataset search page and of a public dataset's page, as an
+    anonymous reader sees them (the dataset's editors also get the compliance panel, which
+    the search plugin alone has no counterpart of)."""
+    medians = {}
+    for page, path in (("/dataset", "/dataset/"), ("/dataset/<id>", "/dataset/%s" % dataset)):
+        for _ in range(5):
+            _get(path, "")
+        medians[page] = statistics.median(_get(path, "") for _ in range(40)) * 1000
+    return medians
+
+
+def _search_only(ini: str, directory: str) -> str:
+    """The bench config with only the PostgreSQL search plugin (and CKAN's activity) on."""
+    copy = str(Path(directory) / "search-only.ini")
+    shutil.copy(ini, copy)
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    subprocess.run([ckan, "config-tool", copy, "ckan.plugins=activity mofcompliance_pgsearch"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return copy
 
 
 def measure_xlsx_export(ini: str) -> None:
@@ -162,6 +218,12 @@ def measure_xlsx_export(ini: str) -> None:
     target("XLSX export peak RSS", "%.0f MB" % peak_mb, "≤ 500 MB", peak_mb <= 500)
 
 
+NOT_MEASURED_HERE = [
+    ("resource sweep, 150,000 resources", "bench/checker.py", "≤ 10 min, ≤ 300 MB"),
+    ("audit --check-resources peak RSS", "not measured", "≤ 300 MB"),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ini", default=str(ROOT / ".local" / "bench.ini"))
@@ -175,18 +237,28 @@ def main() -> None:
         import ckan.model as model
         from ckan.tests import helpers
         from ckanext.mofcompliance import score_store
+        datasets = model.Session.execute(score_store.sa.text(
+            "SELECT count(*) FROM package WHERE state = 'active' AND type = 'dataset'")).scalar()
+        print("catalog: %d datasets; load average %s" % (
+            datasets, " ".join("%.1f" % n for n in os.getloadavg())))
+        target("catalog measured at 200,000 datasets", "%d" % datasets, "200,000",
+               datasets >= 200000)
         measure_rescore(model, score_store, helpers)
-        measure_search(helpers)
+        measure_search(helpers, datasets)
         measure_update_overhead(model, score_store, helpers)
-        org = model.Session.execute(score_store.sa.text(
-            "SELECT name FROM \"group\" WHERE is_organization AND name LIKE 'bench-org-%' "
-            "ORDER BY name LIMIT 1")).scalar()
-    measure_http(args.ini, token, evaluator, org)
+        org, dataset = model.Session.execute(score_store.sa.text(
+            "SELECT g.name, p.name FROM \"group\" g JOIN package p ON p.owner_org = g.id "
+            "WHERE g.is_organization AND g.name LIKE 'bench-org-%' AND NOT p.private "
+            "ORDER BY g.name, p.name LIMIT 1")).one()
+    measure_http(args.ini, token, evaluator, org, dataset)
     measure_xlsx_export(args.ini)
+    print("load average at the end: %s" % " ".join("%.1f" % n for n in os.getloadavg()))
     print()
     for name, figure, wanted, met in targets:
-        print("TARGET %-38s %12s  target %-9s %s" % (name, figure, wanted,
-                                                     "met" if met else "NOT MET"))
+        print("TARGET %-42s %10s  target %-10s %s" % (name, figure, wanted,
+                                                      "met" if met else "NOT MET"))
+    for name, where, wanted in NOT_MEASURED_HERE:
+        print("TARGET %-42s %10s  target %-10s see there" % (name, where, wanted))
 
 
 if __name__ == "__main__":

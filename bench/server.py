@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-PORT = 5055
+PORT = int(os.environ.get("BENCH_PORT", "5055"))  # as bench/setup.sh was given
 BASE_URL = "http://127.0.0.1:%d" % PORT
 
 

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Create the benchmark catalog (its own database and config), reproducibly from a seed.
 #   bash bench/setup.sh [DATASETS] [ORGS] [SEED]      (default 50000 200 2567)
+# BENCH_DB, BENCH_PORT and BENCH_REDIS_DB choose the database, the port bench/run.py serves
+# on and the Redis database (defaults mofcompliance_bench, 5055, 2), so benches can run
+# side by side.
 # Run `bash scripts/serve.sh` once first (SETUP_ONLY=1 is enough): it installs everything.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 DATASETS="${1:-50000}"; ORGS="${2:-200}"; SEED="${3:-2567}"
 DB_NAME="${BENCH_DB:-mofcompliance_bench}"
+BENCH_PORT="${BENCH_PORT:-5055}"
+BENCH_REDIS_DB="${BENCH_REDIS_DB:-2}"
 INI="$ROOT/.local/bench.ini"
 
 ensure_postgres
@@ -15,8 +20,8 @@ as_pg_superuser -c "DROP DATABASE IF EXISTS $DB_NAME" >/dev/null
 ensure_database "$DB_NAME"
 cp "$ROOT/.local/ckan.ini" "$INI"
 "$VENV/bin/ckan" config-tool "$INI" "sqlalchemy.url=$(database_url "$DB_NAME")" \
-    "ckan.site_id=mofcompliance-bench" "ckan.site_url=http://127.0.0.1:5055" \
-    "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/${BENCH_REDIS_DB:-2}" >/dev/null
+    "ckan.site_id=mofcompliance-bench" "ckan.site_url=http://127.0.0.1:$BENCH_PORT" \
+    "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/$BENCH_REDIS_DB" >/dev/null
 "$VENV/bin/ckan" config-tool "$INI" -s logger_ckan "level=WARNING" >/dev/null
 "$VENV/bin/ckan" -c "$INI" db upgrade >/dev/null
 "$VENV/bin/ckan" -c "$INI" user add bench email=bench@localhost.localdomain \

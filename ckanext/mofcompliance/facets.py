@@ -1,7 +1,7 @@
 """Search facets and badges on the compliance verdict (``/dataset/`` and organisation pages).
 
 The NSO QC grade facet counts the letter indexed when the dataset or a check of one of its
-resources was last stored (``score_store.grade_letter``)."""
+resources was last stored (``score_store.grade_letter``, from the score row)."""
 from __future__ import annotations
 
 from typing import Any

@@ -13,7 +13,7 @@ checker. With no resource assessed the dataset is ungraded (NSO leaves its grade
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -416,3 +416,49 @@ def grade_by_organisation(grades: Iterable[DatasetGrade], rules: Rules | None = 
     for grade in grades:
         groups.setdefault(grade.organisation, []).append(grade)
     return {org: grade_catalog(members, rules) for org, members in groups.items()}
+
+
+# ---------------------------------------------------------------- kept with the score row
+
+def changes_at(pkg: Mapping[str, Any], grade: DatasetGrade,
+               rules: Rules | None = None) -> datetime | None:
+    """When ``grade`` next changes by itself (no edit, no new check): the first moment one of
+    its assessed resources crosses its frequency's warning or outdated day. None: never
+    (ungraded, or no assessed resource whose modification time is known)."""
+    if not grade.resources:
+        return None
+    rules = rules or default_rules()
+    freq = rules.frequency(_first(field_reader(pkg), rules.frequency_fields))
+    modified = {str(r.get("id") or ""): parse_time(r.get("metadata_modified"))
+                for r in resources_of(pkg)}
+    moments = []
+    for res in grade.resources:
+        since = modified.get(res.resource_id)
+        if since is None or res.days is None or res.days > freq.outdated:
+            continue
+        crossed = freq.warning if res.days <= freq.warning else freq.outdated
+        moments.append(since + timedelta(days=crossed + 1))
+    return min(moments, default=None)
+
+
+def stored_form(grade: DatasetGrade) -> dict[str, Any]:
+    """What the organisation's and the site's grades read of a dataset's grade (JSON): its
+    score, letter, dimensions, the dimension, code and points of each lost point, the
+    resources waiting for a check and why it is ungraded."""
+    return {"score": grade.score, "letter": grade.letter, "dimensions": dict(grade.dimensions),
+            "lost": [[p.dimension, p.code, p.points] for p in grade.lost],
+            "not_checked": list(grade.not_checked), "ungraded_reason": grade.ungraded_reason,
+            "frequency": grade.frequency}
+
+
+def from_stored(stored: Mapping[str, Any], dataset_id: str, name: str,
+                organisation: str | None) -> DatasetGrade:
+    """The grade ``stored_form`` kept, for ``grade_catalog``: its lost points without their
+    wording's parameters and without the per-resource assessments (a dataset's own answer
+    is graded afresh)."""
+    return DatasetGrade(
+        dataset_id=dataset_id, name=name, organisation=organisation,
+        dimensions=dict(stored["dimensions"]), score=stored["score"], letter=stored["letter"],
+        lost=tuple(LostPoint(dim, code, points, {}) for dim, code, points in stored["lost"]),
+        not_checked=tuple(stored["not_checked"]), ungraded_reason=stored["ungraded_reason"],
+        frequency=stored["frequency"])

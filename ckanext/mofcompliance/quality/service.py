@@ -3,7 +3,9 @@ datasets the user may read and their resources' latest checks.
 
 Private datasets are filtered where they are read, with the dashboard's scope
 (``logic.auth.dashboard_scope``): an organisation's or the site's grade covers the
-datasets the dashboard shows the user, never more. The grading itself is pure
+datasets the dashboard shows the user, never more, and reads each dataset's grade stored
+with its score row (``score_store.score_row``) instead of grading it on every view. The
+grading itself is pure
 (``grading.py``); this module reads, grades and puts the lost points in the user's language.
 """
 from __future__ import annotations
@@ -29,16 +31,6 @@ def _visible(pkg: Mapping[str, Any], scope: Scope) -> bool:
         scope.public_only and pkg.get("private"))
 
 
-def readable_packages(scope: Scope, org_id: Optional[str] = None
-                      ) -> Iterator[list[dict[str, Any]]]:
-    """The active datasets of an organisation (or of the site) the scope reads, in batches
-    of package dicts (as ``package_show`` shapes them)."""
-    for batch in score_store.package_dicts(org_id):
-        visible = [p for p in batch if _visible(p, scope)]
-        if visible:
-            yield visible
-
-
 def organisations(org_ids: Optional[Iterable[str]]) -> dict[str, dict[str, Any]]:
     """The active organisations by id (all of them when ``org_ids`` is None), by title."""
     group = model.group_table
@@ -60,6 +52,29 @@ def grades_of(batches: Iterable[list[dict[str, Any]]], now: datetime
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def current_grades(scope: Scope, org_id: Optional[str], now: datetime
+                   ) -> list[tuple[dict[str, Any], grading.DatasetGrade]]:
+    """Each dataset of an organisation (or of the site) the scope reads with its grade as
+    of ``now``, by id: the one stored with its score row while it holds, else graded
+    afresh (a row from before grades were stored, or one whose timeliness has crossed a
+    day since it was stored)."""
+    moment = now.astimezone(timezone.utc).replace(tzinfo=None)  # as the score store keeps it
+    found: list[tuple[dict[str, Any], Optional[grading.DatasetGrade]]] = []
+    for row in score_store.stored_grades(org_id):
+        if not _visible(row, scope):
+            continue
+        holds = row["grade"] is not None and (row["grade_changes_at"] is None
+                                              or row["grade_changes_at"] > moment)
+        found.append((row, grading.from_stored(row["grade"], row["id"], row["name"],
+                                               row["owner_org"] or None) if holds else None))
+    stale = [row["id"] for row, grade in found if grade is None]
+    afresh = {}
+    if stale:
+        afresh = {pkg["id"]: grade for pkg, grade in grades_of(
+            score_store.package_dicts(org_id, package_ids=stale), now)}
+    return [(row, grade or afresh[row["id"]]) for row, grade in found]
 
 
 # ---------------------------------------------------------------- in the user's words
@@ -127,7 +142,7 @@ def dataset_quality(pkg: Mapping[str, Any], translate: Translate,
 def organisation_quality(org: Mapping[str, Any], scope: Scope, translate: Translate,
                          now: Optional[datetime] = None) -> dict[str, Any]:
     rows, grades = [], []
-    for pkg, grade in grades_of(readable_packages(scope, org["id"]), now or utc_now()):
+    for pkg, grade in current_grades(scope, org["id"], now or utc_now()):
         rows.append(dataset_row(pkg, grade))
         grades.append(grade)
     rows.sort(key=lambda r: (r["title"] or "").lower())
@@ -140,7 +155,7 @@ def site_quality(scope: Scope, organisations: Mapping[str, Mapping[str, Any]],
                  translate: Translate, now: Optional[datetime] = None) -> dict[str, Any]:
     """The site's grade over the datasets the scope reads, and each organisation's
     (``organisations``: the ones the scope shows, by id)."""
-    grades = [grade for _pkg, grade in grades_of(readable_packages(scope), now or utc_now())]
+    grades = [grade for _pkg, grade in current_grades(scope, None, now or utc_now())]
     by_org = grading.grade_by_organisation(grades)
     return {"public_only": scope.public_only,
             "grade": catalog_answer(grading.grade_catalog(grades), translate),

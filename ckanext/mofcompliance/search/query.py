@@ -38,6 +38,10 @@ SORT_COLUMNS = {
 }
 
 
+# the columns a page can be sorted by from the pass that counts the matches (SORT_COLUMNS')
+PAGE_SORTS = ("title", "name", "metadata_modified", "metadata_created")
+
+
 def _fl_fields(fl: Any) -> list[str]:
     if isinstance(fl, (list, tuple)):
         fl = " ".join(fl)
@@ -133,8 +137,19 @@ class PgPackageSearchQuery(SearchQuery):
         start = int(query.get("start", 0) or 0)
         fl = _fl_fields(query.get("fl") or "name")
 
-        self.count, self.facets = self._count_and_facets(where, params, query)
-        self.results = self._page(where, params, rank, query.get("sort"), rows, start, fl)
+        page: Optional[dict[str, Any]] = None
+        if rank != "0" and rows > 0:
+            # With text, the page is ranked from the same pass over the matches as the count
+            # and the facets (the text's matches read from the table once, not twice),
+            # unless it is sorted by a field the pass does not keep.
+            merged: dict[str, Any] = {"_limit": rows, "_offset": start}
+            order_by = self._order_by(query.get("sort"), "score", merged)
+            if len(merged) == 2 and "fields" not in order_by:
+                page = dict(merged, _order_by=order_by, _rank=rank)
+        self.count, self.facets, ranked = self._count_and_facets(where, params, query, page)
+        if ranked is None:
+            ranked = self._ranked(where, params, rank, query.get("sort"), rows, start)
+        self.results = self._page(ranked, fl)
         return {"results": self.results, "count": self.count}
 
     def _where(self, query: dict[str, Any], labels: Optional[list[str]]
@@ -197,17 +212,22 @@ class PgPackageSearchQuery(SearchQuery):
         clauses.append("id ASC")
         return ", ".join(clauses)
 
-    def _page(self, where: str, params: dict[str, Any], rank: str, sort: Optional[str],
-              rows: int, start: int, fl: list[str]) -> list[Any]:
+    def _ranked(self, where: str, params: dict[str, Any], rank: str, sort: Optional[str],
+                rows: int, start: int) -> list[Any]:
+        """The page's ids and scores, in order."""
         if rows <= 0:
             return []
         params = dict(params, _limit=rows, _offset=start)
         order_by = self._order_by(sort, rank, params)
         # The page's ids first, then its rows: sorting whole rows would carry (and
         # de-TOAST) every match's serialised dataset dicts through the sort.
-        ranked = model.Session.execute(sa.text(
+        return model.Session.execute(sa.text(
             "SELECT id, (%s) AS score FROM %s WHERE %s ORDER BY %s LIMIT :_limit OFFSET :_offset"
             % (rank, TABLE, where, order_by)), params).all()
+
+    def _page(self, ranked: list[Any], fl: list[str]) -> list[Any]:
+        if not ranked:
+            return []
         rows_by_id = {row.id: row for row in model.Session.execute(sa.text(
             "SELECT * FROM %s WHERE id = ANY(:ids)" % TABLE), {"ids": [r.id for r in ranked]})}
         docs = [self._result(rows_by_id[r.id], r.score, fl) for r in ranked]
@@ -236,27 +256,39 @@ class PgPackageSearchQuery(SearchQuery):
             return []
         return list(dict.fromkeys(fields))
 
-    def _count_and_facets(self, where: str, params: dict[str, Any], query: dict[str, Any]
-                          ) -> tuple[int, dict[str, dict[str, int]]]:
-        """The number of matches and the facet counts, in one pass over the matches.
+    def _count_and_facets(self, where: str, params: dict[str, Any], query: dict[str, Any],
+                          page: Optional[dict[str, Any]] = None
+                          ) -> tuple[int, dict[str, dict[str, int]], Optional[list[Any]]]:
+        """The number of matches and the facet counts, in one pass over the matches, and
+        with ``page`` (its parameters, ``_rank`` and ``_order_by``) the page's ids and
+        scores in order (else None).
 
         Each facet is grouped by the whole stored value (a dataset's list of formats, of
         tags …): a catalog has few distinct lists, so PostgreSQL hashes a few hundred
         groups instead of expanding every match's list, and each group's count goes to
         each distinct value of its list (a dataset counts once per value, as in Solr)."""
         fields = self._facet_fields(query)
-        if not fields:
+        if not fields and page is None:
             count = model.Session.execute(
                 sa.text("SELECT count(*) FROM %s WHERE %s" % (TABLE, where)), params).scalar()
-            return count, {}
-        params = dict(params)
-        columns, groups = [], ["SELECT NULL AS field, NULL AS list, count(*) AS n FROM matches"]
+            return count, {}, None
+        params = dict(params, **(page or {}))
+        columns, groups = ["id"], [
+            "SELECT CAST(NULL AS text) AS field, CAST(NULL AS jsonb) AS list, count(*) AS n, "
+            "CAST(NULL AS text) AS id, CAST(NULL AS float8) AS score, "
+            "CAST(NULL AS bigint) AS position FROM matches"]
         for number, field in enumerate(fields):
             key = "facet_%d" % number
             params[key] = field
             columns.append("fields -> :%s AS %s" % (key, key))
-            groups.append("SELECT CAST(:{k} AS text), {k}, count(*) FROM matches "
-                          "WHERE {k} IS NOT NULL GROUP BY {k}".format(k=key))
+            groups.append("SELECT CAST(:{k} AS text), {k}, count(*), NULL, NULL, NULL "
+                          "FROM matches WHERE {k} IS NOT NULL GROUP BY {k}".format(k=key))
+        if page is not None:
+            columns.append("(%s) AS score, %s" % (params.pop("_rank"), ", ".join(PAGE_SORTS)))
+            groups.append("SELECT NULL, NULL, NULL, id, CAST(score AS float8), position "
+                          "FROM (SELECT id, score, row_number() OVER (ORDER BY %s) AS position "
+                          "FROM matches) AS ranked WHERE position > :_offset "
+                          "AND position <= :_offset + :_limit" % params.pop("_order_by"))
         rows = model.Session.execute(sa.text(
             "WITH matches AS MATERIALIZED (SELECT %s FROM %s WHERE %s) %s"
             % (", ".join(columns), TABLE, where, " UNION ALL ".join(groups))), params).all()
@@ -266,8 +298,11 @@ class PgPackageSearchQuery(SearchQuery):
                 values = row.list if isinstance(row.list, list) else [row.list]
                 for value in set(values):
                     counts[row.field][value] += row.n
-        total = next(r.n for r in rows if r.field is None)
-        return total, self._facets(counts, query)
+        total = next(r.n for r in rows if r.field is None and r.id is None)
+        ranked = None
+        if page is not None:
+            ranked = sorted((r for r in rows if r.id is not None), key=lambda r: r.position)
+        return total, self._facets(counts, query), ranked
 
     @staticmethod
     def _facets(counts: dict[str, Counter], query: dict[str, Any]

@@ -16,6 +16,14 @@ def stored(package_id):
         dataset_score_table.c.package_id == package_id)).first()
 
 
+def strings(value):
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [text for item in items for text in strings(item)]
+
+
 @pytest.fixture
 def org(clean_db):
     return factories.Organization(name="mof-ops")
@@ -63,6 +71,22 @@ def test_bulk_rescore_gives_what_package_show_gives(org):
     for name in names:
         expected = kpi.assess_dataset(helpers.call_action("package_show", id=name), "fy2565")
         assert from_store[name] == expected
+
+
+def test_the_bulk_rescore_stores_any_text_as_the_dataset_write_did(org):
+    """The rescore writes its rows with COPY: backslashes, tabs, line breaks and Thai in a
+    resource's name reach the stored results intact."""
+    name = "C:\\ข้อมูล\\new\tรายงาน\nปี 2567 \\N \"q\""
+    dataset = helpers.call_action("package_create", **complete_dataset(
+        org["id"], resources=[{"url": "https://x.go.th/a.csv", "name": name, "format": "CSV",
+                               "authoritative_source": "True"}]))
+    written = dict(stored(dataset["id"])._mapping)
+    assert score_store.rescore() == 1
+    rescored = dict(stored(dataset["id"])._mapping)
+    assert name in strings(rescored["results"])
+    for row in (written, rescored):
+        del row["scored_at"]
+    assert rescored == written
 
 
 def test_snapshots_record_each_organisation_and_the_site(org):

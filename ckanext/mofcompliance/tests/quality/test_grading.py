@@ -6,6 +6,7 @@ validity 25 %; A >= 90, B >= 75, C >= 60, D >= 40, else F.
 from __future__ import annotations
 
 import gettext
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ckanext.mofcompliance.quality.grading import (
-    grade_by_organisation, grade_catalog, grade_dataset)
+    changes_at, from_stored, grade_by_organisation, grade_catalog, grade_dataset, stored_form)
 from ckanext.mofcompliance.quality import messages
 from ckanext.mofcompliance.quality.messages import MESSAGES, UNGRADED, render
 
@@ -350,3 +351,43 @@ def test_the_penalty_message_names_the_threshold_passed():
     assert render(point.code, point.params).found == (
         "The checked tables have 15 errors on average, more than 10: 10 points are taken "
         "off validity.")
+
+
+# ---------------------------------------------------------------- kept with the score row
+
+def test_a_catalog_graded_from_stored_grades_is_the_catalog_graded_afresh():
+    grades = [grade_dataset(pkg, checks, NOW) for pkg, checks in catalog()]
+    kept = [from_stored(json.loads(json.dumps(stored_form(g))), g.dataset_id, g.name,
+                        g.organisation) for g in grades]
+    assert grade_catalog(kept).to_dict() == grade_catalog(grades).to_dict()
+    assert {k: v.to_dict() for k, v in grade_by_organisation(kept).items()} == {
+        k: v.to_dict() for k, v in grade_by_organisation(grades).items()}
+
+
+def test_the_grade_changes_when_a_resource_crosses_its_frequency_s_warning_day():
+    # monthly: up to date up to 45 whole days; the CSV was modified 10 days and 5 hours ago
+    pkg = dataset("m", resources=[res("m1", "CSV", 10)])
+    grade = grade_dataset(pkg, [ok("m1", "CSV", True)], NOW)
+    modified_at = NOW - timedelta(days=10, hours=5)
+    assert changes_at(pkg, grade) == modified_at + timedelta(days=46)
+
+
+def test_an_ungraded_dataset_or_an_outdated_one_never_changes_by_itself():
+    waiting = dataset("w", resources=[res("w1", "CSV")])
+    assert changes_at(waiting, grade_dataset(waiting, [], NOW)) is None
+    old = dataset("o", resources=[res("o1", "CSV", 400)])
+    assert changes_at(old, grade_dataset(old, [ok("o1", "CSV", True)], NOW)) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(graded_dataset())
+def test_a_stored_grade_holds_until_the_moment_it_changes(case):
+    pkg, checks = case
+    kept = stored_form(grade_dataset(pkg, checks, NOW))
+    moment = changes_at(pkg, grade_dataset(pkg, checks, NOW))
+    if moment is None:
+        assert stored_form(grade_dataset(pkg, checks, NOW + timedelta(days=3000))) == kept
+        return
+    assert moment > NOW
+    assert stored_form(grade_dataset(pkg, checks, moment - timedelta(microseconds=1))) == kept
+    assert stored_form(grade_dataset(pkg, checks, moment)) != kept

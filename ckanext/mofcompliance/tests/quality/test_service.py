@@ -14,7 +14,7 @@ import ckan.logic as logic
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.quality import store
+from ckanext.mofcompliance.quality import jobs, store
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 GOOD = {"outcome": "ok", "http_status": 200, "downloadable": True, "detected_format": "CSV",
@@ -27,12 +27,14 @@ DEAD = {"outcome": "problem", "http_status": 404, "downloadable": False,
 
 
 def checked(pkg, found):
-    """Store ``found`` as the latest check of the dataset's first resource."""
+    """Store ``found`` as the latest check of the dataset's first resource, and index the
+    dataset again, as the checking job does."""
     res = pkg["resources"][0]
     result = {"resource_id": res["id"], "url": res["url"], "final_url": res["url"],
               "checked_at": datetime.now(timezone.utc).isoformat(), "ttfb_ms": 5.0,
               "size_bytes": 30, "truncated": False, "declared_format": "CSV", **found}
     store.save({"id": res["id"], "package_id": pkg["id"], "owner_org": pkg["owner_org"]}, result)
+    jobs.reindex([pkg["id"]])
     model.Session.commit()
 
 

@@ -213,6 +213,22 @@ class TestFacetsSortPaging:
         assert [d["name"] for d in first["results"] + second["results"]] == \
             ["fiscal-balance", "government-revenue", "public-debt"]
 
+    @pytest.mark.parametrize("params, expected", [
+        ({}, ["government-revenue", "fiscal-balance"]),  # same rank: the newest first
+        ({"rows": 1, "start": 1}, ["fiscal-balance"]),
+        ({"sort": "name asc"}, ["fiscal-balance", "government-revenue"]),
+        ({"sort": "title_string desc"}, ["government-revenue", "fiscal-balance"]),
+        ({"sort": "legacy_code asc"}, ["fiscal-balance", "government-revenue"]),
+    ])
+    def test_a_text_search_with_facets_pages_and_sorts_its_matches(self, catalog, params,
+                                                                  expected):
+        """The page of a text search is ranked in the pass that counts the matches and
+        their facets, except when sorted by a field that pass does not keep."""
+        result = search_as(q="monthly", **{"facet.field": ["tags", "res_format"]}, **params)
+        assert [d["name"] for d in result["results"]] == expected
+        assert result["count"] == 2
+        assert result["facets"]["tags"]["monthly"] == 2
+
 
 class TestPermissions:
     def test_private_dataset_hidden_from_anonymous_and_other_organisations(self, catalog):

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from . import field_layout, score_store
+from . import config, field_layout, score_store, site_schema
 from .quality import service
 from .standard import definition as std
 from .standard import profiles as kpi_profiles
@@ -16,7 +17,7 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
-           "mofcompliance_label"]
+           "mofcompliance_label", "mofcompliance_not_enforced"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -101,3 +102,25 @@ def mofcompliance_data_type_labels(codes: list[str]) -> str:
 mofcompliance_form_sections = field_layout.form_sections
 mofcompliance_data_type_codes = field_layout.data_type_codes
 mofcompliance_page_rows = field_layout.page_rows
+
+
+def _reason_text(gap: site_schema.NotEnforced, reason: str) -> str:
+    if reason == site_schema.OTHER_VALUES:
+        return tk._("offers values the standard does not have: %(values)s") % {
+            "values": ", ".join(gap.other_values)}
+    return {site_schema.ABSENT: tk._("not in the form"),
+            site_schema.NOT_REQUIRED: tk._("may be left empty"),
+            site_schema.ANY_VALUE: tk._("any value is accepted, not only the standard's choices"),
+            }[reason]
+
+
+def mofcompliance_not_enforced() -> list[dict[str, Any]]:
+    """The 14 items the site's own dataset schema does not enforce (``dataset_schema =
+    site``), each with its label and reasons in the page's language; empty in the DGA mode."""
+    if not config.site_keeps_its_schema():
+        return []
+    schema = scheming_get_dataset_schema("dataset")  # None when scheming is not loaded
+    unowned = tk.asbool(tk.config.get("ckan.auth.create_unowned_dataset"))
+    return [{"item": gap.item, "label": mofcompliance_label(std.item(gap.item), "label"),
+             "reasons": [_reason_text(gap, reason) for reason in gap.reasons]}
+            for gap in site_schema.not_enforced(schema, unowned_datasets_allowed=unowned)]

@@ -17,7 +17,8 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
-           "mofcompliance_label", "mofcompliance_not_enforced"]
+           "mofcompliance_label", "mofcompliance_not_enforced",
+           "mofcompliance_absent_extension_fields"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -124,3 +125,12 @@ def mofcompliance_not_enforced() -> list[dict[str, Any]]:
     return [{"item": gap.item, "label": mofcompliance_label(std.item(gap.item), "label"),
              "reasons": [_reason_text(gap, reason) for reason in gap.reasons]}
             for gap in site_schema.not_enforced(schema, unowned_datasets_allowed=unowned)]
+
+
+def mofcompliance_absent_extension_fields() -> list[str]:
+    """Labels, in the page's language, of this extension's fields the site's own dataset
+    schema does not carry (``dataset_schema = site``); empty in the DGA mode."""
+    if not config.site_keeps_its_schema():
+        return []
+    schema = scheming_get_dataset_schema("dataset")
+    return [mofcompliance_label(f, "label") for f in site_schema.absent_extension_fields(schema)]

@@ -95,3 +95,13 @@ def not_enforced(schema: Mapping[str, Any] | None, *,
         if reasons:
             gaps.append(NotEnforced(item.number, name, tuple(reasons), foreign))
     return gaps
+
+
+def absent_extension_fields(schema: Mapping[str, Any] | None) -> list[std.Field]:
+    """This extension's own fields (a dataset's work process, a resource's open-data
+    indicators) that ``schema`` does not carry: nobody can fill them in, so the KPI counts
+    no dataset as tied to a work process and no resource as, say, the authoritative source."""
+    present = {(scope, f.get("field_name")) for scope in ("dataset", "resource")
+               for f in (schema or {}).get(scope + "_fields", ())}
+    return [f for f in std.dataset_fields() + std.resource_fields()
+            if f.extension and (f.scope, f.name) not in present]

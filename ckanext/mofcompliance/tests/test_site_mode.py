@@ -95,11 +95,14 @@ def test_the_dashboard_says_what_the_sites_schema_does_not_enforce(app, agency, 
     assert "แบบฟอร์มชุดข้อมูลของตนเอง" in thai
     assert "คำสำคัญ: เว้นว่างได้" in thai
     assert "สัญญาอนุญาต" in thai and "รับค่าใดก็ได้" in thai
-    assert not re.search(r"[A-Za-z]{3,}", thai)
+    assert "ไม่มีช่องสำหรับ: ภารกิจหลักที่เกี่ยวข้องกับประเด็นดำเนินการ" in thai
+    for english_text in ("keeps its own", "may be left empty", "any value", "no field for"):
+        assert english_text not in thai
     english = notice(page(app, "/en" + url, agency))
     assert "keeps its own dataset form" in english
     assert "Keywords: may be left empty" in english
     assert "Licence: any value is accepted, not only the standard's choices" in english
+    assert "The form has no field for: Core mission; Main work process" in english
     assert not re.search(r"[\u0e00-\u0e7f]", english)
 
 

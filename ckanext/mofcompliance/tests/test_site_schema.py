@@ -8,7 +8,8 @@ import pytest
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.mofcompliance.site_schema import (ABSENT, ANY_VALUE, NOT_REQUIRED, OTHER_VALUES,
-                                               NotEnforced, not_enforced)
+                                               NotEnforced, absent_extension_fields,
+                                               not_enforced)
 
 THAI_GDC_SCHEMA = "ckanext.mofcompliance.tests:fixtures/thai_gdc_dataset.yaml"
 
@@ -27,11 +28,17 @@ def test_thai_gdcs_schema_leaves_keywords_the_organisation_and_four_choice_lists
         1: (ANY_VALUE,), 3: (NOT_REQUIRED,), 6: (NOT_REQUIRED,), 9: (ANY_VALUE,),
         10: (ANY_VALUE,), 14: (ANY_VALUE,)}
     assert 3 not in reasons(not_enforced(schema, unowned_datasets_allowed=False))
+    assert [(f.scope, f.name) for f in absent_extension_fields(schema)] == [
+        ("dataset", "kpi_mission"), ("dataset", "kpi_main_process"), ("dataset", "kpi_sub_process"),
+        ("resource", "authoritative_source"), ("resource", "api_query_documented"),
+        ("resource", "text_searchable")]
 
 
 @pytest.mark.usefixtures("with_plugins")
 def test_this_extensions_schema_enforces_all_14_items():
-    assert not_enforced(scheming_get_dataset_schema("dataset"), unowned_datasets_allowed=True) == []
+    schema = scheming_get_dataset_schema("dataset")
+    assert not_enforced(schema, unowned_datasets_allowed=True) == []
+    assert absent_extension_fields(schema) == []
 
 
 def test_no_schema_enforces_none_of_the_items():

@@ -35,10 +35,6 @@ def dataset_schema() -> str:
     return cast(str, _option("dataset_schema"))
 
 
-def site_keeps_its_schema() -> bool:
-    return dataset_schema() == "site"
-
-
 def default_profile() -> str:
     """The fiscal-year profile the dashboard opens with."""
     return cast(str, _option("profile"))

@@ -118,7 +118,7 @@ def _reason_text(gap: site_schema.NotEnforced, reason: str) -> str:
 def mofcompliance_not_enforced() -> list[dict[str, Any]]:
     """The 14 items the site's own dataset schema does not enforce (``dataset_schema =
     site``), each with its label and reasons in the page's language; empty in the DGA mode."""
-    if not config.site_keeps_its_schema():
+    if config.dataset_schema() != "site":
         return []
     schema = scheming_get_dataset_schema("dataset")  # None when scheming is not loaded
     unowned = tk.asbool(tk.config.get("ckan.auth.create_unowned_dataset"))
@@ -130,7 +130,7 @@ def mofcompliance_not_enforced() -> list[dict[str, Any]]:
 def mofcompliance_absent_extension_fields() -> list[str]:
     """Labels, in the page's language, of this extension's fields the site's own dataset
     schema does not carry (``dataset_schema = site``); empty in the DGA mode."""
-    if not config.site_keeps_its_schema():
+    if config.dataset_schema() != "site":
         return []
     schema = scheming_get_dataset_schema("dataset")
     return [mofcompliance_label(f, "label") for f in site_schema.absent_extension_fields(schema)]

@@ -34,7 +34,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
-        if not mofconfig.site_keeps_its_schema():
+        if mofconfig.dataset_schema() == "dga":
             # The DGA form and dataset-page layout; a site keeping its own schema keeps its form.
             tk.add_template_directory(config, "templates/dga_form")
         tk.add_public_directory(config, "public")

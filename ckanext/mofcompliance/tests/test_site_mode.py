@@ -13,10 +13,13 @@ import re
 import openpyxl
 import pytest
 
+import ckan.lib.jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance import helpers as mof_helpers
 from ckanext.mofcompliance.tests.factories import COMPLETE_METADATA, complete_dataset
+from ckanext.mofcompliance.tests.harvest.conftest import GDCATALOG_PLUGINS, HARVESTER
+from ckanext.mofcompliance.tests.quality import servers
 
 THAI_GDC_SCHEMA = "ckanext.mofcompliance.tests:fixtures/thai_gdc_dataset.yaml"
 
@@ -123,3 +126,42 @@ def test_the_exports_and_the_nso_workbook_read_the_sites_datasets(app, agency):
     assert set(exported) == {"fiscal-balance", "no-keywords"}
     assert COMPLETE_METADATA["data_source"] in exported["fiscal-balance"]
     assert COMPLETE_METADATA["maintainer_email"] in exported["fiscal-balance"]
+
+
+@pytest.fixture
+def fiscal_site():
+    site = servers.serve()
+    site.routes["/fiscal.csv"] = (200, {"Content-Type": "text/csv"}, servers.GOOD_CSV)
+    yield site
+    servers.stop(site)
+
+
+@pytest.mark.usefixtures("clean_queues")
+@pytest.mark.ckan_config("ckanext.mofcompliance.quality.allowed_hosts", "127.0.0.1")
+@pytest.mark.ckan_config("ckanext.mofcompliance.quality.host_interval_ms", "0")
+def test_a_site_datasets_resources_are_checked_and_graded(agency, fiscal_site, monkeypatch):
+    monkeypatch.setattr(ckan_jobs, "_queues", {})
+    dataset = helpers.call_action("package_create", **complete_dataset(
+        agency["org"]["id"], name="checked", resources=[
+            {"url": fiscal_site.url("/fiscal.csv"), "format": "CSV", "name": "fiscal"}]))
+    [job] = ckan_jobs.get_queue("mofcompliance_quality").jobs
+    job.perform()
+    job.delete()
+    [check] = helpers.call_action("mofcompliance_resource_checks", id="checked")["resources"]
+    assert (check["resource_id"], check["outcome"]) == (dataset["resources"][0]["id"], "ok")
+    grade = helpers.call_action("mofcompliance_quality_show", id="checked")
+    assert (grade["score"], grade["letter"]) == (100.0, "A")
+
+
+@pytest.mark.ckan_config("ckan.plugins", GDCATALOG_PLUGINS)
+@pytest.mark.ckan_config("ckanext.mofcompliance.harvester_users", HARVESTER)
+@pytest.mark.ckan_config("ckanext.mofcompliance.harvest_only_compliant", "true")
+def test_the_gd_catalog_is_offered_the_complete_datasets_that_allow_harvest(app, agency):
+    harvester = factories.User(name=HARVESTER)
+    token = helpers.call_action("api_token_create", context={"user": harvester["name"]},
+                                user=harvester["name"], name="gdcatalog")["token"]
+    helpers.call_action("package_create", **complete_dataset(
+        agency["org"]["id"], name="withheld", allow_harvest="False"))
+    result = app.get("/api/3/action/package_search", headers={"Authorization": token},
+                     query_string={"rows": "100", "start": "0", "sort": "id asc"}).json["result"]
+    assert [d["name"] for d in result["results"]] == ["fiscal-balance"]

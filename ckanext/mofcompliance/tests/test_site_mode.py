@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 import ckan.lib.jobs as ckan_jobs
+from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance import helpers as mof_helpers
@@ -165,3 +166,10 @@ def test_the_gd_catalog_is_offered_the_complete_datasets_that_allow_harvest(app,
     result = app.get("/api/3/action/package_search", headers={"Authorization": token},
                      query_string={"rows": "100", "start": "0", "sort": "id asc"}).json["result"]
     assert [d["name"] for d in result["results"]] == ["fiscal-balance"]
+
+
+def test_reminders_name_the_items_a_site_dataset_lacks(cli, agency):
+    result = cli.invoke(ckan, ["mofcompliance", "remind", "--dry-run"])
+    assert not result.exit_code, result.output
+    assert "To: " + COMPLETE_METADATA["maintainer_email"] in result.output
+    assert "no-keywords" in result.output and "ข้อ 6 คำสำคัญ / Item 6 Keywords" in result.output

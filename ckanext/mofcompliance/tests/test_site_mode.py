@@ -18,6 +18,9 @@ from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance import helpers as mof_helpers
+from ckanext.mofcompliance.excel import importer
+from ckanext.mofcompliance.excel.importer import Target
+from ckanext.mofcompliance.tests.excel import builders
 from ckanext.mofcompliance.tests.factories import COMPLETE_METADATA, complete_dataset
 from ckanext.mofcompliance.tests.harvest.conftest import GDCATALOG_PLUGINS, HARVESTER
 from ckanext.mofcompliance.tests.quality import servers
@@ -173,3 +176,17 @@ def test_reminders_name_the_items_a_site_dataset_lacks(cli, agency):
     assert not result.exit_code, result.output
     assert "To: " + COMPLETE_METADATA["maintainer_email"] in result.output
     assert "no-keywords" in result.output and "ข้อ 6 คำสำคัญ / Item 6 Keywords" in result.output
+
+
+def test_the_nso_workbook_imports_into_the_sites_schema_with_gregorian_dates(agency, tmp_path):
+    path = builders.workbook(tmp_path, [builders.package("imported")])
+    admin = helpers.call_action("organization_show", id="mof-ops",
+                                include_users=True)["users"][0]["name"]
+    outcome = importer.import_file(str(path), path.name, Target(
+        organization=agency["org"], user=admin, private=False), "reject", False)
+    assert outcome.committed and outcome.created == ["imported"], outcome.problems
+    shown = helpers.call_action("package_show", id="imported")
+    assert shown["last_updated_date"] == "2024-01-31"
+    assert shown["resources"][0]["resource_last_updated_date"] == "2024-02-01"
+    report = helpers.call_action("mofcompliance_dataset_report", id="imported")
+    assert all(c["filled"] for c in report["checklist"])

@@ -6,7 +6,8 @@ dataset, but only the site's validators decide what a dataset may be saved witho
 ``not_enforced`` reads such a schema, as scheming serves it (presets expanded,
 ``scheming_get_dataset_schema``), and names, per item, what its validators let through: the
 field is not in the form, it may be left empty, or it takes values outside the standard's
-choice list. Pure: no CKAN import, so the dashboard and ``doctor`` both call it.
+choice list; ``describe`` words one such gap for the command line (``doctor``), Thai then
+English. Pure: no CKAN import, so the dashboard and ``doctor`` both call it.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .standard import definition as std
+from .standard import labels
 
 ABSENT = "absent"                  # the schema has no such field
 NOT_REQUIRED = "not_required"      # it may be saved empty
@@ -31,6 +33,16 @@ _RESTRICTING = frozenset({"scheming_choices", "scheming_multiple_choice", "mofco
                           "mofcompliance_multi_choice"})
 # The standard's own lists, read at run time (schemas/dataset.yaml).
 _STANDARD_CHOICES_HELPER = "mofcompliance_choices"
+
+
+# Thai / English, as the CLI speaks (``doctor``); the dashboard says them through _().
+_REASON_TEXTS = {
+    ABSENT: ("ไม่มีในแบบฟอร์ม", "not in the form"),
+    NOT_REQUIRED: ("เว้นว่างได้", "may be left empty"),
+    ANY_VALUE: ("รับค่าใดก็ได้ ไม่จำกัดเฉพาะตัวเลือกตามมาตรฐาน",
+                "any value is accepted, not only the standard's choices"),
+    OTHER_VALUES: ("มีตัวเลือกที่มาตรฐานไม่มี: %s", "offers values the standard does not have: %s"),
+}
 
 
 @dataclass(frozen=True)
@@ -105,3 +117,13 @@ def absent_extension_fields(schema: Mapping[str, Any] | None) -> list[std.Field]
                for f in (schema or {}).get(scope + "_fields", ())}
     return [f for f in std.dataset_fields() + std.resource_fields()
             if f.extension and (f.scope, f.name) not in present]
+
+
+def describe(gap: NotEnforced) -> str:
+    """One line, Thai then English, e.g. "ข้อ 6 คำสำคัญ: เว้นว่างได้ / Item 6 Keywords: may
+    be left empty"."""
+    title_th, title_en = labels.field_title(std.field(gap.field))
+    texts = [tuple(text % ", ".join(gap.other_values) if reason == OTHER_VALUES else text
+                   for text in _REASON_TEXTS[reason]) for reason in gap.reasons]
+    return "%s: %s / %s: %s" % (title_th, "; ".join(t[0] for t in texts),
+                                title_en, "; ".join(t[1] for t in texts))

@@ -9,7 +9,7 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.mofcompliance.site_schema import (ABSENT, ANY_VALUE, NOT_REQUIRED, OTHER_VALUES,
                                                NotEnforced, absent_extension_fields,
-                                               not_enforced)
+                                               describe, not_enforced)
 
 THAI_GDC_SCHEMA = "ckanext.mofcompliance.tests:fixtures/thai_gdc_dataset.yaml"
 
@@ -64,3 +64,15 @@ def test_a_list_with_values_outside_the_standard_names_them():
         "choices": [{"value": "ประเทศ"}, {"value": "ทั่วประเทศ"}, {"value": "ภาค"}]}]}
     gap = next(g for g in not_enforced(schema) if g.field == "geo_coverage")
     assert gap == NotEnforced(10, "geo_coverage", (NOT_REQUIRED, OTHER_VALUES), ("ทั่วประเทศ",))
+
+
+def test_each_gap_is_described_in_thai_then_english_for_the_command_line():
+    keywords, frequency = (g for g in not_enforced({"dataset_fields": [
+        {"field_name": "tag_string", "validators": "ignore_missing tag_string_convert"},
+        {"field_name": "update_frequency_unit", "validators": "ignore_missing",
+         "choices": [{"value": "รายเดือน"}]}]}) if g.item in (6, 9))
+    assert describe(keywords) == "ข้อ 6 คำสำคัญ: เว้นว่างได้ / Item 6 Keywords: may be left empty"
+    assert describe(frequency) == (
+        "ข้อ 9.1 หน่วยความถี่ของการปรับปรุงข้อมูล: เว้นว่างได้; รับค่าใดก็ได้ ไม่จำกัดเฉพาะตัวเลือก"
+        "ตามมาตรฐาน / Item 9.1 Update frequency unit: may be left empty; any value is accepted, "
+        "not only the standard's choices")

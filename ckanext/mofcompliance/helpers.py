@@ -115,16 +115,21 @@ def _reason_text(gap: site_schema.NotEnforced, reason: str) -> str:
             }[reason]
 
 
-def mofcompliance_not_enforced() -> list[dict[str, Any]]:
+def site_schema_gaps() -> list[site_schema.NotEnforced]:
     """The 14 items the site's own dataset schema does not enforce (``dataset_schema =
-    site``), each with its label and reasons in the page's language; empty in the DGA mode."""
+    site``), read from the schema scheming serves; empty in the DGA mode."""
     if config.dataset_schema() != "site":
         return []
     schema = scheming_get_dataset_schema("dataset")  # None when scheming is not loaded
     unowned = tk.asbool(tk.config.get("ckan.auth.create_unowned_dataset"))
+    return site_schema.not_enforced(schema, unowned_datasets_allowed=unowned)
+
+
+def mofcompliance_not_enforced() -> list[dict[str, Any]]:
+    """``site_schema_gaps``, each with its label and reasons in the page's language."""
     return [{"item": gap.item, "label": mofcompliance_label(std.item(gap.item), "label"),
              "reasons": [_reason_text(gap, reason) for reason in gap.reasons]}
-            for gap in site_schema.not_enforced(schema, unowned_datasets_allowed=unowned)]
+            for gap in site_schema_gaps()]
 
 
 def mofcompliance_absent_extension_fields() -> list[str]:

@@ -190,3 +190,11 @@ def test_the_nso_workbook_imports_into_the_sites_schema_with_gregorian_dates(age
     assert shown["resources"][0]["resource_last_updated_date"] == "2024-02-01"
     report = helpers.call_action("mofcompliance_dataset_report", id="imported")
     assert all(c["filled"] for c in report["checklist"])
+
+
+def test_the_standards_api_says_the_sites_schema_validates_and_what_it_leaves_open(app):
+    result = app.get("/api/3/action/mofcompliance_standard_show").json["result"]
+    assert result["dataset_schema"] == "site"
+    assert {(gap["item"], tuple(gap["reasons"])) for gap in result["not_enforced"]} == {
+        (1, ("any_value",)), (3, ("not_required",)), (6, ("not_required",)),
+        (9, ("any_value",)), (10, ("any_value",)), (14, ("any_value",))}

@@ -35,6 +35,11 @@ def licence_rule() -> str:
     return cast(str, _option("licence_rule"))
 
 
+def dataset_schema() -> str:
+    """``dga`` (this extension's schema and form) or ``site`` (the site keeps its own)."""
+    return cast(str, _option("dataset_schema"))
+
+
 def default_profile() -> str:
     """The fiscal-year profile the dashboard opens with."""
     return cast(str, _option("profile"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
+from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from . import dates, evidence_activity, field_layout, score_store
+from . import config, dates, evidence_activity, field_layout, score_store, site_schema
 from .quality import service
 from .standard import definition as std
 from .standard import profiles as kpi_profiles
@@ -16,9 +17,10 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
-            "mofcompliance_label", "mofcompliance_evidence_activity",
-            "mofcompliance_web_link", "mofcompliance_linkable_resource",
-            "mofcompliance_year", "mofcompliance_today", "render_datetime"]
+           "mofcompliance_label", "mofcompliance_evidence_activity",
+           "mofcompliance_web_link", "mofcompliance_linkable_resource",
+           "mofcompliance_year", "mofcompliance_today", "render_datetime",
+           "mofcompliance_not_enforced", "mofcompliance_absent_extension_fields"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -142,3 +144,39 @@ def mofcompliance_evidence_activity(org_id: str) -> list[dict[str, Any]]:
     """The organisation's latest records of changes to its plan, use cases and registration
     states (``evidence_activity``), for its compliance page."""
     return evidence_activity.latest(org_id)
+
+
+def _reason_text(gap: site_schema.NotEnforced, reason: str) -> str:
+    if reason == site_schema.OTHER_VALUES:
+        return tk._("offers values the standard does not have: %(values)s") % {
+            "values": ", ".join(gap.other_values)}
+    return {site_schema.ABSENT: tk._("not in the form"),
+            site_schema.NOT_REQUIRED: tk._("may be left empty"),
+            site_schema.ANY_VALUE: tk._("any value is accepted, not only the standard's choices"),
+            }[reason]
+
+
+def site_schema_gaps() -> list[site_schema.NotEnforced]:
+    """The 14 items the site's own dataset schema does not enforce (``dataset_schema =
+    site``), read from the schema scheming serves; empty in the DGA mode."""
+    if config.dataset_schema() != "site":
+        return []
+    schema = scheming_get_dataset_schema("dataset")  # None when scheming is not loaded
+    unowned = tk.asbool(tk.config.get("ckan.auth.create_unowned_dataset"))
+    return site_schema.not_enforced(schema, unowned_datasets_allowed=unowned)
+
+
+def mofcompliance_not_enforced() -> list[dict[str, Any]]:
+    """``site_schema_gaps``, each with its label and reasons in the page's language."""
+    return [{"item": gap.item, "label": mofcompliance_label(std.item(gap.item), "label"),
+             "reasons": [_reason_text(gap, reason) for reason in gap.reasons]}
+            for gap in site_schema_gaps()]
+
+
+def mofcompliance_absent_extension_fields() -> list[str]:
+    """Labels, in the page's language, of this extension's fields the site's own dataset
+    schema does not carry (``dataset_schema = site``); empty in the DGA mode."""
+    if config.dataset_schema() != "site":
+        return []
+    schema = scheming_get_dataset_schema("dataset")
+    return [mofcompliance_label(f, "label") for f in site_schema.absent_extension_fields(schema)]

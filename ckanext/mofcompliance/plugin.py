@@ -7,7 +7,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, config, facets, private_resources, score_store
+from . import cli, facets, private_resources, score_store
+from . import config as mofconfig
 from .dashboard import views
 from .excel import views as excel_views
 from .standard import profiles as kpi_profiles
@@ -34,6 +35,9 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
+        if mofconfig.dataset_schema() == "dga":
+            # The DGA form and dataset-page layout; a site keeping its own schema keeps its form.
+            tk.add_template_directory(config, "templates/dga_form")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "mofcompliance")
         quality_jobs.listen()
@@ -41,7 +45,7 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurable
 
     def configure(self, ckan_config: tk.CKANConfig) -> None:
-        kpi_profiles.load_at_start_up(config.profiles_path(), config.default_profile())
+        kpi_profiles.load_at_start_up(mofconfig.profiles_path(), mofconfig.default_profile())
 
     # IClick
 

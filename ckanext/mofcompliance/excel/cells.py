@@ -76,7 +76,19 @@ def read(field: std.Field, raw: Any, unknown: str) -> Read:
         return _read_select(field, typed, unknown)
     if field.form == "yesno":
         return {field.name: _read_yes_no(field, typed)}, None
+    if field.form == "date":
+        return {field.name: _read_date(typed)}, None
     return {field.name: typed}, None
+
+
+def _read_date(typed: str) -> str:
+    """A B.E. date typed as text, stored Gregorian here: a site keeping its own schema
+    (thai_gdc's ``isodate``) would take 2567 for a Gregorian year. A date that does not
+    parse stays as typed, for the server's validator to refuse."""
+    try:
+        return values.parse_date(typed).isoformat()
+    except ValueError:
+        return typed
 
 
 def _key(spelling: str) -> str:

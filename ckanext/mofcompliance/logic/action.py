@@ -1,6 +1,7 @@
 """API actions of the ``mofcompliance`` plugin."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from datetime import datetime
@@ -16,6 +17,7 @@ from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
 from .. import config, evidence_activity, score_store
 from ..dashboard import kpi_cache, summaries
+from ..helpers import site_schema_gaps
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
 from ..standard import kpi
@@ -54,12 +56,16 @@ def _item_summary(item: std.Item) -> dict[str, Any]:
 @validate(schema.standard_show_schema)
 def mofcompliance_standard_show(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The DGA standard this catalog enforces: the 14 items, the enforcement mode and the
-    JSON Schema of a dataset (as ``package_show`` returns it) and of a resource.
+    JSON Schema of a dataset (as ``package_show`` returns it) and of a resource. With
+    ``dataset_schema`` ``site``, the site's own schema validates: ``not_enforced`` lists the
+    items it does not enforce, and ``enforcement`` and ``licence_rule`` do not apply.
 
     :param scope: ``dataset`` (default) or ``resource`` for the JSON Schema
     """
     tk.check_access("mofcompliance_standard_show", context, data_dict)
     return {
+        "dataset_schema": config.dataset_schema(),
+        "not_enforced": [dataclasses.asdict(gap) for gap in site_schema_gaps()],
         "enforcement": "strict" if validators.is_strict() else "advisory",
         "licence_rule": validators.licence_rule(),
         "items": [_item_summary(item) for item in std.items()],

@@ -36,7 +36,10 @@ def test_whole_numbers_lose_their_decimal_point():
 def test_a_date_is_written_with_its_buddhist_era_year():
     field = dataset_field("last_updated_date")
     assert cells.write(field, {"last_updated_date": "2024-01-31"}) == "2567-01-31"
-    assert cells.read(field, "2567-01-31", cells.REJECT) == ({"last_updated_date": "2567-01-31"},
+    # read back Gregorian, whatever schema the site validates with (thai_gdc's isodate too)
+    assert cells.read(field, "2567-01-31", cells.REJECT) == ({"last_updated_date": "2024-01-31"},
+                                                            None)
+    assert cells.read(field, "2565-02-30", cells.REJECT) == ({"last_updated_date": "2565-02-30"},
                                                             None)
 
 

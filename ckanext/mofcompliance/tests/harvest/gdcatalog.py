@@ -3,8 +3,10 @@
 It has its own database, Redis database, site id and port, and runs in processes of its
 own, as the real one would: a web server and ckanext-harvest's gather and fetch consumers
 (``ckan harvester gather-consumer|fetch-consumer`` on its real Redis queues); its
-administrator drives harvests through its Action API. It knows the thai_gdc schema (ours,
-through ckanext-scheming), as the GD Catalog does, so it keeps every field it receives.
+administrator drives harvests through its Action API. Like the agency catalogs NSO harvests,
+it runs a dataset schema of thai_gdc's shape (``fixtures/thai_gdc_dataset.yaml``), not this
+extension's, with this extension beside it in the ``site`` mode: the harvest is proven against
+the receiving side's shape, and every thai_gdc field it receives is kept.
 Every process it starts is stopped, with its process group, by ``stop``.
 """
 from __future__ import annotations
@@ -41,8 +43,9 @@ ckan.redis.url = {redis_url}?socket_timeout=86400
 solr_url = http://127.0.0.1:8983/solr/ckan
 SECRET_KEY = gdcatalog-test-only-not-a-secret-padded-to-32-bytes
 ckan.plugins = {plugins}
-scheming.dataset_schemas = ckanext.mofcompliance:schemas/dataset.yaml
-scheming.presets = ckanext.scheming:presets.json ckanext.mofcompliance:schemas/presets.yaml
+ckanext.mofcompliance.dataset_schema = site
+scheming.dataset_schemas = ckanext.mofcompliance.tests:fixtures/thai_gdc_dataset.yaml
+scheming.presets = ckanext.scheming:presets.json
 scheming.dataset_fallback = false
 ckan.auth.create_unowned_dataset = true
 ckan.storage_path = {workdir}/storage

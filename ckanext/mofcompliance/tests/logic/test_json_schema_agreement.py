@@ -115,6 +115,7 @@ def test_a_rule_on_another_field_waits_for_that_field_to_be_valid(overrides, fie
 def test_the_standard_is_served_by_an_action(app):
     result = app.get("/api/3/action/mofcompliance_standard_show").json["result"]
     assert result["enforcement"] == "strict"
+    assert (result["dataset_schema"], result["not_enforced"]) == ("dga", [])
     assert [i["number"] for i in result["items"]] == list(range(1, 15))
     assert result["json_schema"] == package_json_schema()
     assert result["field_titles"]["maintainer_email"] == {

@@ -29,7 +29,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from .. import config
+from .. import config, site_schema
 from ..standard.profile_format import ProfileError
 from ..standard.profiles import build_registry
 from .queues import extension_queues
@@ -91,12 +91,33 @@ def check_schema() -> Finding:
     if not schema:
         return _problem("schema", "ไม่มีแบบข้อมูลของประเภท dataset / no schema for the "
                         "dataset type", todo)
+    if config.dataset_schema() == "site":
+        return _site_schema(schema)
     missing = _dga_field_names() - {f["field_name"] for f in schema.get("dataset_fields", [])}
     if missing:
         return _problem("schema", "แบบข้อมูลที่ใช้อยู่ขาดรายการของ สพร. / the active dataset "
                         "schema lacks the DGA items: %s" % ", ".join(sorted(missing)), todo)
     return _ok("schema", "แบบข้อมูลของ สพร. ใช้งานอยู่ / the DGA dataset schema is active "
                "(%d fields)" % len(schema["dataset_fields"]))
+
+
+def _site_schema(schema: dict) -> Finding:
+    """``dataset_schema = site``: the site's own schema (thai_gdc's) is the form; an item it
+    lacks cannot be filled in, one it does not require or restrict is scored, not enforced."""
+    unowned = tk.asbool(tk.config.get("ckan.auth.create_unowned_dataset"))
+    gaps = site_schema.not_enforced(schema, unowned_datasets_allowed=unowned)
+    absent = [gap for gap in gaps if site_schema.ABSENT in gap.reasons]
+    if absent:
+        return _problem("schema", "แบบข้อมูลของเว็บไซต์ขาดรายการ / the site's dataset schema "
+                        "lacks: %s" % "; ".join(site_schema.describe(gap) for gap in absent),
+                        "add these fields to the site's schema, or set "
+                        "ckanext.mofcompliance.dataset_schema = dga")
+    found = "แบบข้อมูลของเว็บไซต์ใช้งานอยู่ / the site's own dataset schema is active " \
+            "(dataset_schema = site)"
+    if gaps:
+        found += "; ไม่บังคับ / not enforced: " + "; ".join(
+            site_schema.describe(gap) for gap in gaps)
+    return _ok("schema", found)
 
 
 def check_plugins() -> Finding:

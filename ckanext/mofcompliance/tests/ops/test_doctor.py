@@ -142,6 +142,27 @@ def test_scheming_s_own_schema_lacks_the_dga_items():
     assert "data_type" in finding.found
 
 
+@pytest.mark.ckan_config("ckanext.mofcompliance.dataset_schema", "site")
+@pytest.mark.ckan_config("scheming.dataset_schemas",
+                         "ckanext.mofcompliance.tests:fixtures/thai_gdc_dataset.yaml")
+@pytest.mark.ckan_config("scheming.presets", "ckanext.scheming:presets.json")
+def test_beside_thai_gdc_the_sites_schema_is_ok_and_what_it_does_not_enforce_is_said():
+    finding = _finding("schema")
+    assert finding.ok
+    assert "the site's own dataset schema is active (dataset_schema = site)" in finding.found
+    assert "not enforced: " in finding.found
+    assert "Item 6 Keywords: may be left empty" in finding.found
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.dataset_schema", "site")
+@pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.scheming:ckan_dataset.yaml")
+def test_beside_a_site_schema_without_the_items_they_are_a_problem():
+    finding = _finding("schema")
+    assert not finding.ok
+    assert "the site's dataset schema lacks: " in finding.found
+    assert "dataset_schema = dga" in finding.todo
+
+
 @pytest.mark.ckan_config("ckan.plugins", "scheming_datasets mofcompliance mofcompliance_pgsearch")
 def test_the_extension_after_scheming_and_no_activity_are_plugin_order_problems():
     finding = _finding("plugins")

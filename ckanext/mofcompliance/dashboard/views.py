@@ -48,6 +48,30 @@ def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
         return tk.abort(400, str(error.error_summary))
 
 
+def _existing_organisation(org: str) -> None:
+    """A form posted to ``/compliance/<org>/...`` of no organisation is answered 404 before
+    its action runs."""
+    try:
+        score_store.organization_of(org)
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("Organisation not found"))
+
+
+def _whole_number(name: str, default: int, minimum: int = 0) -> int:
+    """A query parameter that must be a whole number, refused (400) by its name."""
+    text = tk.request.args.get(name)
+    if text is None:
+        return default
+    try:
+        number = int(text)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        tk.abort(400, tk._('"%(name)s" must be a whole number of at least %(minimum)d') % {
+            "name": name, "minimum": minimum})
+    return number
+
+
 def _profile() -> str:
     return tk.request.args.get("profile") or config.default_profile()
 
@@ -134,7 +158,7 @@ def _filtered(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def organization(org: str) -> str:
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
     datasets = _filtered(result["datasets"])
-    page = max(1, tk.asint(tk.request.args.get("page", 1)))
+    page = _whole_number("page", 1, minimum=1)
     org_id = result["organization"]["id"]
     can_edit_plan = tk.h.check_access("mofcompliance_plan_update", {"owner": org_id})
     # One check for the page, not one package_update check (and its queries) per row.
@@ -160,7 +184,7 @@ def _quality_of(org_id: str) -> dict[str, Any]:
     args = tk.request.args
     progress = None
     if args.get("checks_since"):
-        progress = {"queued": tk.asint(args.get("checks_queued", 0)),
+        progress = {"queued": _whole_number("checks_queued", 0),
                     "checked": _call("mofcompliance_resource_checks", {
                         "id": org_id, "since": args["checks_since"]})["checked_since"]}
     return {"quality": _call("mofcompliance_quality_show", {"id": org_id}),
@@ -172,6 +196,7 @@ def _quality_of(org_id: str) -> dict[str, Any]:
 @compliance.route("/<org>/check-resources", methods=["POST"])
 def check_resources(org: str) -> Response:
     """Queue checks of every resource of the organisation; the page shows their progress."""
+    _existing_organisation(org)
     back = tk.url_for("mofcompliance.organization", org=org)
     try:
         outcome = tk.get_action("mofcompliance_resource_check_now")(_context(), {"id": org})
@@ -215,6 +240,8 @@ def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:
         tk.h.flash_success(tk._("Saved"))
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
+    except tk.ObjectNotFound:  # the organisation was checked before: the record is gone
+        return tk.abort(404, tk._("This record no longer exists; reload the page."))
     except tk.ValidationError as error:
         tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
     return tk.redirect_to(back)
@@ -228,6 +255,7 @@ def site_plan() -> Response:
 
 @compliance.route("/<org>/plan", methods=["POST"])
 def organization_plan(org: str) -> Response:
+    _existing_organisation(org)
     data = dict(tk.request.form, owner=org)
     return _form_action("mofcompliance_plan_update", data,
                         tk.url_for("mofcompliance.organization", org=org))
@@ -235,6 +263,7 @@ def organization_plan(org: str) -> Response:
 
 @compliance.route("/<org>/use-cases", methods=["POST"])
 def use_case_create(org: str) -> Response:
+    _existing_organisation(org)
     data = dict(tk.request.form, owner=org)
     return _form_action("mofcompliance_use_case_create", data,
                         tk.url_for("mofcompliance.organization", org=org))
@@ -242,6 +271,7 @@ def use_case_create(org: str) -> Response:
 
 @compliance.route("/<org>/use-cases/<use_case_id>/delete", methods=["POST"])
 def use_case_delete(org: str, use_case_id: str) -> Response:
+    _existing_organisation(org)
     return _form_action("mofcompliance_use_case_delete", {"id": use_case_id},
                         tk.url_for("mofcompliance.organization", org=org))
 

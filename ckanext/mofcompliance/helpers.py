@@ -10,13 +10,14 @@ from .quality import service
 from .standard import definition as std
 from .standard import profiles as kpi_profiles
 from .standard import values
+from .standard.labels import one_language, problem_alone
 
 __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcompliance_date",
            "mofcompliance_dataset_report", "mofcompliance_badge",
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
-           "mofcompliance_label"]
+           "mofcompliance_label", "mofcompliance_form_errors"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -31,6 +32,28 @@ def mofcompliance_label(obj: Any, key: str) -> str:
     texts = [obj.get(key + "_" + lang) if isinstance(obj, dict)
              else getattr(obj, key + "_" + lang, None) for lang in (first, second)]
     return next((text for text in texts if text), "")
+
+
+def _said_once(text: str, lang: str) -> str:
+    for field in std.dataset_fields() + std.resource_fields():
+        problem = problem_alone(field, text, lang)
+        if problem is not None:
+            return problem
+    return one_language(text, lang)
+
+
+def mofcompliance_form_errors(errors: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A form's errors as the form shows them: each field's problem once, in the page's
+    language, without the field's name (its label or the error list names it).
+
+    The validators' messages are bilingual and name their field (``ข้อ 5 …: … / Item 5
+    …: …``) for API clients; CKAN's own messages pass unchanged."""
+    if not errors:
+        return errors
+    lang = tk.h.lang()
+    return {key: [_said_once(m, lang) if isinstance(m, str) else m for m in messages]
+            if isinstance(messages, list) else messages
+            for key, messages in errors.items()}
 
 
 def mofcompliance_site_profile(profile_id: str) -> bool:

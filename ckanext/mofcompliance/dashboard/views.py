@@ -20,6 +20,7 @@ from .. import config, csrf, score_store
 from . import compare, exports, todo
 from ..standard import definition as std
 from ..standard import kpi
+from ..standard.labels import one_language
 
 compliance = csrf.protect(Blueprint("mofcompliance", __name__, url_prefix="/compliance"))
 steward = Blueprint("mofcompliance_steward", __name__, url_prefix="/dashboard")
@@ -46,6 +47,13 @@ def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
         return tk.abort(404, tk._("Organisation not found"))
     except tk.ValidationError as error:
         return tk.abort(400, str(error.error_summary))
+
+
+def _flash_errors(error: tk.ValidationError) -> None:
+    """A form's refusal, each message once in the page's language (the API's are
+    bilingual)."""
+    tk.h.flash_error(" ".join(one_language(str(m), tk.h.lang())
+                              for messages in error.error_dict.values() for m in messages))
 
 
 def _existing_organisation(org: str) -> None:
@@ -203,7 +211,7 @@ def check_resources(org: str) -> Response:
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ValidationError as error:
-        tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
+        _flash_errors(error)
         return tk.redirect_to(back)
     return tk.redirect_to(tk.url_for("mofcompliance.organization", org=org,
                                      checks_since=outcome["since"],
@@ -243,7 +251,7 @@ def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:
     except tk.ObjectNotFound:  # the organisation was checked before: the record is gone
         return tk.abort(404, tk._("This record no longer exists; reload the page."))
     except tk.ValidationError as error:
-        tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
+        _flash_errors(error)
     return tk.redirect_to(back)
 
 

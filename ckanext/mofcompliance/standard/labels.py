@@ -32,3 +32,28 @@ def split_message(field: std.Field, text: str) -> tuple[str, str] | None:
         return None
     thai, english = text.split(marker, 1)
     return thai, "%s: %s" % (title_en, english)
+
+
+def problem_alone(field: std.Field, text: str, lang: str) -> str | None:
+    """The problem of a ``message``-form text about ``field`` in one language (``th``, else
+    English) without the field's name, as a form shows it under the named field; None when
+    ``text`` is not of that form."""
+    halves = split_message(field, text)
+    if halves is None:
+        return None
+    thai = lang == "th"
+    title = field_title(field)[0 if thai else 1]
+    return halves[0 if thai else 1][len(title) + len(": "):]
+
+
+def _has_thai(text: str) -> bool:
+    return any("\u0e00" <= character <= "\u0e7f" for character in text)
+
+
+def one_language(text: str, lang: str) -> str:
+    """One half, in ``lang`` (``th``, else English), of a bilingual ``ไทย / English`` text as
+    the API's messages are written; any other text unchanged."""
+    thai, separator, english = text.partition(" / ")
+    if not separator or not _has_thai(thai) or _has_thai(english):
+        return text
+    return thai if lang == "th" else english

@@ -66,3 +66,14 @@ def test_deleting_an_unknown_use_case_is_not_found(browser):
                           data={"_csrf_token": _token(browser)})
     assert answer.status_code == 404
     assert "This record no longer exists" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, said, not_said", [
+    ("en", "the catalog URL must start with http:// or https://", "ต้องขึ้นต้นด้วย"),
+    ("th", "URL ของระบบบัญชีข้อมูลต้องขึ้นต้นด้วย http:// หรือ https://", "must start with")])
+def test_a_refused_plan_is_said_once_in_the_page_language(browser, lang, said, not_said):
+    answer = browser.post("/%s/compliance/mof-ops/plan" % lang, follow_redirects=True, data={
+        "_csrf_token": _token(browser), "focus_area": "1", "catalog_url": "ftp://data.mof.go.th"})
+    page = answer.get_data(as_text=True)
+    assert page.count(said) == 1
+    assert not_said not in page

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.tests.factories import COMPLETE_METADATA
@@ -91,3 +92,33 @@ def test_a_field_error_is_said_once_in_the_page_language(app, editor, lang, summ
     # Under its field, whose label names it already: the problem alone.
     assert '<span class="error-block">%s</span>' % problem in body
     assert other_language not in body
+
+
+def test_a_thai_only_title_is_saved_with_a_generated_url_name(app, editor):
+    response = post_new(app, editor, "th", title="ดุลการคลังตามกระแสเงินสด", name="",
+                        _ckan_phase="dataset_new_1")
+    assert response.status_code == 302  # on to "Add data", saved as a draft
+    dataset = helpers.call_action("package_search", include_private=True,
+                                  include_drafts=True)["results"][0]
+    assert re.fullmatch(r"dataset-[0-9a-f]{8}", dataset["name"])
+    assert dataset["state"] == "draft"
+    assert "/dataset/%s/resource/new" % dataset["name"] in response.headers["Location"]
+
+
+def test_the_latin_words_of_a_title_make_its_url_name(editor):
+    org = editor["org"]["id"]
+    first = helpers.call_action("package_create", **dict(
+        form_fields(owner_org=org, name="", title="GFS 2014 ดุลการคลัง"), tags=[]))
+    second = helpers.call_action("package_create", **dict(
+        form_fields(owner_org=org, title="GFS 2014 ดุลการคลัง"), name=None, tags=[]))
+    assert first["name"] == "gfs-2014"
+    assert re.fullmatch(r"gfs-2014-[0-9a-f]{6}", second["name"])
+
+
+def test_an_existing_dataset_is_never_renamed_by_an_empty_name(editor):
+    dataset = helpers.call_action("package_create", **form_fields(
+        owner_org=editor["org"]["id"], name="kept-name"))
+    with pytest.raises(ValidationError) as refused:
+        helpers.call_action("package_update", **dict(dataset, name=""))
+    assert "name" in refused.value.error_dict
+    assert helpers.call_action("package_show", id=dataset["id"])["name"] == "kept-name"

@@ -10,14 +10,15 @@ from .quality import service
 from .standard import definition as std
 from .standard import profiles as kpi_profiles
 from .standard import values
-from .standard.labels import one_language, problem_alone
+from .standard.labels import name_title, one_language, problem_alone
 
 __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcompliance_date",
            "mofcompliance_dataset_report", "mofcompliance_badge",
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
-           "mofcompliance_label", "mofcompliance_form_errors"]
+           "mofcompliance_label", "mofcompliance_form_errors", "mofcompliance_name_label",
+           "mofcompliance_evidence_value"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -32,6 +33,29 @@ def mofcompliance_label(obj: Any, key: str) -> str:
     texts = [obj.get(key + "_" + lang) if isinstance(obj, dict)
              else getattr(obj, key + "_" + lang, None) for lang in (first, second)]
     return next((text for text in texts if text), "")
+
+
+def mofcompliance_name_label(names: str | list[str] | tuple[str, ...]) -> str:
+    """What the reader is shown for an internal name (a field, a part of the plan, an
+    evidence key) or a list of them: the label in the page's language, never the name."""
+    index = 0 if tk.h.lang() == "th" else 1
+    if isinstance(names, str):
+        return name_title(names)[index]
+    return ", ".join(name_title(name)[index] for name in names)
+
+
+def mofcompliance_evidence_value(value: Any) -> str:
+    """A criterion's evidence value as the reader reads it: names labelled, lists of records
+    counted, nothing as "—"."""
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return tk._("yes") if value else tk._("no")
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return mofcompliance_name_label(list(value))
+        return str(len(value))
+    return str(value)
 
 
 def _said_once(text: str, lang: str) -> str:

@@ -112,10 +112,7 @@ def _level_distribution(result: dict[str, Any]) -> list[tuple[str, int]]:
 
 def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
     counts = Counter(item for d in datasets for item in d["missing_items"])
-    titles = {p.field: tk._("Item %(number)s %(label)s") % {
-                  "number": p.number, "label": tk.h.mofcompliance_label(p, "label")}
-              for i in std.items() for p in i.parts}
-    return [(titles.get(f, f), n) for f, n in counts.most_common(14)]
+    return [(tk.h.mofcompliance_name_label(f), n) for f, n in counts.most_common(14)]
 
 
 def _is_empty(plan: dict[str, Any]) -> bool:
@@ -223,7 +220,10 @@ def organization_export(org: str, fmt: str) -> Response:
     if fmt not in MIME:
         return tk.abort(404)
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
-    rows = exports.org_rows(result, _call("mofcompliance_quality_show",
+    labelled = dict(result, datasets=[  # the file names the missing items as the page does
+        dict(d, missing_items=[tk.h.mofcompliance_name_label(f) for f in d["missing_items"]])
+        for d in result["datasets"]])
+    rows = exports.org_rows(labelled, _call("mofcompliance_quality_show",
                                           {"id": result["organization"]["id"]}))
     header = exports.PROFILE_HEADER + exports.ORG_HEADER + exports.GRADE_HEADER
     content = (exports.to_csv(header, rows) if fmt == "csv"

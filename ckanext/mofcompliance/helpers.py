@@ -45,10 +45,12 @@ def mofcompliance_name_label(names: str | list[str] | tuple[str, ...]) -> str:
 
 
 def mofcompliance_evidence_value(value: Any) -> str:
-    """A criterion's evidence value as the reader reads it: names labelled, lists of records
-    counted, nothing as "—"."""
+    """A criterion's evidence value as the reader reads it: names labelled, a text given in
+    both languages in the page's, lists of records counted, nothing as "—"."""
     if value is None or value == [] or value == "":
         return "—"
+    if isinstance(value, dict) and set(value) == {"th", "en"}:  # a text in both languages
+        return mofcompliance_label({"text_th": value["th"], "text_en": value["en"]}, "text")
     if isinstance(value, bool):
         return tk._("yes") if value else tk._("no")
     if isinstance(value, (list, tuple)):

@@ -176,7 +176,8 @@ class WorkProcessList(Kind):
         met = not missing and mapped >= need
         fa = ctx.profile.focus_area(ctx.plan.focus_area)
         evidence = {"mapped_datasets": mapped, "min_datasets": need, "plan_missing": missing,
-                    "focus_area": fa.label_th if fa else ctx.plan.focus_area,
+                    "focus_area": ({"th": fa.label_th, "en": fa.label_en} if fa
+                                   else ctx.plan.focus_area),
                     "issue": ctx.plan.issue}
         return Judgement(
             met, 0.0, evidence,

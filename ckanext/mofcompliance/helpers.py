@@ -57,7 +57,7 @@ def mofcompliance_evidence_value(value: Any) -> str:
         if all(isinstance(v, str) for v in value):
             return mofcompliance_name_label(list(value))
         return str(len(value))
-    return str(value)
+    return mofcompliance_name_label(value) if isinstance(value, str) else str(value)
 
 
 def _said_once(text: str, lang: str) -> str:

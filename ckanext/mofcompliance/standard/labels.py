@@ -88,6 +88,9 @@ _NAMES: dict[str, tuple[str, str]] = {
     "threshold_percent": ("เกณฑ์ (ร้อยละ)", "threshold (%)"),
     "points_if_counted": ("คะแนนหากนับ", "points if counted"),
     "mode": ("วิธีคิดคะแนน", "scoring"),
+    # the metadata criterion's modes (a value of "mode")
+    "mean": ("คะแนนตามค่าเฉลี่ยความครบถ้วน", "by the mean completeness"),
+    "all": ("ต้องครบทุกชุดข้อมูล", "all datasets complete"),
 }
 _LEVEL = re.compile(r"(at_least_)?level_(\d+)")
 

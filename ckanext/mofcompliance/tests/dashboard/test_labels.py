@@ -52,6 +52,9 @@ def test_no_internal_name_is_shown(app, admin, lang, page):
     if page == "/compliance/mof-ops":
         missing = ("ข้อ 5 อีเมลผู้ติดต่อ" if lang == "th" else "Item 5 Contact e-mail")
         assert missing in text
+        scoring = ("วิธีคิดคะแนน: คะแนนตามค่าเฉลี่ยความครบถ้วน" if lang == "th"
+                   else "scoring: by the mean completeness")
+        assert scoring in text  # an evidence key and its value, both labelled
 
 
 @pytest.mark.parametrize("lang, said", [

@@ -1,7 +1,7 @@
 """Where each dataset field goes on the form and on the dataset page.
 
-The form shows the 14 items first, then the fields of the chosen data type, then the
-other optional fields folded; a ``<field>_other`` box follows its field and opens when
+The form shows the 14 items first, then the work process the KPI counts a dataset by, then
+the fields of the chosen data type, then the other optional fields folded; a ``<field>_other`` box follows its field and opens when
 อื่นๆ is chosen (``assets/mofcompliance-form.js``; without scripts everything stays
 shown). The page shows the 14 items in item order, then the filled optional fields of
 the dataset's own data type; a ``<field>_other`` text is shown beside its field's value.
@@ -17,6 +17,9 @@ SchemingField = Mapping[str, Any]
 ALL_TYPES = frozenset(dt.code for dt in std.data_types())
 # Required by CKAN, not one of the 14 items: kept with them on the form.
 FORM_CORE_FIELDS = ("name",)
+# Template 1's fields (mission, main work process): the KPI counts a dataset only once it
+# is tied to a work process, so they are never folded away with the optional fields.
+WORK_PROCESS_GROUP = "template1"
 
 
 def _definition(field: SchemingField) -> std.Field | None:
@@ -44,6 +47,8 @@ def _section(field: SchemingField) -> str:
     parent = _parent(definition)
     if parent.item or parent.name in FORM_CORE_FIELDS:
         return "items"
+    if parent.group == WORK_PROCESS_GROUP:
+        return "work_process"
     return "data_type" if _type_specific(parent) else "optional"
 
 
@@ -69,9 +74,10 @@ def _filled(value: Any) -> bool:
 
 def form_sections(fields: Iterable[SchemingField], data: Mapping[str, Any],
                   errors: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's three groups in schema order, each field with its wrapper attributes,
+    """The form's four groups in schema order, each field with its wrapper attributes,
     and whether the folded optional group opens (it holds a value or an error)."""
-    sections: dict[str, Any] = {"items": [], "data_type": [], "optional": []}
+    sections: dict[str, Any] = {"items": [], "work_process": [], "data_type": [],
+                                "optional": []}
     for field in fields:
         if field.get("form_snippet", "") is None:
             continue

@@ -11,6 +11,7 @@ from .quality import service
 from .standard import definition as std
 from .standard import profiles as kpi_profiles
 from .standard import values
+from .standard.labels import name_title, one_language, problem_alone
 
 __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcompliance_date",
            "mofcompliance_dataset_report", "mofcompliance_badge",
@@ -20,7 +21,9 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_label", "mofcompliance_evidence_activity",
            "mofcompliance_web_link", "mofcompliance_linkable_resource",
            "mofcompliance_year", "mofcompliance_today", "render_datetime",
-           "mofcompliance_not_enforced", "mofcompliance_absent_extension_fields"]
+           "mofcompliance_not_enforced", "mofcompliance_absent_extension_fields",
+           "mofcompliance_form_errors", "mofcompliance_name_label",
+           "mofcompliance_evidence_value"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -35,6 +38,53 @@ def mofcompliance_label(obj: Any, key: str) -> str:
     texts = [obj.get(key + "_" + lang) if isinstance(obj, dict)
              else getattr(obj, key + "_" + lang, None) for lang in (first, second)]
     return next((text for text in texts if text), "")
+
+
+def mofcompliance_name_label(names: str | list[str] | tuple[str, ...]) -> str:
+    """What the reader is shown for an internal name (a field, a part of the plan, an
+    evidence key) or a list of them: the label in the page's language, never the name."""
+    index = 0 if tk.h.lang() == "th" else 1
+    if isinstance(names, str):
+        return name_title(names)[index]
+    return ", ".join(name_title(name)[index] for name in names)
+
+
+def mofcompliance_evidence_value(value: Any) -> str:
+    """A criterion's evidence value as the reader reads it: names labelled, a text given in
+    both languages in the page's, lists of records counted, nothing as "—"."""
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, dict) and set(value) == {"th", "en"}:  # a text in both languages
+        return mofcompliance_label({"text_th": value["th"], "text_en": value["en"]}, "text")
+    if isinstance(value, bool):
+        return tk._("yes") if value else tk._("no")
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return mofcompliance_name_label(list(value))
+        return str(len(value))
+    return mofcompliance_name_label(value) if isinstance(value, str) else str(value)
+
+
+def _said_once(text: str, lang: str) -> str:
+    for field in std.dataset_fields() + std.resource_fields():
+        problem = problem_alone(field, text, lang)
+        if problem is not None:
+            return problem
+    return one_language(text, lang)
+
+
+def mofcompliance_form_errors(errors: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A form's errors as the form shows them: each field's problem once, in the page's
+    language, without the field's name (its label or the error list names it).
+
+    The validators' messages are bilingual and name their field (``ข้อ 5 …: … / Item 5
+    …: …``) for API clients; CKAN's own messages pass unchanged."""
+    if not errors:
+        return errors
+    lang = tk.h.lang()
+    return {key: [_said_once(m, lang) if isinstance(m, str) else m for m in messages]
+            if isinstance(messages, list) else messages
+            for key, messages in errors.items()}
 
 
 def mofcompliance_site_profile(profile_id: str) -> bool:

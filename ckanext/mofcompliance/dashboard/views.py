@@ -23,6 +23,7 @@ from ..quality.messages import N_
 from . import compare, exports, todo
 from ..standard import definition as std
 from ..standard import kpi
+from ..standard.labels import one_language
 
 compliance = csrf.protect(Blueprint("mofcompliance", __name__, url_prefix="/compliance"))
 steward = Blueprint("mofcompliance_steward", __name__, url_prefix="/dashboard")
@@ -57,6 +58,37 @@ def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
         return tk.abort(400, str(error.error_summary))
 
 
+def _flash_errors(error: tk.ValidationError) -> None:
+    """A form's refusal, each message once in the page's language (the API's are
+    bilingual)."""
+    tk.h.flash_error(" ".join(one_language(str(m), tk.h.lang())
+                              for messages in error.error_dict.values() for m in messages))
+
+
+def _existing_organisation(org: str) -> None:
+    """A form posted to ``/compliance/<org>/...`` of no organisation is answered 404 before
+    its action runs."""
+    try:
+        score_store.organization_of(org)
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("Organisation not found"))
+
+
+def _whole_number(name: str, default: int, minimum: int = 0) -> int:
+    """A query parameter that must be a whole number, refused (400) by its name."""
+    text = tk.request.args.get(name)
+    if text is None:
+        return default
+    try:
+        number = int(text)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        tk.abort(400, tk._('"%(name)s" must be a whole number of at least %(minimum)d') % {
+            "name": name, "minimum": minimum})
+    return number
+
+
 def _profile() -> str:
     return tk.request.args.get("profile") or config.default_profile()
 
@@ -89,10 +121,7 @@ def _level_distribution(result: dict[str, Any]) -> list[tuple[str, int]]:
 
 def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
     counts = Counter(item for d in datasets for item in d["missing_items"])
-    titles = {p.field: tk._("Item %(number)s %(label)s") % {
-                  "number": p.number, "label": tk.h.mofcompliance_label(p, "label")}
-              for i in std.items() for p in i.parts}
-    return [(titles.get(f, f), n) for f, n in counts.most_common(14)]
+    return [(tk.h.mofcompliance_name_label(f), n) for f, n in counts.most_common(14)]
 
 
 def _is_empty(plan: dict[str, Any]) -> bool:
@@ -144,7 +173,7 @@ def _filtered(datasets: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def organization(org: str) -> str:
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
     datasets = _filtered(result["datasets"])
-    page = max(1, tk.asint(tk.request.args.get("page", 1)))
+    page = _whole_number("page", 1, minimum=1)
     org_id = result["organization"]["id"]
     can_edit_plan = tk.h.check_access("mofcompliance_plan_update", {"owner": org_id})
     # One check for the page, not one package_update check (and its queries) per row.
@@ -177,7 +206,7 @@ def _quality_of(org_id: str) -> dict[str, Any]:
     args = tk.request.args
     progress = None
     if args.get("checks_since"):
-        progress = {"queued": tk.asint(args.get("checks_queued", 0)),
+        progress = {"queued": _whole_number("checks_queued", 0),
                     "checked": _call("mofcompliance_resource_checks", {
                         "id": org_id, "since": args["checks_since"]})["checked_since"]}
         progress["unattended"] = progress["checked"] < progress["queued"] and \
@@ -192,13 +221,14 @@ def _quality_of(org_id: str) -> dict[str, Any]:
 @compliance.route("/<org>/check-resources", methods=["POST"])
 def check_resources(org: str) -> Response:
     """Queue checks of every resource of the organisation; the page shows their progress."""
+    _existing_organisation(org)
     back = tk.url_for("mofcompliance.organization", org=org)
     try:
         outcome = tk.get_action("mofcompliance_resource_check_now")(_context(), {"id": org})
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ValidationError as error:
-        tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
+        _flash_errors(error)
         return tk.redirect_to(back)
     if outcome["already_queued"]:
         tk.h.flash_notice(tk._("The checks of this organisation's resources are already "
@@ -213,7 +243,10 @@ def organization_export(org: str, fmt: str) -> Response:
     if fmt not in MIME:
         return tk.abort(404)
     result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
-    rows = exports.org_rows(result, _call("mofcompliance_quality_show",
+    labelled = dict(result, datasets=[  # the file names the missing items as the page does
+        dict(d, missing_items=[tk.h.mofcompliance_name_label(f) for f in d["missing_items"]])
+        for d in result["datasets"]])
+    rows = exports.org_rows(labelled, _call("mofcompliance_quality_show",
                                           {"id": result["organization"]["id"]}))
     header = exports.PROFILE_HEADER + exports.ORG_HEADER + exports.GRADE_HEADER
     headline = exports.org_headline(result)
@@ -238,8 +271,10 @@ def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:
         tk.h.flash_success(tk._("Saved"))
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
+    except tk.ObjectNotFound:  # the organisation was checked before: the record is gone
+        return tk.abort(404, tk._("This record no longer exists; reload the page."))
     except tk.ValidationError as error:
-        tk.h.flash_error(" ".join(str(m) for msgs in error.error_dict.values() for m in msgs))
+        _flash_errors(error)
     return tk.redirect_to(back)
 
 
@@ -251,6 +286,7 @@ def site_plan() -> Response:
 
 @compliance.route("/<org>/plan", methods=["POST"])
 def organization_plan(org: str) -> Response:
+    _existing_organisation(org)
     data = dict(tk.request.form, owner=org)
     return _form_action("mofcompliance_plan_update", data,
                         tk.url_for("mofcompliance.organization", org=org))
@@ -258,6 +294,7 @@ def organization_plan(org: str) -> Response:
 
 @compliance.route("/<org>/use-cases", methods=["POST"])
 def use_case_create(org: str) -> Response:
+    _existing_organisation(org)
     data = dict(tk.request.form, owner=org)
     return _form_action("mofcompliance_use_case_create", data,
                         tk.url_for("mofcompliance.organization", org=org))
@@ -265,6 +302,7 @@ def use_case_create(org: str) -> Response:
 
 @compliance.route("/<org>/use-cases/<use_case_id>/delete", methods=["POST"])
 def use_case_delete(org: str, use_case_id: str) -> Response:
+    _existing_organisation(org)
     return _form_action("mofcompliance_use_case_delete", {"id": use_case_id},
                         tk.url_for("mofcompliance.organization", org=org))
 

@@ -149,7 +149,9 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
 
 @validate(schema.dataset_report_schema)
 def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    """A dataset's 14-item checklist and open-characteristics levels, with what to do.
+    """A dataset's 14-item checklist and open-characteristics levels, with what to do;
+    ``waits_for_work_process``: the profile's score may not count it until it is tied to a
+    work process (so filling its items alone may not move the score).
 
     :param id: the dataset's id or name
     :param profile: the fiscal-year profile (default: the site's)
@@ -166,6 +168,7 @@ def mofcompliance_dataset_report(context: dict[str, Any], data_dict: dict[str, A
         for item in std.items() for part in item.parts if part.counts]
     report["profile"] = profile
     report.update(_verified_level(pkg, profile, result))
+    report["waits_for_work_process"] = kpi.waits_for_work_process(profile, result)
     return report
 
 

@@ -15,9 +15,12 @@ rejected in both modes: they would reach the GD Catalog as they are.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
+import uuid
 from typing import Any, Callable
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import StopOnError, missing
 
@@ -38,7 +41,7 @@ __all__ = [
     "mofcompliance_keep_unknown_fields",
     "mofcompliance_standard_scope", "mofcompliance_kpi_profile", "mofcompliance_focus_area",
     "mofcompliance_agency_list", "mofcompliance_web_url", "mofcompliance_use_case_required",
-    "mofcompliance_registration_state", "mofcompliance_link",
+    "mofcompliance_registration_state", "mofcompliance_link", "mofcompliance_name_from_title",
 ]
 
 Validator = Callable[[Any, dict, dict, dict], None]
@@ -446,3 +449,31 @@ def mofcompliance_registration_state(value: str) -> str:
         states = ", ".join(s.key for s in std.registration_states())
         raise tk.Invalid("สถานะต้องเป็นหนึ่งใน %s / the state must be one of %s" % (states, states))
     return state
+
+
+# ---------------------------------------------------------------- the dataset's URL name
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def name_for_title(title: str) -> str:
+    """A valid, readable URL name for a new dataset: the title's Latin words and digits
+    ("GFS 2014 ดุลการคลัง" → ``gfs-2014``), else a short unique ``dataset-1a2b3c4d`` (Thai
+    is not transliterated); a taken name gets a short unique ending."""
+    name = "-".join(_LATIN_WORD.findall(title.lower()))[:80].strip("-")
+    if len(name) < 2:
+        return "dataset-" + uuid.uuid4().hex[:8]
+    if model.Package.get(name) is not None:
+        name += "-" + uuid.uuid4().hex[:6]
+    return name
+
+
+def mofcompliance_name_from_title(key: Any, data: dict, errors: dict, context: dict) -> None:
+    """A new dataset sent without a URL name gets one from its title (CKAN's form leaves
+    the name empty for a title with no Latin letters); an existing dataset keeps CKAN's
+    "missing value"."""
+    if not _is_blank(data.get(key)) or context.get("package") is not None:
+        return
+    title = data.get(("title",))
+    if not _is_blank(title):
+        data[key] = name_for_title(str(title))

@@ -30,10 +30,11 @@ from .model import resource_check_table as checks
 
 
 def _target(data_dict: dict[str, Any]) -> tuple[Optional[model.Package], Optional[dict]]:
-    """The dataset ``id`` names, else the organisation it names."""
+    """The dataset ``id`` names, in any state (drafts, deleted and private datasets are
+    read by whoever ``package_show`` lets read them), else the organisation it names."""
     reference = data_dict.get("id") or ""
     package = model.Package.get(reference) if reference else None
-    if package is not None and package.state == "active":
+    if package is not None:
         return package, None
     return None, score_store.organization_of(reference)
 

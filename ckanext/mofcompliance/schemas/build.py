@@ -49,7 +49,8 @@ FORMS: dict[str, dict[str, Any]] = {
 CORE_DATASET_FIELDS: dict[str, dict[str, Any]] = {
     "title": {"preset": "title", "validators":
               "mofcompliance_item_required if_empty_same_as(name) unicode_safe"},
-    "name": {"preset": "dataset_slug"},
+    "name": {"preset": "dataset_slug", "validators": "mofcompliance_name_from_title not_empty "
+             "unicode_safe name_validator package_name_validator"},
     "owner_org": {"preset": "dataset_organization",
                   "validators": "mofcompliance_item_required owner_org_validator unicode_safe"},
     "tag_string": {"preset": "tag_string_autocomplete", "validators":

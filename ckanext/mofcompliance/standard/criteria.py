@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 from urllib.parse import urlparse
 
 from .inputs import AgencyPlan, DatasetResult, UseCase
+from .labels import names_en, names_th
 from .openness import level_label
 from .profiles import CriterionSpec, Profile, SizeGroup
 
@@ -175,14 +176,15 @@ class WorkProcessList(Kind):
         met = not missing and mapped >= need
         fa = ctx.profile.focus_area(ctx.plan.focus_area)
         evidence = {"mapped_datasets": mapped, "min_datasets": need, "plan_missing": missing,
-                    "focus_area": fa.label_th if fa else ctx.plan.focus_area,
+                    "focus_area": ({"th": fa.label_th, "en": fa.label_en} if fa
+                                   else ctx.plan.focus_area),
                     "issue": ctx.plan.issue}
         return Judgement(
             met, 0.0, evidence,
             f"ชุดข้อมูลที่ผูกกับกระบวนการทำงาน {mapped} ชุด (ต้องการอย่างน้อย {need})"
-            + (f"; แผนยังขาด {', '.join(missing)}" if missing else ""),
+            + (f"; แผนยังขาด {names_th(missing)}" if missing else ""),
             f"{mapped} dataset(s) tied to work processes (at least {need} needed)"
-            + (f"; the plan lacks {', '.join(missing)}" if missing else ""),
+            + (f"; the plan lacks {names_en(missing)}" if missing else ""),
             deficit=max(0, need - mapped),
         )
 
@@ -193,9 +195,9 @@ class WorkProcessList(Kind):
         areas = len(ctx.profile.focus_areas)
         return NextStep(
             "agency", (spec.id,),
-            "ระบุแผนของหน่วยงาน: " + ", ".join(missing)
+            "ระบุแผนของหน่วยงาน: " + names_th(missing)
             + (f" (Focus Area 1 ใน {areas} ด้าน และประเด็นการดำเนินงาน)" if areas else ""),
-            "State the agency plan: " + ", ".join(missing)
+            "State the agency plan: " + names_en(missing)
             + (f" (one of the {areas} Focus Areas and the issue)" if areas else ""),
         )
 
@@ -219,10 +221,14 @@ class MetadataCompleteness(Kind):
             points = round2(Decimal(str(mean)) * Decimal(str(spec.max_points)) / 100)
         evidence = {"datasets": n, "complete": c, "mean_percent": mean,
                     "mode": spec.params.get("mode", "mean")}
+        # The catalog's own "complete" count covers every dataset; this one may not.
+        scoped = n < len(ctx.results)
+        scope_th = " ที่ผูกกับกระบวนการทำงาน (ที่ตัวชี้วัดนับ)" if scoped else ""
+        scope_en = " tied to a work process (those the KPI counts)" if scoped else ""
         return Judgement(
             n > 0 and c == n, points, evidence,
-            f"ครบ 14 รายการ {c} จาก {n} ชุดข้อมูล คะแนนเฉลี่ย {mean} → {points} คะแนน",
-            f"{c} of {n} datasets have all 14 items; mean {mean} → {points} points",
+            f"ครบ 14 รายการ {c} จาก {n} ชุดข้อมูล{scope_th} คะแนนเฉลี่ย {mean} → {points} คะแนน",
+            f"{c} of {n} datasets{scope_en} have all 14 items; mean {mean} → {points} points",
             deficit=n - c,
         )
 

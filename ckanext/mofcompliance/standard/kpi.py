@@ -53,12 +53,16 @@ class CriterionResult:
     evidence: Mapping[str, Any]
     note_th: str
     note_en: str
+    # The gates (criteria worth 0 points) not met that keep this criterion's points from
+    # counting, as {"id", "label_th", "label_en"}: why a row reads 0 beside its note's points.
+    gated_by: tuple[dict[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "level": self.level, "met": self.met, "points": self.points,
                 "max_points": self.max_points, "label_th": self.label_th,
                 "label_en": self.label_en, "evidence": dict(self.evidence),
-                "note_th": self.note_th, "note_en": self.note_en}
+                "note_th": self.note_th, "note_en": self.note_en,
+                "gated_by": [dict(g) for g in self.gated_by]}
 
 
 @dataclass(frozen=True)
@@ -87,13 +91,27 @@ def _criterion_results(profile: Profile, judged: Mapping[str, Judgement]) -> tup
         j = judged[c.id]
         counted = gates_hold(profile, judged, c.level)
         evidence = dict(j.evidence)
+        gated_by: tuple[dict[str, str], ...] = ()
         if not counted and j.points:
             evidence["points_if_counted"] = j.points
+            gated_by = tuple({"id": g.id, "label_th": g.label_th, "label_en": g.label_en}
+                             for g in profile.criteria
+                             if g.gate and g.level <= c.level and not judged[g.id].met)
         out.append(CriterionResult(
             c.id, c.level, j.met, j.points if counted else 0.0, c.max_points,
-            c.label_th, c.label_en, evidence, j.note_th, j.note_en,
+            c.label_th, c.label_en, evidence, j.note_th, j.note_en, gated_by,
         ))
     return tuple(out)
+
+
+def waits_for_work_process(profile: Profile | str, result: DatasetResult) -> bool:
+    """Whether the profile's score may ignore this dataset until it is tied to a work
+    process: the profile counts the mapped datasets first (``mapped_or_all``) or gates its
+    basic level on a list of them (``work_process_list``), and this one is not mapped."""
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    uses_mapping = prof.dataset_scope == "mapped_or_all" or any(
+        c.kind == "work_process_list" for c in prof.criteria)
+    return uses_mapping and not result.work_process.mapped
 
 
 # ---------------------------------------------------------------- evaluation

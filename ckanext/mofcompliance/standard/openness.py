@@ -17,7 +17,9 @@ from typing import Any, Mapping, NamedTuple
 
 import yaml
 
+from . import definition as std
 from .fields import field_reader, is_false, is_true, resources_of
+from .labels import name_title
 
 RULES_PATH = Path(__file__).resolve().parent / "openness_rules.yaml"
 MAX_NAMES_IN_REASON = 3
@@ -25,6 +27,25 @@ MAX_NAMES_IN_REASON = 3
 NONE, BASIC, INTERMEDIATE, ADVANCED = 0, 1, 2, 3
 # The ruleset read when none is named (a profile names its own: ``openness_rules``).
 DEFAULT_RULESET = "fy2565"
+
+
+def _values_shown(values: str, lang: str) -> str:
+    """``field=value, …`` (how the metadata that gave a level is kept) as the reader reads
+    it: each field's label and its value's label, in one language."""
+    index = 0 if lang == "th" else 1
+    shown = []
+    for pair in filter(None, values.split(", ")):
+        name, _, value = pair.partition("=")
+        label = {c.value: (c.value, c.label_en) for c in _choices_of(name)}.get(value, (value, value))
+        shown.append("%s: %s" % (name_title(name)[index], label[index]))
+    return ", ".join(shown)
+
+
+def _choices_of(name: str) -> tuple[std.Choice, ...]:
+    try:
+        return std.choices(name)
+    except (KeyError, std.DefinitionError):
+        return ()
 
 
 class IndicatorResult(NamedTuple):
@@ -37,18 +58,20 @@ class IndicatorResult(NamedTuple):
     private: bool = False
     gate: bool = False
 
-    def _fill(self) -> dict[str, str]:
-        return {"resources": _shown(self.resources), "values": self.values,
+    def _fill(self, lang: str) -> dict[str, str]:
+        return {"resources": _shown(self.resources), "values": _values_shown(self.values, lang),
                 "private_th": " (ชุดข้อมูลเป็นแบบส่วนตัว)" if self.private else "",
                 "private_en": " (the dataset is private)" if self.private else ""}
 
     @property
     def reason_th(self) -> str:
-        return ruleset(self.ruleset).reasons[self.indicator][self.level]["th"].format(**self._fill())
+        return ruleset(self.ruleset).reasons[self.indicator][self.level]["th"].format(
+            **self._fill("th"))
 
     @property
     def reason_en(self) -> str:
-        return ruleset(self.ruleset).reasons[self.indicator][self.level]["en"].format(**self._fill())
+        return ruleset(self.ruleset).reasons[self.indicator][self.level]["en"].format(
+            **self._fill("en"))
 
     def _next(self) -> tuple[str, str]:
         steps = ruleset(self.ruleset).next_steps[self.indicator]

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from .criteria import (Context, NextStep, State, Totals, add, judge_all, kind_of, score_level,
                        tally)
 from .inputs import DatasetResult
+from .labels import name_title, names_en, names_th
 from .openness import IndicatorResult, hints, indicator_label
 from .profiles import CriterionSpec, Profile
 
@@ -168,24 +169,29 @@ def _indicator_step(ds: DatasetResult, ind: IndicatorResult, target: int) -> dic
             "next_en": "; then ".join(h[2] for h in steps)}
 
 
+# The fields that tie a dataset to a work process (Template 1).
+WORK_PROCESS_FIELDS = ("kpi_mission", "kpi_main_process")
+
+
 def _step_text(ds: DatasetResult, items: Sequence[str],
                indicators: Sequence[dict[str, Any]], register: bool,
                mapped: bool) -> tuple[str, str]:
     """What to do to one dataset, in Thai and in English."""
     th, en = [f"ชุดข้อมูล {ds.name}:"], [f"Dataset {ds.name}:"]
     if items:
-        th.append("กรอก " + ", ".join(items))
-        en.append("fill " + ", ".join(items))
+        th.append("กรอก " + names_th(items))
+        en.append("fill " + names_en(items))
     for ind in indicators:
         label_th, label_en = indicator_label(ind["indicator"])
         th.append(f"{label_th} — {ind['next_th']}")
         en.append(f"{label_en} — {ind['next_en']}")
     if register:
-        th.append(("ตั้ง allow_harvest เป็น True แล้ว" if not ds.harvest_allowed else "")
+        harvest_th, harvest_en = name_title("allow_harvest")
+        th.append((f"ตอบ \"ใช่\" ที่ \"{harvest_th}\" แล้ว" if not ds.harvest_allowed else "")
                   + "ลงทะเบียนใน GD Catalog")
-        en.append(("set allow_harvest to True, then " if not ds.harvest_allowed else "")
+        en.append((f"answer \"yes\" to \"{harvest_en}\", then " if not ds.harvest_allowed else "")
                   + "register it in the GD Catalog")
     if mapped:
-        th.append("ระบุภารกิจและกระบวนการทำงานหลัก (kpi_mission, kpi_main_process)")
-        en.append("name its mission and main work process (kpi_mission, kpi_main_process)")
+        th.append("ระบุ " + names_th(WORK_PROCESS_FIELDS))
+        en.append("fill " + names_en(WORK_PROCESS_FIELDS))
     return " ".join(th[:1]) + " " + "; ".join(th[1:]), " ".join(en[:1]) + " " + "; ".join(en[1:])

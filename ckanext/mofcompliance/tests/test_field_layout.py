@@ -91,6 +91,14 @@ def test_the_form_puts_the_14_items_first_and_folds_the_optional_fields(app, edi
     assert "<details class=\"mofcompliance-section\">" in page  # closed: nothing filled
 
 
+def test_the_work_process_the_kpi_counts_is_never_folded(app, editor):
+    page = app.get("/en/dataset/new", headers=editor["headers"]).get_data(as_text=True)
+    work_process = page.index('id="mofcompliance-work-process"')
+    assert work_process < page.index('id="field-kpi_mission"') < page.index("<details")
+    assert work_process < page.index('id="field-kpi_main_process"') < page.index("<details")
+    assert "counts this dataset only once it is tied to a work process" in page
+
+
 def test_without_scripts_the_form_hides_nothing(app, editor):
     """What is hidden is hidden by the script only: the server sends every field open."""
     page = app.get("/th/dataset/new", headers=editor["headers"]).get_data(as_text=True)
@@ -112,7 +120,8 @@ def test_each_other_box_names_its_field_and_the_choice_that_opens_it():
     fields = [{"field_name": f.name} for f in std.dataset_fields()]
     sections = field_layout.form_sections(fields, {}, {})
     attrs = {e["field"]["field_name"]: e["attrs"]
-             for group in ("items", "data_type", "optional") for e in sections[group]}
+             for group in ("items", "work_process", "data_type", "optional")
+             for e in sections[group]}
     assert attrs["data_type_other"] == {"data-mofcompliance-other-of": "data_type",
                                         "data-mofcompliance-other-when": "ข้อมูลประเภทอื่นๆ"}
     assert attrs["disaggregate_other"]["data-mofcompliance-types"] == "S"

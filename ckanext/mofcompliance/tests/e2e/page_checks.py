@@ -24,13 +24,6 @@ def _criterion_ids() -> frozenset[str]:
     return frozenset(c.id for p in kpi.profile_ids() for c in kpi.load_profile(p).criteria)
 
 
-# Issue 21 item 11 (labels, not internal names) is fixed on its own branch: the open-level
-# next steps still end with "(authoritative_source = True)" and the side-by-side view
-# names the criteria by id. Empty this once it is merged.
-ITEM_11_PENDING = frozenset({"authoritative_source", "api_query_documented",
-                             "text_searchable"}) | _criterion_ids()
-
-
 @functools.lru_cache(maxsize=1)
 def _catalog() -> tuple[frozenset[str], frozenset[str]]:
     """The extension's interface texts: (English fragments, Thai fragments), split at
@@ -57,7 +50,7 @@ def _field_names() -> frozenset[str]:
     """Names a reader should never see: the standard's fields, the profiles' criteria."""
     fields = [*std.dataset_fields(), *std.resource_fields()]
     names = {f.name for f in fields} | _criterion_ids()
-    return frozenset(n for n in names if "_" in n) - ITEM_11_PENDING
+    return frozenset(n for n in names if "_" in n)
 
 
 def status(browser: Any) -> int:

@@ -69,4 +69,4 @@ def test_next_steps_prefer_datasets_that_fix_both_criteria():
     assert len(steps) == 18
     both = [s for s in steps if s["indicators"] and s["register"]]
     assert {s["dataset"] for s in both} == {"d018", "d019"}
-    assert "allow_harvest" in next(s for s in steps if s["dataset"] == "d019")["text_en"]
+    assert '"Allow for harvest to GD-Catalog"' in next(s for s in steps if s["dataset"] == "d019")["text_en"]

@@ -135,7 +135,7 @@ def test_unstructured_documents_are_judged_on_access_and_searchable_text():
 def test_searchable_text_is_a_gate_for_unstructured_documents():
     r = open_level(_doc_pkg(authoritative_source="True", text_searchable="False"))
     assert r.level == 0 and r.indicator("searchable").gate
-    assert "text_searchable" in r.indicator("searchable").next_en
+    assert '"Text is searchable"' in r.indicator("searchable").next_en
 
 
 def test_a_statistical_pdf_is_structured_and_stays_basic():

@@ -1,4 +1,4 @@
-"""The README documents every criterion kind: its parameters, and an example that validates."""
+"""docs/kpi-profiles.md documents every criterion kind: its parameters, and an example that validates."""
 import json
 import re
 from pathlib import Path
@@ -10,14 +10,14 @@ import yaml
 from ckanext.mofcompliance.standard.criteria import KINDS
 from ckanext.mofcompliance.standard.profile_format import profile_json_schema
 
-README = Path(__file__).parents[4] / "README.md"
+PROFILES_DOC = Path(__file__).parents[4] / "docs" / "kpi-profiles.md"
 
 
 def _sections() -> dict[str, str]:
-    text = README.read_text(encoding="utf-8")
-    kinds = text.split("### Criterion kinds", 1)[1].split("\n### ", 1)[0]
+    text = PROFILES_DOC.read_text(encoding="utf-8")
+    kinds = text.split("## Criterion kinds", 1)[1].split("\n## ", 1)[0]
     return {m.group(1): m.group(2)
-            for m in re.finditer(r"^#### `(\w+)`\n(.*?)(?=^#### |\Z)", kinds, re.S | re.M)}
+            for m in re.finditer(r"^### `(\w+)`\n(.*?)(?=^### |\Z)", kinds, re.S | re.M)}
 
 
 def test_every_kind_has_a_section_and_no_section_is_of_an_unknown_kind():

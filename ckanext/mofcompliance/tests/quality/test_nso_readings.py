@@ -161,3 +161,24 @@ def test_the_format_is_the_url_extension_when_the_content_type_does_not_say(
     # 20 + 20 + 15 + 0 + 17.5 = 72.5
     assert (grade.score, grade.letter) == (72.5, "C")
     assert "nso-format-from-url" in {p.code for p in grade.lost}
+
+
+def test_the_head_follows_a_redirect_as_a_head(site):
+    site.routes["/moved.csv"] = (301, {"Location": "/fiscal.csv"}, b"")
+    site.head_status["/fiscal.csv"] = 405
+    site.routes["/fiscal.csv"] = (200, CSV, VALID_CSV)
+    res = {"id": "r", "url": site.url("/moved.csv"), "format": "CSV", "url_type": ""}
+    found = check(res, settings())
+    assert found["downloadable"] is True and found["nso"]["head_status"] == 405
+    assert [(m, p) for m, p, _ in site.requests] == [
+        ("GET", "/moved.csv"), ("GET", "/fiscal.csv"),
+        ("HEAD", "/moved.csv"), ("HEAD", "/fiscal.csv")]
+
+
+def test_a_refused_link_gets_no_head_and_is_not_downloadable_to_nso(site):
+    site.routes["/fiscal.csv"] = (200, CSV, VALID_CSV)
+    res = {"id": "r", "url": site.url("/fiscal.csv"), "format": "CSV", "url_type": ""}
+    found = check(res, Settings(outbound.Policy(allowed_hosts=frozenset()), max_rows=10))
+    # the guard refuses loopback here: neither the GET nor NSO's HEAD is sent
+    assert found["outcome"] == "refused" and site.requests == []
+    assert found["nso"] == {"head_status": None, "content_type": None}

@@ -224,6 +224,8 @@ def _nso_reading(check: Mapping[str, Any], nso: Mapping[str, Any], url: str, dec
     table: Mapping[str, Any] = tab
     if isinstance(nso.get("table"), dict):
         table = {"validated": nso["table"].get("valid") is not None, **nso["table"]}
+    elif fmt in rules.workbook_formats and tab.get("valid") is False:
+        table = {**tab, "error_count": 0}
     return fmt, downloadable, table, tuple(readings)
 
 

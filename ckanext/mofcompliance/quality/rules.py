@@ -58,6 +58,7 @@ class Rules:
     downloadable_statuses: frozenset[int]     # HEAD statuses NSO counts downloadable
     content_types: Mapping[str, str]          # NSO's format of a content type
     html_checked_formats: frozenset[str]      # formats NSO downloads and looks for HTML in
+    workbook_formats: frozenset[str]          # one that does not open: invalid, 0 errors
     penalties: tuple[Penalty, ...]           # highest threshold first
     no_validated_factor: float
     decimals: int
@@ -119,6 +120,7 @@ def compile_rules(raw: Mapping[str, Any]) -> Rules:
         content_types={str(k).lower(): str(v).lower()
                        for k, v in reading["content_types"].items()},
         html_checked_formats=_lower_set(reading["html_checked_formats"]),
+        workbook_formats=_lower_set(reading["workbook_formats"]),
         penalties=tuple(sorted((Penalty(p["above"], p["minus"])
                                 for p in val["penalties"]), key=lambda p: -p.above)),
         no_validated_factor=float(val["no_validated_factor"]),

@@ -30,7 +30,7 @@ TYPE_SAMPLE = 100           # rows frictionless infers a column's type from
 TYPE_CONFIDENCE = 0.9       # share of a column's values a type must read
 NUMERIC_FRAGMENT = re.compile(r"[\d.,% -]*\d[\d.,% -]*\Z")
 NSO_TABLES = ("csv", "tsv")
-EMPTY_NOT_VALIDATED = ("xlsx", "xls", "ods")
+WORKBOOKS = ("xlsx", "xls", "ods")
 ENCODING_SAMPLE = 65536     # bytes NSO guesses the encoding from (chardet)
 
 
@@ -155,8 +155,8 @@ def reading(url: str, declared: str, status: Optional[int], content_type: Option
             body: Optional[bytes] = None, truncated: bool = False) -> dict[str, Any]:
     """The check's ``nso`` dict: the HEAD's status and content type; when the file was
     read, whether it starts like an HTML page and, for a table by NSO's format, its
-    errors counted NSO's way (an empty file: 1 error, or not validated for a workbook,
-    which neither frictionless nor pandas opens)."""
+    errors counted NSO's way (an empty file: 1 error; an empty workbook, which frictionless
+    cannot parse: an error type NSO does not count, so 0)."""
     found: dict[str, Any] = {"head_status": status, "content_type": content_type}
     if body is None:
         return found
@@ -166,6 +166,5 @@ def reading(url: str, declared: str, status: Optional[int], content_type: Option
         encoding = tabular.encoding_of(bytes(body[:ENCODING_SAMPLE]))
         found["table"] = count_table(body, encoding, fmt, truncated)
     elif not body:
-        found["table"] = {"valid": None if fmt in EMPTY_NOT_VALIDATED else False,
-                          "error_count": 1}
+        found["table"] = {"valid": False, "error_count": 0 if fmt in WORKBOOKS else 1}
     return found

@@ -182,3 +182,23 @@ def test_a_refused_link_gets_no_head_and_is_not_downloadable_to_nso(site):
     # the guard refuses loopback here: neither the GET nor NSO's HEAD is sent
     assert found["outcome"] == "refused" and site.requests == []
     assert found["nso"] == {"head_status": None, "content_type": None}
+
+
+def test_a_workbook_that_does_not_open_is_invalid_with_no_error_counted(site):
+    xlsx = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    thousands = b"name,amount\n" + b"".join(b"r%d,1,234\n" % i for i in range(15))
+    grade, [_, _, broken] = graded(site, ("/good.csv", "CSV", CSV, VALID_CSV),
+                                   ("/thousands.csv", "CSV", CSV, thousands),
+                                   ("/budget.xlsx", "XLSX", xlsx, b"PK\x03\x04not a workbook"))
+    assert broken["tabular"]["error_count"] == 1       # the checker: it does not open
+    # NSO: frictionless "could not be parsed", a type it does not count: 0 errors. Validity:
+    # 1 valid of 3 = 33.33; mean errors (0 + 30 + 0) / 3 = 10, not above 10 (with the
+    # checker's 1 it would be 10.33: minus 10). 20 + 20 + 15 + 20 + 8.33 = 83.33
+    assert grade.resources[2].error_count == 0
+    assert (grade.score, grade.letter) == (83.33, "B")
+
+
+def test_an_empty_workbook_is_invalid_with_no_error_counted(site):
+    xlsx = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    _, [found] = graded(site, ("/empty.xlsx", "XLSX", xlsx, b""))
+    assert found["nso"]["table"] == {"valid": False, "error_count": 0}

@@ -413,5 +413,5 @@ def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
                                    % (policy.max_redirects, policy.max_redirects))
         hops.append(answer.url)
         parts = parse(urljoin(answer.url, location))
-        if answer.status == 303 or method != "GET":
+        if method not in ("GET", "HEAD") or (answer.status == 303 and method != "HEAD"):
             method, body = "GET", None

@@ -23,6 +23,8 @@ from .rules import DIMENSIONS, Frequency, Rules, default_rules
 
 CHECKER_FAILED = "error"     # a check outcome that says nothing about the resource
 MAX_ERRORS_SHOWN = 3
+# NSO's readings that explain a lost machine-readable point (docs/nso-qc-grade.md)
+MACHINE_READINGS = ("nso-head-refused", "nso-format-from-url")
 
 
 class LostPoint(NamedTuple):
@@ -55,10 +57,11 @@ class ResourceAssessment(NamedTuple):
     days: int | None            # whole days since the last modification
     problems: tuple[str, ...]   # the checker's problem codes
     table_errors: tuple[str, ...] = ()   # the first distinct error codes of its table
+    readings: tuple[str, ...] = ()       # where NSO's reading parts from the checker's
 
     def to_dict(self) -> dict[str, Any]:
         return {**self._asdict(), "problems": list(self.problems),
-                "table_errors": list(self.table_errors)}
+                "table_errors": list(self.table_errors), "readings": list(self.readings)}
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,15 @@ def url_extension(url: str) -> str:
     return ext if ext and len(ext) <= 5 and ext.isalpha() else ""
 
 
+def nso_format(content_type: str | None, url: str, declared: str,
+               rules: Rules | None = None) -> str:
+    """The format NSO's worker judges a resource by: its HEAD's content type (by NSO's map),
+    else the URL's extension, else the declared format; lower case, "" when none."""
+    rules = rules or default_rules()
+    by_type = rules.content_types.get(str(content_type or "").split(";")[0].strip().lower())
+    return by_type or url_extension(url) or str(declared or "").strip().lower()
+
+
 def _organisation(get: Any) -> str | None:
     org = get("organization")
     if isinstance(org, dict) and not is_blank(org.get("name") or org.get("id")):
@@ -169,21 +181,52 @@ def _assess(res: Mapping[str, Any], check: Mapping[str, Any] | None, freq: Frequ
         return None
     check = check or {}
     url = str(res.get("url") or "")
-    fmt = (str(check.get("detected_format") or "").lower() or url_extension(url) or declared
-           ) if fetched else declared
-    downloadable = fetched and check.get("downloadable") is True
     tab = check.get("tabular") if isinstance(check.get("tabular"), dict) else {}
-    validated = (downloadable and tab.get("validated") is True and tab.get("valid") is not None
-                 and fmt in rules.validated_formats)
+    if not fetched:
+        fmt, downloadable, table, readings = declared, False, {}, ()
+    elif isinstance(check.get("nso"), dict):
+        fmt, downloadable, table, readings = _nso_reading(check, check["nso"], url, declared,
+                                                          tab, rules)
+    else:   # a check stored before the checker recorded NSO's reading
+        fmt = str(check.get("detected_format") or "").lower() or url_extension(url) or declared
+        downloadable, table, readings = check.get("downloadable") is True, tab, ()
+    validated = (downloadable and table.get("validated") is True
+                 and table.get("valid") is not None and fmt in rules.validated_formats)
     status, days = _timeliness(res, freq, now)
     return ResourceAssessment(
         str(res.get("id") or ""), str(res.get("name") or res.get("id") or url), fmt, fetched,
         downloadable, downloadable and fmt in rules.machine_readable_formats,
-        validated, validated and tab.get("valid") is True,
-        int(tab.get("error_count") or 0) if validated else 0, status, days,
+        validated, validated and table.get("valid") is True,
+        int(table.get("error_count") or 0) if validated else 0, status, days,
         tuple(str(p.get("code")) for p in check.get("problems") or () if isinstance(p, dict)),
-        _table_errors(tab) if validated else (),
+        _table_errors(tab) if validated else (), readings,
     )
+
+
+def _nso_reading(check: Mapping[str, Any], nso: Mapping[str, Any], url: str, declared: str,
+                 tab: Mapping[str, Any], rules: Rules
+                 ) -> tuple[str, bool, Mapping[str, Any], tuple[str, ...]]:
+    """The format, downloadability and table NSO's worker finds, from what the checker
+    recorded of NSO's reading, and where it parts from the checker's own finding (a code
+    of ``messages.READINGS``): docs/nso-qc-grade.md, "Readings of a check"."""
+    fmt = nso_format(nso.get("content_type"), url, declared, rules)
+    readings = []
+    downloadable = nso.get("head_status") in rules.downloadable_statuses
+    if not downloadable and check.get("downloadable") is True:
+        readings.append("nso-head-refused")
+    if downloadable and fmt in rules.html_checked_formats and nso.get("html_start") is True:
+        downloadable = False
+    detected = str(check.get("detected_format") or "").lower()
+    if downloadable and detected and detected != fmt and (
+            fmt in rules.machine_readable_formats) != (
+            detected in rules.machine_readable_formats):
+        readings.append("nso-format-from-url")
+    table: Mapping[str, Any] = tab
+    if isinstance(nso.get("table"), dict):
+        table = {"validated": nso["table"].get("valid") is not None, **nso["table"]}
+    elif fmt in rules.workbook_formats and tab.get("valid") is False:
+        table = {**tab, "error_count": 0}
+    return fmt, downloadable, table, tuple(readings)
 
 
 def _table_errors(tab: Mapping[str, Any]) -> tuple[str, ...]:
@@ -203,9 +246,13 @@ def _completeness(get: Any, rules: Rules) -> tuple[float, list[LostPoint]]:
     for rule in rules.completeness:
         if any(_filled(get, name) for name in rule.reads):
             score += rule.points
-        else:
-            lost.append(LostPoint("completeness", "missing-" + rule.field.replace("_", "-"),
-                                  rule.points * weight, {}, field=rule.field))
+            continue
+        unread = next((name for name in rule.not_read if _filled(get, name)), None)
+        code = "missing-" + rule.field.replace("_", "-")
+        if unread:   # filled where NSO does not look (docs/nso-qc-grade.md, reading 1)
+            code = "nso-does-not-read-" + rule.field.replace("_", "-")
+        lost.append(LostPoint("completeness", code, rule.points * weight,
+                              {"points": rule.points} if unread else {}, field=rule.field))
     return score, lost
 
 
@@ -233,7 +280,10 @@ def _accessibility(assessed: list[ResourceAssessment], rules: Rules
     for r in assessed:
         if r.downloadable:
             continue
-        if r.fetched:
+        if "nso-head-refused" in r.readings:
+            lost.append(LostPoint("accessibility", "nso-head-refused", unit,
+                                  {"resource": r.name}, r.resource_id))
+        elif r.fetched:
             lost.append(LostPoint("accessibility", "not-downloadable", unit,
                                   {"resource": r.name, "problems": r.problems},
                                   r.resource_id))
@@ -251,8 +301,10 @@ def _machine_readable(assessed: list[ResourceAssessment], rules: Rules
     for r in assessed:
         if r.machine_readable:
             continue
-        code = ("link-not-fetched" if not r.fetched else "not-machine-readable"
-                if r.downloadable else "unreachable-not-machine-readable")
+        code = ("link-not-fetched" if not r.fetched else
+                next((c for c in r.readings if c in MACHINE_READINGS), None) or
+                ("not-machine-readable" if r.downloadable
+                 else "unreachable-not-machine-readable"))
         lost.append(LostPoint("machine_readable", code, unit,
                               {"resource": r.name, "format": r.format.upper()}, r.resource_id))
     return _share(assessed, "machine_readable"), lost

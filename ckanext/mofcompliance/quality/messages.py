@@ -33,6 +33,12 @@ MESSAGES: Mapping[str, Message] = {
     "missing-update-frequency": Message(
         N_("The dataset does not declare its update frequency."),
         N_("Choose the update frequency unit (item 9).")),
+    "nso-does-not-read-update-frequency": Message(
+        N_("NSO's system does not read thai_gdc's update frequency (item 9): every dataset "
+           "loses {points} completeness points there, and its timeliness is judged by NSO's "
+           "default of 180 and 365 days."),
+        N_("Nothing to fix in the dataset: its update frequency is declared. The grade shows "
+           "the letter NSO's system gives.")),
     # timeliness
     "timeliness-warning": Message(
         N_("{resource} was last modified {days} days ago; for a {frequency} update "
@@ -53,6 +59,18 @@ MESSAGES: Mapping[str, Message] = {
         N_("{resource} is a {format} link, which NSO's quality check does not download: it "
            "counts as neither downloadable nor machine-readable."),
         N_("Also publish the data of {resource} as a downloadable file, e.g. CSV.")),
+    "nso-head-refused": Message(
+        N_("The server of {resource} refuses the HEAD request NSO's system decides "
+           "\"downloadable\" by (it accepts 200 and 206 only), though the file downloads: to "
+           "NSO it is neither downloadable nor machine-readable."),
+        N_("Ask the server's administrator to answer HEAD requests for {resource} as it "
+           "answers downloads.")),
+    "nso-format-from-url": Message(
+        N_("NSO's system takes the format of {resource} from the server's content type or "
+           "the link's file extension, and reads {format}, which it does not count as "
+           "machine-readable."),
+        N_("Name the file of {resource} with the extension of its real format (e.g. .csv), "
+           "or serve it with that content type.")),
     "unreachable-not-machine-readable": Message(
         N_("{resource} could not be downloaded, so it does not count as machine-readable."),
         N_("Fix the link of {resource}.")),
@@ -125,11 +143,14 @@ SUMMARIES: Mapping[str, str] = {
     "missing-tags": N_("No keywords"), "missing-licence": N_("No licence"),
     "missing-organisation": N_("No organisation"),
     "missing-update-frequency": N_("No update frequency"),
+    "nso-does-not-read-update-frequency": N_("Update frequency not read by NSO"),
     "timeliness-warning": N_("Data due for an update"),
     "timeliness-outdated": N_("Data out of date"),
     "timeliness-unknown": N_("No date of last modification"),
     "not-downloadable": N_("Link does not download the file"),
     "link-not-fetched": N_("Link to an API or a web page only"),
+    "nso-head-refused": N_("Server refuses NSO's HEAD request"),
+    "nso-format-from-url": N_("Format NSO reads from the link"),
     "unreachable-not-machine-readable": N_("Unreachable, so not machine-readable"),
     "not-machine-readable": N_("Not in a machine-readable format"),
     "invalid-table": N_("Errors in the table"),

@@ -26,6 +26,7 @@ class CompletenessRule:
     field: str                  # the name reported when missing
     points: int
     reads: tuple[str, ...]      # package fields read, the first filled one wins
+    not_read: tuple[str, ...] = ()  # fields a thai_gdc catalog fills that NSO does not read
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,6 @@ class Frequency:
     warning: int                # up to this many whole days: up to date
     outdated: int               # up to this many: warning; beyond: outdated
     matches: tuple[str, ...] = ()
-    thai_gdc: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ class Rules:
     unscannable_formats: frozenset[str]
     machine_readable_formats: frozenset[str]
     validated_formats: frozenset[str]
+    downloadable_statuses: frozenset[int]     # HEAD statuses NSO counts downloadable
+    content_types: Mapping[str, str]          # NSO's format of a content type
+    html_checked_formats: frozenset[str]      # formats NSO downloads and looks for HTML in
+    workbook_formats: frozenset[str]          # one that does not open: invalid, 0 errors
     penalties: tuple[Penalty, ...]           # highest threshold first
     no_validated_factor: float
     decimals: int
@@ -72,7 +76,7 @@ class Rules:
         if not text:
             return self.otherwise
         for freq in self.frequencies:
-            if text in freq.matches or text in freq.thai_gdc:
+            if text in freq.matches:
                 return freq
         for freq in self.frequencies:
             if any(key in text for key in freq.matches):
@@ -82,8 +86,7 @@ class Rules:
 
 def _frequency(raw: Mapping[str, Any]) -> Frequency:
     return Frequency(str(raw["name"]), int(raw["warning"]), int(raw["outdated"]),
-                     tuple(str(m).lower() for m in raw.get("matches") or ()),
-                     tuple(str(v).strip().lower() for v in raw.get("thai_gdc") or ()))
+                     tuple(str(m).lower() for m in raw.get("matches") or ()))
 
 
 def _lower_set(values: Any) -> frozenset[str]:
@@ -99,11 +102,12 @@ def compile_rules(raw: Mapping[str, Any]) -> Rules:
     if tuple(letter for letter, _ in grades) != LETTERS or list(grades) != sorted(
             grades, key=lambda g: -g[1]):
         raise RulesError("grades must be A, B, C, D, F with decreasing minimums")
-    tl, val = raw["timeliness"], raw["validity"]
+    tl, val, reading = raw["timeliness"], raw["validity"], raw["reading"]
     return Rules(
         weights={dim: w / 100 for dim, w in weights.items()},
         grades=grades,
-        completeness=tuple(CompletenessRule(str(c["field"]), int(c["points"]), tuple(c["reads"]))
+        completeness=tuple(CompletenessRule(str(c["field"]), int(c["points"]), tuple(c["reads"]),
+                                            tuple(c.get("not_read") or ()))
                            for c in raw["completeness"]),
         frequency_fields=tuple(tl["frequency_fields"]),
         timeliness_scores={k: float(v) for k, v in tl["scores"].items()},
@@ -112,6 +116,11 @@ def compile_rules(raw: Mapping[str, Any]) -> Rules:
         unscannable_formats=_lower_set(raw["unscannable_formats"]),
         machine_readable_formats=_lower_set(raw["machine_readable_formats"]),
         validated_formats=_lower_set(val["validated_formats"]),
+        downloadable_statuses=frozenset(int(s) for s in reading["downloadable_statuses"]),
+        content_types={str(k).lower(): str(v).lower()
+                       for k, v in reading["content_types"].items()},
+        html_checked_formats=_lower_set(reading["html_checked_formats"]),
+        workbook_formats=_lower_set(reading["workbook_formats"]),
         penalties=tuple(sorted((Penalty(p["above"], p["minus"])
                                 for p in val["penalties"]), key=lambda p: -p.above)),
         no_validated_factor=float(val["no_validated_factor"]),

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Optional
 
 from ... import outbound
-from . import formats, tabular
+from . import formats, nso, tabular
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ def check(resource: dict[str, Any], settings: Settings,
 
 def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
            upload_path: Optional[Callable[[dict[str, Any]], Optional[str]]]) -> None:
+    url, declared = resource.get("url") or "", str(resource.get("format") or "")
     try:
         if resource.get("url_type") == "upload" and upload_path is not None:
             path = upload_path(resource)
@@ -181,8 +183,13 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
                     "dead-link", "the uploaded file is missing from storage"))
                 return
             fetched = read_file(path, settings)
+            head = (200, fetched.content_type)  # the catalog's own download answers HEAD
         else:
-            fetched = fetch_url(resource.get("url") or "", settings)
+            result["nso"] = nso.reading(url, declared, None, None)  # until a HEAD answers
+            started = time.monotonic()
+            fetched = fetch_url(url, settings)
+            head = nso.head(url, settings.policy, time.monotonic() - started)
+        result["nso"] = nso.reading(url, declared, *head, fetched.body, fetched.truncated)
     except outbound.RefusedAddress as error:
         result["outcome"] = "refused"
         result["problems"].append(_problem(error.code, str(error)))

@@ -25,6 +25,7 @@ class Site(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.routes: dict[str, Union[Route, Callable[[], Route]]] = {}
         self.requests: list[tuple[str, str, dict]] = []
+        self.head_status: dict[str, int] = {}
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return "http://%s:%d%s" % (host, self.server_port, path)
@@ -47,6 +48,19 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the checker stopped reading (the byte cap)
+
+    def do_HEAD(self) -> None:
+        """The GET's status and headers without its body; ``site.head_status[path]`` sets
+        another status (a server refusing HEAD: 405)."""
+        self.server.requests.append((self.command, self.path, dict(self.headers)))
+        route = self.server.routes.get(self.path, (404, {"Content-Type": "text/html"}, b""))
+        status, headers, body = route() if callable(route) else route
+        self.send_response(self.server.head_status.get(self.path, status))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if isinstance(body, bytes):
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
 
     def log_message(self, *args) -> None:
         pass

@@ -27,12 +27,13 @@ def modified(days: int) -> str:
     return (NOW - timedelta(days=days, hours=5)).replace(tzinfo=None).isoformat()
 
 
-def dataset(name: str, frequency: str | None = "เดือน", drop: tuple[str, ...] = (),
+def dataset(name: str, frequency: str | None = "รายเดือน", drop: tuple[str, ...] = (),
             resources: list[dict] = ()) -> dict:
+    """A package as NSO's sync reads it: ``update_frequency`` holds NSO's own words."""
     pkg = {"id": name, "name": name, "title": f"ชุดข้อมูล {name}", "notes": "คำอธิบาย",
            "tags": [{"name": "การคลัง"}], "license_id": "Open Data Common",
            "owner_org": "org-1", "organization": {"id": "org-1", "name": "mof"},
-           "update_frequency_unit": frequency, "resources": list(resources)}
+           "update_frequency": frequency, "resources": list(resources)}
     for key in drop:
         pkg.pop(key)
     return pkg
@@ -73,11 +74,11 @@ def catalog() -> list[tuple[dict, list[dict]]]:
         (dataset("a", resources=[res("a1", "CSV"), res("a2", "CSV"), res("a3", "PDF")]),
          [ok("a1", "CSV", True), ok("a2", "CSV", True), ok("a3", "PDF")]),
         # B: no tags; yearly; a valid CSV 420 days old (warning) and an invalid one 10 days old.
-        (dataset("b", frequency="ปี", drop=("tags",),
+        (dataset("b", frequency="รายปี", drop=("tags",),
                  resources=[res("b1", "CSV", 420), res("b2", "CSV")]),
          [ok("b1", "CSV", True), ok("b2", "CSV", False, errors=3)]),
         # C: complete; weekly; a valid CSV 10 days old and an XLSX 30 days old behind a 404.
-        (dataset("c", frequency="สัปดาห์", resources=[res("c1", "CSV"), res("c2", "XLSX", 30)]),
+        (dataset("c", frequency="weekly", resources=[res("c1", "CSV"), res("c2", "XLSX", 30)]),
          [ok("c1", "CSV", True), dead("c2")]),
         # D: no notes nor licence; "unknown" frequency (180/365 days); a PDF 200 days old and an
         # API link 5 days old (never fetched by NSO).
@@ -224,12 +225,38 @@ def test_a_checker_failure_counts_as_not_checked():
     assert grade.not_checked == ("x2",) and grade.dimensions["accessibility"] == 100
 
 
-def test_nso_field_names_are_read_when_thai_gdc_ones_are_absent():
-    pkg = dataset("n", frequency=None, drop=("license_id",), resources=[res("n1", "CSV", 50)])
-    pkg.update(update_frequency="Monthly", license_title="Creative Commons Attribution")
+def test_nso_field_names_are_read():
+    pkg = dataset("n", frequency="Monthly", drop=("license_id",),
+                  resources=[res("n1", "CSV", 50)])
+    pkg["license_title"] = "Creative Commons Attribution"
     grade = grade_dataset(pkg, [ok("n1", "CSV", True)], NOW)
     # monthly: 50 days is within 45..90, a warning (60); had it fallen to 180/365 it would be 100
     assert grade.dimensions["completeness"] == 100 and grade.dimensions["timeliness"] == 60
+
+
+def test_thai_gdc_update_frequency_unit_is_not_read_as_nso_does_and_the_grade_says_why():
+    """NSO's sync reads ``update_frequency``; a thai_gdc dataset has ``update_frequency_unit``
+    (item 9.1) only: 15 completeness points lost, timeliness by the 180/365 default."""
+    pkg = dataset("u", frequency=None, resources=[res("u1", "CSV", 50)])
+    pkg.pop("update_frequency")
+    pkg["update_frequency_unit"] = "เดือน"
+    grade = grade_dataset(pkg, [ok("u1", "CSV", True)], NOW)
+    # completeness 100 - 15 = 85; timeliness: 50 days <= 180: 100 (monthly would be 60);
+    # 85*.20 + 100*.20 + 100*.15 + 100*.20 + 100*.25 = 17 + 20 + 15 + 20 + 25 = 97
+    assert (grade.score, grade.letter, grade.frequency) == (97.0, "A", "other")
+    assert grade.dimensions["completeness"] == 85 and grade.dimensions["timeliness"] == 100
+    [point] = grade.lost
+    assert (point.code, point.points, point.field) == (
+        "nso-does-not-read-update-frequency", 3.0, "update_frequency")
+    found, _ = render(point.code, point.params)
+    assert found.startswith("NSO's system does not read thai_gdc's update frequency")
+    assert "loses 15 completeness points" in found
+
+
+def test_a_dataset_without_any_update_frequency_is_missing_it():
+    pkg = dataset("m", frequency=None, resources=[res("m1", "CSV")])
+    grade = grade_dataset(pkg, [ok("m1", "CSV", True)], NOW)
+    assert [p.code for p in grade.lost] == ["missing-update-frequency"]
 
 
 def test_a_pdf_labelled_csv_is_neither_machine_readable_nor_validated():
@@ -242,10 +269,12 @@ def test_a_pdf_labelled_csv_is_neither_machine_readable_nor_validated():
 
 # ---------------------------------------------------------------- timeliness edges
 
-EDGES = [  # (thai_gdc unit, warning days, outdated days)
-    ("วัน", 2, 7), ("สัปดาห์", 10, 21), ("เดือน", 45, 90), ("ไตรมาส", 100, 120),
-    ("ปี", 400, 550), ("ครึ่งปี", 180, 365), ("ไม่ทราบ", 180, 365), (None, 180, 365),
-    ("ตามเวลาจริง", 2, 7), ("วันทำการ", 2, 7),
+EDGES = [  # (update_frequency, warning days, outdated days): NSO's keys, exact or contained
+    ("รายวัน", 2, 7), ("Weekly", 10, 21), ("รายเดือน", 45, 90), ("quarterly", 100, 120),
+    ("รายปี", 400, 550), ("ไม่ทราบ", 180, 365), (None, 180, 365),
+    ("ปรับปรุงรายไตรมาส", 100, 120),
+    # thai_gdc's own words contain none of NSO's keys: the default
+    ("เดือน", 180, 365), ("ปี", 180, 365), ("วัน", 180, 365),
 ]
 
 

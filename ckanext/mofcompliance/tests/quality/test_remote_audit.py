@@ -2,10 +2,11 @@
 HTTP, its resources on a loopback server allow-listed for this test only.
 
 Expected grades, worked out from the rules (weights 20/20/15/20/25), all datasets complete
-and just created: a good CSV scores 100 (A); a 404 keeps completeness and timeliness:
-20 + 20 = 40 (D); a PDF labelled CSV downloads (accessibility 100) but is not
-machine-readable and not a table (validity 0.7 x 100 = 70): 20 + 20 + 15 + 0 + 17.5 = 72.5 (C).
-The catalog's mean: (100 + 40 + 72.5) / 3 = 70.83 (C).
+and just created, but complete in thai_gdc's fields: NSO reads ``update_frequency``, which
+they lack, so completeness is 85 (17 of its 20 points): a good CSV scores 97 (A); a 404
+keeps completeness and timeliness: 17 + 20 = 37 (F); a PDF labelled CSV downloads
+(accessibility 100) but is not machine-readable and not a table (validity 0.7 x 100 = 70):
+17 + 20 + 15 + 0 + 17.5 = 69.5 (C). The catalog's mean: (97 + 37 + 69.5) / 3 = 67.83 (C).
 """
 import json
 
@@ -54,10 +55,10 @@ def test_the_grade_beside_the_kpi_in_json(catalog, files):
     report = json.loads(audit_of(catalog, "--allow-host", "127.0.0.1"))
     nso_qc = report["nso_qc"]
     letters = {d["name"]: (d["score"], d["letter"]) for d in nso_qc["datasets"]}
-    assert letters == {"good": (100.0, "A"), "gone": (40.0, "D"), "pdf": (72.5, "C")}
+    assert letters == {"good": (97.0, "A"), "gone": (37.0, "F"), "pdf": (69.5, "C")}
     catalog_grade = nso_qc["catalog"]
-    assert (catalog_grade["score"], catalog_grade["letter"]) == (70.83, "C")
-    assert catalog_grade["distribution"] == {"A": 1, "B": 0, "C": 1, "D": 1, "F": 0,
+    assert (catalog_grade["score"], catalog_grade["letter"]) == (67.83, "C")
+    assert catalog_grade["distribution"] == {"A": 1, "B": 0, "C": 1, "D": 0, "F": 1,
                                              "ungraded": 0}
     assert nso_qc["checked_resources"] == 3
     gone = next(d for d in nso_qc["datasets"] if d["name"] == "gone")
@@ -73,15 +74,15 @@ def test_the_grade_beside_the_kpi_in_text(catalog):
     text = audit_of(catalog, "--allow-host", "127.0.0.1", "--format", "text")
     lines = text.splitlines()
     score_line = next(i for i, line in enumerate(lines) if line.startswith("คะแนน / score:"))
-    assert lines[score_line + 1].startswith("เกรด สสช. / NSO QC grade: C (70.83)   (3/3 graded;"
-                                            " A=1 B=0 C=1 D=1 F=0 ungraded=0; 3 resources")
+    assert lines[score_line + 1].startswith("เกรด สสช. / NSO QC grade: C (67.83)   (3/3 graded;"
+                                            " A=1 B=0 C=1 D=0 F=1 ungraded=0; 3 resources")
     assert "  - No file that opens as a table — datasets: 2" in lines
     good = next(line for line in lines if line.startswith("  good:"))
-    assert good.endswith("; NSO QC A (100.00)")
+    assert good.endswith("; NSO QC A (97.00)")
 
 
 def test_without_the_allow_list_the_guard_refuses_loopback(catalog, files):
     report = json.loads(audit_of(catalog))
     assert {c["outcome"] for c in report["nso_qc"]["checks"]} == {"refused"}
-    assert {d["letter"] for d in report["nso_qc"]["datasets"]} == {"D"}
+    assert {d["letter"] for d in report["nso_qc"]["datasets"]} == {"F"}  # 37, as gone
     assert files.requests == []

@@ -66,10 +66,12 @@ def show(user=None, **data):
 
 def test_a_dataset_graded_from_its_checks(catalog):
     good = show(catalog["member"], id=catalog["good"]["name"])
-    assert (good["score"], good["letter"], good["lost"]) == (100.0, "A", [])
+    # complete in thai_gdc's fields; NSO does not read update_frequency_unit: 3 points lost
+    assert (good["score"], good["letter"]) == (97.0, "A")
+    assert [p["code"] for p in good["lost"]] == ["nso-does-not-read-update-frequency"]
     dead = show(catalog["member"], id=catalog["dead"]["id"])
-    assert (dead["score"], dead["letter"]) == (40.0, "D")
-    assert dead["dimensions"] == {"completeness": 100.0, "timeliness": 100.0,
+    assert (dead["score"], dead["letter"]) == (37.0, "F")
+    assert dead["dimensions"] == {"completeness": 85.0, "timeliness": 100.0,
                                   "accessibility": 0.0, "machine_readable": 0.0,
                                   "validity": 0.0}
     not_downloadable = next(p for p in dead["lost"] if p["code"] == "not-downloadable")
@@ -88,18 +90,19 @@ def test_a_dataset_never_checked_is_ungraded_and_says_why(catalog):
 def test_an_organisation_grade_covers_what_the_member_reads(catalog):
     answer = show(catalog["member"], id="mof-fiscal")
     rows = {d["name"]: d["letter"] for d in answer["datasets"]}
-    assert rows == {"good-fiscal": "A", "dead-fiscal": "D", "secret-fiscal": "D",
+    assert rows == {"good-fiscal": "A", "dead-fiscal": "F", "secret-fiscal": "F",
                     "waiting-fiscal": None}
     grade = answer["grade"]
-    # mean of 100, 40, 40 -> 60 (C); the waiting dataset is ungraded
-    assert (grade["score"], grade["letter"], grade["graded"]) == (60.0, "C", 3)
-    assert grade["distribution"] == {"A": 1, "B": 0, "C": 0, "D": 2, "F": 0, "ungraded": 1}
+    # mean of 97, 37, 37 -> 57 (D); the waiting dataset is ungraded
+    assert (grade["score"], grade["letter"], grade["graded"]) == (57.0, "D", 3)
+    assert grade["distribution"] == {"A": 1, "B": 0, "C": 0, "D": 0, "F": 2, "ungraded": 1}
     top = grade["problems"][0]
-    # the dead links cost validity 25 points, machine readability 20, accessibility 15
+    # every dataset (the waiting one too) loses 3 points NSO does not read; the dead links
+    # cost validity 25 points, machine readability 20, accessibility 15
     assert [(p["code"], p["datasets"], p["points"]) for p in grade["problems"]] == [
-        ("nothing-validated", 2, 50.0), ("unreachable-not-machine-readable", 2, 40.0),
-        ("not-downloadable", 2, 30.0)]
-    assert top["label"] == "No file that opens as a table"
+        ("nso-does-not-read-update-frequency", 4, 12.0), ("nothing-validated", 2, 50.0),
+        ("unreachable-not-machine-readable", 2, 40.0), ("not-downloadable", 2, 30.0)]
+    assert top["label"] == "Update frequency not read by NSO"
 
 
 @pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
@@ -109,7 +112,7 @@ def test_outsiders_never_see_a_private_dataset(catalog):
         answer = show(user, id=catalog["org"]["id"])
         assert {d["name"] for d in answer["datasets"]} == {
             "good-fiscal", "dead-fiscal", "waiting-fiscal"}
-        assert answer["grade"]["distribution"]["D"] == 1
+        assert answer["grade"]["distribution"]["F"] == 1
         site = show(user)
         assert site["grade"]["datasets"] == 3
         assert "secret-fiscal" not in str(site)
@@ -130,12 +133,12 @@ def test_the_site_grade_and_its_distribution(catalog):
     other = factories.Organization(name="mof-other")
     checked(dataset(other, "other-good"), GOOD)
     site = show(sysadmin)
-    assert site["grade"]["distribution"] == {"A": 2, "B": 0, "C": 0, "D": 2, "F": 0,
+    assert site["grade"]["distribution"] == {"A": 2, "B": 0, "C": 0, "D": 0, "F": 2,
                                              "ungraded": 1}
-    # mean of 100, 40, 40, 100
-    assert (site["grade"]["score"], site["grade"]["letter"]) == (70.0, "C")
+    # mean of 97, 37, 37, 97
+    assert (site["grade"]["score"], site["grade"]["letter"]) == (67.0, "C")
     by_org = {o["name"]: o["grade"]["letter"] for o in site["organizations"]}
-    assert by_org == {"mof-fiscal": "C", "mof-other": "A"}
+    assert by_org == {"mof-fiscal": "D", "mof-other": "A"}
 
 
 def test_lost_points_in_thai_under_th(app, catalog):

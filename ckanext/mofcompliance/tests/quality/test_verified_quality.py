@@ -163,22 +163,23 @@ def grade_facet(user="", **params):
 
 
 def test_the_grade_facet_follows_the_checks_as_they_are_stored(graded, files):
-    # a complete dataset whose CSV answers scores 100 (A); whose link is dead, 40 (D)
+    # a complete dataset whose CSV answers scores 97 (A: NSO does not read thai_gdc's update
+    # frequency); whose link is dead, 37 (F)
     assert grade_facet(graded["name"])[0] == {"ungraded": 4}
     run_queued()
-    assert grade_facet(graded["name"])[0] == {"A": 1, "D": 2, "ungraded": 1}
+    assert grade_facet(graded["name"])[0] == {"A": 1, "F": 2, "ungraded": 1}
     files.routes["/fiscal.csv"] = (404, {}, b"")
     helpers.call_action("mofcompliance_resource_check_now", id="good-fiscal")
     run_queued()
-    assert grade_facet(graded["name"])[0] == {"D": 3, "ungraded": 1}
+    assert grade_facet(graded["name"])[0] == {"F": 3, "ungraded": 1}
 
 
 def test_the_grade_facet_filters_and_hides_private_datasets(graded):
     run_queued()
-    assert grade_facet() == ({"A": 1, "D": 1, "ungraded": 1},
+    assert grade_facet() == ({"A": 1, "F": 1, "ungraded": 1},
                              ["dead-fiscal", "good-fiscal", "no-links"])
-    assert grade_facet(fq="mofcompliance_qc_grade:D") == ({"D": 1}, ["dead-fiscal"])
-    assert grade_facet(graded["name"], fq="mofcompliance_qc_grade:D")[1] == [
+    assert grade_facet(fq="mofcompliance_qc_grade:F") == ({"F": 1}, ["dead-fiscal"])
+    assert grade_facet(graded["name"], fq="mofcompliance_qc_grade:F")[1] == [
         "dead-fiscal", "secret-fiscal"]
 
 

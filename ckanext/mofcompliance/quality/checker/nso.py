@@ -1,0 +1,170 @@
+"""What NSO's quality-control worker reads of a resource, recorded beside the checker's
+own findings (the check's ``nso`` dict) so that the NSO QC grade is NSO's letter.
+
+NSO's worker decides "downloadable" on the status of a HEAD request, takes the format from
+the HEAD's content type, else the URL's extension, else the declared format, looks for an
+HTML page only at the start of a tabular, JSON or XML download, and counts a CSV's errors
+over the whole file, twice: per cell (frictionless) and per row (its own pass, which calls
+a row whose extra cells are all numbers an unquoted number), keeping the larger count of
+each kind. docs/nso-qc-grade.md, "Readings of a check", gives each reading and its source.
+Counting keeps nothing but numbers: a body of any size costs no more memory than its rows'
+text, one row at a time.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import itertools
+import re
+from collections import Counter
+from typing import Any, Iterator, Optional
+
+from ... import outbound
+from ..grading import nso_format
+from . import tabular
+
+HTML_START = (b"<!doctype", b"<html", b"<head", b"<body")
+HTML_WINDOW = 64            # bytes NSO reads, lower-cased, to look for them
+FRICTIONLESS_LIMIT = 1000   # errors frictionless reports before it stops (limit_errors)
+TYPE_SAMPLE = 100           # rows frictionless infers a column's type from
+TYPE_CONFIDENCE = 0.9       # share of a column's values a type must read
+NUMERIC_FRAGMENT = re.compile(r"[\d.,% -]*\d[\d.,% -]*\Z")
+NSO_TABLES = ("csv", "tsv")
+WORKBOOKS = ("xlsx", "xls", "ods")
+ENCODING_SAMPLE = 65536     # bytes NSO guesses the encoding from (chardet)
+
+
+def head(url: str, policy: outbound.Policy, spent: float = 0.0
+         ) -> tuple[Optional[int], Optional[str]]:
+    """The status and content type of a HEAD request to ``url`` (None, None when it got no
+    answer: refused address, time-out, unreachable). Sent after the GET, only when that
+    answered, within what the GET left of the check's one deadline (``spent`` seconds)."""
+    left = policy.total_timeout - spent
+    if left <= 0:
+        return None, None
+    try:
+        answer = outbound.request("HEAD", url, dataclasses.replace(policy, total_timeout=left),
+                                  headers={"Accept": "*/*"})
+    except outbound.OutboundError:
+        return None, None
+    return answer.status, answer.headers.get("content-type")
+
+
+def starts_like_html(body: bytes) -> bool:
+    """NSO's test: the first 64 bytes, lower-cased, begin with an HTML tag (a leading
+    newline or space defeats it)."""
+    return bytes(body[:HTML_WINDOW]).lower().startswith(HTML_START)
+
+
+def _numeric(cell: str) -> bool:
+    return bool(NUMERIC_FRAGMENT.match(cell.strip()))
+
+
+def _blank(row: list[str]) -> bool:
+    return not row or all(not cell.strip() for cell in row)
+
+
+def _rows_counts(rows: Iterator[list[str]]) -> Counter:
+    """NSO's own pass: the first row (even an empty one) is the header; every other row is
+    blank, short, long (``extra``) or long with numbers only past the header
+    (``unquoted``), one count per row."""
+    counts: Counter = Counter()
+    header = next(rows, None)
+    if header is None:
+        return counts
+    width = len(header)
+    for row in rows:
+        if _blank(row):
+            counts["blank-row"] += 1
+        elif len(row) > width:
+            counts["format-error" if all(_numeric(c) for c in row[width:])
+                   else "extra-value"] += 1
+        elif len(row) < width:
+            counts["missing-value"] += 1
+    return counts
+
+
+def _column_types(sample: list[list[str]], width: int) -> list[Optional[Any]]:
+    """A column's type as frictionless infers it: the first of integer, number, date read
+    by at least 90 % of its non-empty sampled values; else any text."""
+    types: list[Optional[Any]] = []
+    for column in range(width):
+        values = [r[column].strip() for r in sample if column < len(r) and r[column].strip()]
+        types.append(next((kind for _name, kind in tabular.TYPES if values and sum(
+            1 for v in values if kind.match(v)) >= TYPE_CONFIDENCE * len(values)), None))
+    return types
+
+
+def _cells_counts(rows: Iterator[list[str]]) -> Counter:
+    """The frictionless pass: blank rows before the header are skipped; a label blank or
+    repeated, and per data row a blank row, each cell past the header, each cell missing,
+    each value not of its column's type; the first 1,000 errors only."""
+    counts: Counter = Counter()
+    header = next((row for row in rows if not _blank(row)), None)
+    if header is None:
+        counts["source-error"] = 1      # "the source is empty"
+        return counts
+    labels = [label.strip() for label in header]
+    counts["blank-header"] = sum(1 for label in labels if not label)
+    counts["duplicate-header"] = sum(1 for i, label in enumerate(labels)
+                                     if label and label in labels[:i])
+    width = len(header)
+    sample = list(itertools.islice(rows, TYPE_SAMPLE))
+    types = _column_types(sample, width)
+
+    def add(kind: str, count: int) -> None:
+        counts[kind] += min(count, FRICTIONLESS_LIMIT - sum(counts.values()))
+
+    for row in itertools.chain(sample, rows):
+        if _blank(row):
+            add("blank-row", 1)
+        else:
+            add("extra-value", max(0, len(row) - width))
+            add("missing-value", max(0, width - len(row)))
+            add("format-error", sum(1 for cell, kind in zip(row, types, strict=False)
+                                    if kind and cell.strip() and not kind.match(cell.strip())))
+        if sum(counts.values()) >= FRICTIONLESS_LIMIT:
+            break
+    return counts
+
+
+def _reader(body: bytes, encoding: Optional[str], truncated: bool, delimiter: str
+            ) -> Iterator[list[str]]:
+    return csv.reader(tabular._lines(body, encoding, truncated), delimiter=delimiter)
+
+
+def count_table(body: bytes, encoding: Optional[str], fmt: str,
+                truncated: bool = False) -> dict[str, Any]:
+    """A CSV/TSV's errors as NSO counts them over the whole body: per kind, the larger of
+    the per-cell and the per-row count (an unquoted ``1,234`` is one extra cell and one
+    unquoted-number row: 2 errors)."""
+    if not body:
+        return {"valid": False, "error_count": 1}     # frictionless: the source is empty
+    delimiter = "\t" if fmt == "tsv" else ","
+    try:
+        cells = _cells_counts(_reader(body, encoding, truncated, delimiter))
+        rows = _rows_counts(_reader(body, encoding, truncated, delimiter))
+    except (csv.Error, tabular._LongLine):
+        return {"valid": False, "error_count": 1}     # frictionless: a source error
+    every = {kind: max(cells[kind], rows[kind]) for kind in set(cells) | set(rows)}
+    total = sum(every.values())
+    return {"valid": total == 0, "error_count": total}
+
+
+def reading(url: str, declared: str, status: Optional[int], content_type: Optional[str],
+            body: Optional[bytes] = None, truncated: bool = False) -> dict[str, Any]:
+    """The check's ``nso`` dict: the HEAD's status and content type; when the file was
+    read, whether it starts like an HTML page and, for a table by NSO's format, its
+    errors counted NSO's way (an empty file: 1 error; an empty workbook, which frictionless
+    cannot parse: an error type NSO does not count, so 0)."""
+    found: dict[str, Any] = {"head_status": status, "content_type": content_type}
+    if body is None:
+        return found
+    found["html_start"] = starts_like_html(body)
+    fmt = nso_format(content_type, url, declared)
+    if fmt in NSO_TABLES:
+        encoding = tabular.encoding_of(bytes(body[:ENCODING_SAMPLE]))
+        found["table"] = count_table(body, encoding, fmt, truncated)
+    elif not body:
+        found["table"] = {"valid": False, "error_count": 0 if fmt in WORKBOOKS else 1}
+    return found

@@ -7,7 +7,6 @@ are checked in this process, the option changed for the one test."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -41,7 +40,9 @@ def activity_tables(clean_db, migrate_db_for):
 def production_ini(tmp_path) -> Path:
     """test.ini with the production settings merged in, as the image and serve.sh merge them."""
     ini = tmp_path / "ckan.ini"
-    shutil.copy(ROOT / "test.ini", ini)
+    # the copy lives elsewhere: test.ini's own folder stands for its %(here)s
+    ini.write_text((ROOT / "test.ini").read_text(encoding="utf-8").replace(
+        "%(here)s", str(ROOT)), encoding="utf-8")
     subprocess.run([str(CKAN), "config-tool", str(ini), "-f", str(ROOT / "docker/settings.ini")],
                    check=True, capture_output=True)
     return ini

@@ -28,7 +28,7 @@ def test_rows_become_package_dicts_with_their_resources(path):
     assert (one.sheet.name, one.row, one.name) == (STAT, 6, "ds-one")
     assert one.data["data_type"] == "ข้อมูลสถิติ"
     assert one.data["objective"] == ["พันธกิจหน่วยงาน", "แผนระดับที่ 3 (มติครม. 4 ธ.ค. 2560)"]
-    assert one.data["last_updated_date"] == "2567-01-31"  # B.E., for the server's validator
+    assert one.data["last_updated_date"] == "2024-01-31"  # B.E. 2567 read as Gregorian ISO
     assert [(r.row, r.data["name"], r.data["url"]) for r in one.resources] == [
         (6, "ข้อมูลรายเดือน", "https://data.mof.go.th/ds-one.csv")]
     assert "owner_org" not in one.data and one.organisation == builders.ORG_TITLE

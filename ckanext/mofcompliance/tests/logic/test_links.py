@@ -83,9 +83,9 @@ def test_a_link_stored_before_is_shown_as_text_never_as_a_link(app, org):
         org["id"], name="stored-before", reference_url_catalog="https://data.mof.go.th/x",
         resources=[{"url": "https://data.mof.go.th/a.csv", "name": "fiscal"}]))
     hostile = "javascript:alert(document.cookie)"
-    model.Session.execute(model.package_extra_table.update().where(
-        model.package_extra_table.c.package_id == dataset["id"],
-        model.package_extra_table.c.key == "reference_url_catalog").values(value=hostile))
+    package = model.Package.get(dataset["id"])
+    # extras are rows before CKAN 2.12 and a column since: the whole mapping writes either
+    package.extras = dict(package.extras, reference_url_catalog=hostile)
     model.Session.execute(model.resource_table.update().where(
         model.resource_table.c.id == dataset["resources"][0]["id"]).values(url=hostile))
     model.Session.commit()

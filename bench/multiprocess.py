@@ -42,6 +42,7 @@ from server import BASE_URL, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 QUEUE = "mofcompliance_quality"
+REQUESTS_PER_CHECK = 2
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -104,8 +105,9 @@ def job_workers(ini: str, count: int) -> list[subprocess.Popen]:
             for _ in range(count)]
 
 
-def drained(redis_url: str, timeout: float) -> float:
-    """Seconds until no job is queued or running on the extension's queues."""
+def drained(redis_url: str, site_id: str, timeout: float) -> float:
+    """Seconds until no job is queued or running on this site's queues (CKAN names them
+    ``ckan:<site_id>:<queue>``)."""
     import redis
     from rq import Queue
     from rq.registry import StartedJobRegistry
@@ -114,8 +116,9 @@ def drained(redis_url: str, timeout: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         busy = 0
-        for name in Queue.all(connection=connection):
-            busy += name.count + len(StartedJobRegistry(name.name, connection=connection))
+        for queue in Queue.all(connection=connection):
+            if queue.name.startswith("ckan:%s:" % site_id):
+                busy += queue.count + len(StartedJobRegistry(queue.name, connection=connection))
         if not busy:
             return time.monotonic() - started
         time.sleep(1)
@@ -243,7 +246,7 @@ def main() -> None:
                 started = time.monotonic()
                 reads = load(args, token, evaluator, orgs, datasets)
                 print("  load phase: %.1f s" % (time.monotonic() - started))
-                waited = drained(config["ckan.redis.url"], timeout=1800)
+                waited = drained(config["ckan.redis.url"], config["ckan.site_id"], timeout=1800)
                 print("  queues drained %.1f s after the load" % waited)
         finally:
             for worker in workers:
@@ -256,11 +259,12 @@ def main() -> None:
         with app._wsgi_app.test_request_context():
             differing, compared = lost_rows(model, sa, score_store, orgs)
 
-    fetched = sum(counts["requests"])
+    # a check is a GET and, for NSO's reading of "downloadable", a HEAD after it
+    fetched = sum(counts["requests"]) // REQUESTS_PER_CHECK
     twice = max(0, fetched - resources)
     most = max(counts["max"])
     print("  score rows lost or stale: %d of %d" % (differing, compared))
-    print("  resources fetched: %d for %d resources (%d more than once)"
+    print("  resources checked: %d checks for %d resources (%d more than once)"
           % (fetched, resources, twice))
     print("  most connections open at once, per host: %s (limit %d)"
           % (counts["max"], args.per_host))

@@ -61,6 +61,9 @@ CORE_DATASET_FIELDS: dict[str, dict[str, Any]] = {
                    "mofcompliance_item_required mofcompliance_choice "
                    "mofcompliance_licence_matches_category"},
 }
+# Years of data, kept as typed (B.E.): shown in the page's era (dates.py).
+YEAR_FIELDS = {"first_year_of_data", "last_year_of_data",
+               "resource_first_year_of_data", "resource_last_year_of_data"}
 CORE_RESOURCE_FIELDS: dict[str, dict[str, Any]] = {
     "url": {"preset": "resource_url_upload",
             "validators": "ignore_missing unicode_safe remove_whitespace mofcompliance_link"},
@@ -102,6 +105,8 @@ def _scheming_field(field: std.Field, core: dict[str, dict[str, Any]]) -> dict[s
         entry["help_text"] = help_text
     if field.companion_of:
         entry["validators"] = "mofcompliance_other_text unicode_safe"
+    if field.name in YEAR_FIELDS:
+        entry["display_snippet"] = "mofcompliance_year.html"
     return entry
 
 

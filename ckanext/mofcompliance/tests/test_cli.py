@@ -78,8 +78,11 @@ def test_the_demo_checked_grades_its_complete_datasets_with_good_tables_a(cli):
 
 
 def test_the_demo_config_offers_uploads_with_a_storage_path():
-    serve = (Path(__file__).parents[3] / "scripts" / "serve.sh").read_text()
-    assert '"ckan.uploads_enabled=true"' in serve
+    root = Path(__file__).parents[3]
+    serve = (root / "scripts" / "serve.sh").read_text()
+    # the production settings turn uploads on; serve.sh applies them, then its storage path
+    assert "ckan.uploads_enabled = true" in (root / "docker" / "settings.ini").read_text()
+    assert '-f "$ROOT/docker/settings.ini"' in serve
     assert '"ckan.storage_path=$LOCAL/storage"' in serve
 
 

@@ -154,7 +154,7 @@ def test_a_site_datasets_resources_are_checked_and_graded(agency, fiscal_site, m
     [check] = helpers.call_action("mofcompliance_resource_checks", id="checked")["resources"]
     assert (check["resource_id"], check["outcome"]) == (dataset["resources"][0]["id"], "ok")
     grade = helpers.call_action("mofcompliance_quality_show", id="checked")
-    assert (grade["score"], grade["letter"]) == (100.0, "A")
+    assert (grade["score"], grade["letter"]) == (97.0, "A")  # NSO reads no update frequency
 
 
 @pytest.mark.ckan_config("ckan.plugins", GDCATALOG_PLUGINS)

@@ -97,10 +97,11 @@ def test_an_organisation_grade_covers_what_the_member_reads(catalog):
     assert (grade["score"], grade["letter"], grade["graded"]) == (57.0, "D", 3)
     assert grade["distribution"] == {"A": 1, "B": 0, "C": 0, "D": 0, "F": 2, "ungraded": 1}
     top = grade["problems"][0]
-    # every dataset (the waiting one too) loses 3 points NSO does not read; the dead links
-    # cost validity 25 points, machine readability 20, accessibility 15
+    # every graded dataset loses 3 points NSO does not read (the waiting one is not graded
+    # yet: its problems count once it is); the dead links cost validity 25 points, machine
+    # readability 20, accessibility 15
     assert [(p["code"], p["datasets"], p["points"]) for p in grade["problems"]] == [
-        ("nso-does-not-read-update-frequency", 4, 12.0), ("nothing-validated", 2, 50.0),
+        ("nso-does-not-read-update-frequency", 3, 9.0), ("nothing-validated", 2, 50.0),
         ("unreachable-not-machine-readable", 2, 40.0), ("not-downloadable", 2, 30.0)]
     assert top["label"] == "Update frequency not read by NSO"
 

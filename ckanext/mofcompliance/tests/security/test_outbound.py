@@ -27,6 +27,9 @@ ALLOWED = {
         "the mofcompliance-audit command: an operator's own client of the catalog URL the "
         "operator types, run with the operator's rights on the operator's machine; no web "
         "page or action of the catalog reaches it",
+    "ops/doctor.py":
+        "ckan mofcompliance doctor: the operator's command asks the site's own configured "
+        "site_url once, with a short time-out; no web page or action of the catalog reaches it",
 }
 
 

@@ -230,6 +230,12 @@ def _file_figures(body: bytes, content_type: str) -> dict[str, Any]:
             "verified": {r[name]: int(r[verified]) for r in rows}}
 
 
+def press(browser, element) -> None:
+    """The element's own click, wherever the page is scrolled (a native click at a point
+    can land on whatever lies over it there)."""
+    browser.execute_script("arguments[0].click()", element)
+
+
 @pytest.mark.parametrize("lang", ["en", "th"])
 def test_an_evaluator_finds_the_pages_figures_in_the_exports(site, evaluated, lang):
     from selenium.webdriver.common.by import By
@@ -240,7 +246,7 @@ def test_an_evaluator_finds_the_pages_figures_in_the_exports(site, evaluated, la
         log_in(browser, site, evaluated["evaluator"])
         visit(browser, base + "/compliance/", lang)
         screenshot(browser, "journey-evaluator-site-%s.png" % lang)
-        browser.find_element(By.CSS_SELECTOR, ".mofcompliance-organizations a").click()
+        press(browser, browser.find_element(By.CSS_SELECTOR, ".mofcompliance-organizations a"))
         _wait_for(browser, lambda b: "/compliance/mof-ops" in b.current_url)
         visit(browser, browser.current_url, lang)
         screenshot(browser, "journey-evaluator-organisation-%s.png" % lang)
@@ -254,7 +260,7 @@ def test_an_evaluator_finds_the_pages_figures_in_the_exports(site, evaluated, la
         report = _href(browser, 'a[href*="/report"]')
 
         Select(browser.find_element(By.ID, "mofcompliance-compare")).select_by_index(1)
-        browser.find_element(By.CSS_SELECTOR, ".mofcompliance-compare-picker button").click()
+        press(browser, browser.find_element(By.CSS_SELECTOR, ".mofcompliance-compare-picker button"))
         _wait_for(browser, lambda b: "compare=" in b.current_url)
         visit(browser, browser.current_url, lang)
         screenshot(browser, "journey-evaluator-compare-%s.png" % lang)

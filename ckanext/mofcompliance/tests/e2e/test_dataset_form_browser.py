@@ -33,15 +33,6 @@ def _form_height(browser: Any) -> float:
 
 
 @pytest.fixture
-def site(served_catalog: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The served catalog, knowing its own address: CKAN's scripts fetch their
-    translations from ``ckan.site_url`` before they start any module."""
-    from ckan.common import config
-    monkeypatch.setitem(config, "ckan.site_url", served_catalog)
-    return served_catalog
-
-
-@pytest.fixture
 def steward() -> dict[str, Any]:
     user = factories.User(password=PASSWORD, image_url="")
     # No picture: the page would fetch the factory's made-up address from the internet.

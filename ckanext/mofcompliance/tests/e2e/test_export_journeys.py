@@ -37,14 +37,6 @@ FIGURES = re.compile(r"(\d+(?:\.\d+)?)\D+(\d+)")  # "75.0 points, level 75" → 
 
 
 @pytest.fixture
-def site(served_catalog: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The served catalog, knowing its own address (CKAN's scripts load from it)."""
-    from ckan.common import config as ckan_config
-    monkeypatch.setitem(ckan_config, "ckan.site_url", served_catalog)
-    return served_catalog
-
-
-@pytest.fixture
 def agency() -> dict[str, Any]:
     """An organisation with one open dataset, its plan, and its admin (the steward)."""
     steward = factories.User(password=PASSWORD, image_url="")

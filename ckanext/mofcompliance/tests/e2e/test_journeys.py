@@ -122,13 +122,6 @@ def numbers(text: str) -> list[int]:
 
 
 @pytest.fixture
-def site(served_catalog: str, ckan_config: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The served catalog, knowing its own address (its scripts load from there)."""
-    monkeypatch.setitem(ckan_config, "ckan.site_url", served_catalog)
-    return served_catalog
-
-
-@pytest.fixture
 def worker_queues(clean_queues: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ckan_jobs, "_queues", {})
 

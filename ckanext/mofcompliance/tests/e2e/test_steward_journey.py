@@ -42,13 +42,6 @@ PLAN = {"focus_area": "1", "issue": "ติดตามฐานะการค�
 
 
 @pytest.fixture
-def site(served_catalog: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    from ckan.common import config
-    monkeypatch.setitem(config, "ckan.site_url", served_catalog)
-    return served_catalog
-
-
-@pytest.fixture
 def steward() -> dict[str, Any]:
     """An editor of an organisation whose admin has stated its plan."""
     user = factories.User(password=PASSWORD, image_url="")

@@ -84,6 +84,18 @@ def served(site, path, body, declared, content_type="application/octet-stream", 
                  settings(max_bytes=10 * MB, **policy))
 
 
+
+def checked_with_peak(site, path, fmt):
+    """The check of ``path`` on ``site`` (10 MB read at most) and the peak of the memory
+    Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        result = check({"id": "r1", "url": site.url(path), "format": fmt},
+                       settings(max_bytes=10 * MB))
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
 def test_a_workbook_that_unpacks_to_800_mb_is_not_opened(site, tmp_path):
     body = workbook_with_one_cell(tmp_path / "bomb.xlsx", 800 * MB)
     assert len(body) < 2 * MB
@@ -105,13 +117,7 @@ def test_errors_past_the_kept_twenty_are_counted_not_built(site):
     20 are kept, and the check's memory does not grow with them."""
     body = b"year\n" + (b"2566," * 3999 + b"2566\n") * 200
     site.routes["/wide.csv"] = (200, {"Content-Type": "text/csv"}, body)
-    tracemalloc.start()
-    try:
-        result = check({"id": "r1", "url": site.url("/wide.csv"), "format": "CSV"},
-                       settings(max_bytes=10 * MB))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = checked_with_peak(site, "/wide.csv", "CSV")
     table = result["tabular"]
     assert table["error_count"] == 200 * 3999 and len(table["errors"]) == 20
     assert [e["code"] for e in table["errors"]] == ["extra-cell"] * 20
@@ -125,13 +131,7 @@ def test_a_json_of_a_million_strings_is_parsed_for_its_shape(site):
     site.routes["/strings.json"] = (200, {"Content-Type": "application/json"}, body)
     site.routes["/broken.json"] = (200, {"Content-Type": "application/json"},
                                    body[:-1] + b",]")
-    tracemalloc.start()
-    try:
-        result = check({"id": "r1", "url": site.url("/strings.json"), "format": "JSON"},
-                       settings(max_bytes=10 * MB))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = checked_with_peak(site, "/strings.json", "JSON")
     assert result["tabular"]["valid"] is True and result["tabular"]["rows_checked"] == MB
     assert peak < 24 * MB, "%d MB allocated at the peak" % (peak // MB)
     broken = check({"id": "r2", "url": site.url("/broken.json"), "format": "JSON"},

@@ -38,16 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from checker import serve
+from run import percentile
 from server import BASE_URL, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 QUEUE = "mofcompliance_quality"
 REQUESTS_PER_CHECK = 2
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def configured(ini: str, hosts: list[str], per_host: int, directory: str) -> str:

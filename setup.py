@@ -37,6 +37,6 @@ setup(
         mofcompliance_dga = ckanext.mofcompliance.harvest.dcat_profile:DGAProfile
 
         [console_scripts]
-        mofcompliance-audit = ckanext.mofcompliance.standard.audit:main
+        mofcompliance-audit = ckanext.mofcompliance.audit.cli:main
     """,
 )

@@ -19,8 +19,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ckanext.mofcompliance.standard import definition as d  # noqa: E402
-from ckanext.mofcompliance.standard.kpi import (assess_catalog, assess_dataset, evaluate,  # noqa: E402
-                                                 load_profile)
+from ckanext.mofcompliance.kpi.evaluation import (assess_catalog, assess_dataset, evaluate,
+                                                  load_profile)
 
 TARGET_PER_SECOND = 20_000
 FORMATS = ["CSV", "XLSX", "JSON", "PDF", "XML", "SHP", "DOCX", "API", ""]

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ckanext.mofcompliance.progress import progress
+from ckanext.mofcompliance.common.progress import progress
 
 WORDS_TH = ["รายได้", "ภาษี", "หนี้สาธารณะ", "งบประมาณ", "รายจ่าย", "การคลัง", "รัฐวิสาหกิจ",
             "ศุลกากร", "สรรพสามิต", "เงินเฟ้อ", "การลงทุน", "ประชากร", "ท่องเที่ยว", "เกษตร"]
@@ -140,7 +140,7 @@ def index_and_score(ini: str, workers: int) -> None:
     """Fill the PostgreSQL search index with the extension's own row builder, one
     organisation at a time in ``workers`` processes, then the score store in bulk."""
     import ckan.model as model
-    from ckanext.mofcompliance import score_store
+    from ckanext.mofcompliance.scoring import store as score_store
     org_ids = [r[0] for r in model.Session.execute(sa.text(
         "SELECT id FROM \"group\" WHERE is_organization AND state = 'active' ORDER BY name"))]
     total = model.Session.execute(sa.text(
@@ -167,7 +167,7 @@ def _start_worker(ini: str) -> None:
 
 def _index_organization(org_id: str) -> int:
     import ckan.model as model
-    from ckanext.mofcompliance import score_store
+    from ckanext.mofcompliance.scoring import store as score_store
     from ckanext.mofcompliance.search.index import build_row, upsert_rows
     organization = model.Group.get(org_id)
     count = 0

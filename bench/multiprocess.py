@@ -219,7 +219,7 @@ def main() -> None:
             import sqlalchemy as sa
 
             import ckan.model as model
-            from ckanext.mofcompliance import score_store
+            from ckanext.mofcompliance.scoring import store as score_store
             orgs = [r[0] for r in model.Session.execute(sa.text(
                 "SELECT id FROM \"group\" WHERE is_organization AND state = 'active' "
                 "ORDER BY name LIMIT :n"), {"n": args.orgs})]

@@ -236,7 +236,7 @@ def main() -> None:
     with app._wsgi_app.test_request_context():
         import ckan.model as model
         from ckan.tests import helpers
-        from ckanext.mofcompliance import score_store
+        from ckanext.mofcompliance.scoring import store as score_store
         datasets = model.Session.execute(score_store.sa.text(
             "SELECT count(*) FROM package WHERE state = 'active' AND type = 'dataset'")).scalar()
         print("catalog: %d datasets; load average %s" % (

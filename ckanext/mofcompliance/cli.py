@@ -12,10 +12,11 @@ from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
 
-from . import reminders, score_store
-from .profile_cli import profile
-from .excel import commands as excel_commands
-from .progress import progress
+from .dashboard import reminders
+from .scoring import store as score_store
+from .scoring.cli import profile
+from .excel import cli as excel_commands
+from .common.progress import progress
 from .quality import jobs as quality_jobs
 from .quality.cli import check_resources
 from .ops import cli as ops_cli

@@ -6,10 +6,13 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from . import config, dates, evidence_activity, field_layout, score_store, site_schema
+from . import config
+from .common import dates
+from .dataset import evidence_activity, field_layout, site_schema
+from .scoring import store as score_store
 from .quality import service
 from .standard import definition as std
-from .standard import profiles as kpi_profiles
+from .kpi import profiles as kpi_profiles
 from .standard import values
 from .standard.labels import name_title, one_language, problem_alone
 

@@ -7,11 +7,13 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import cli, facets, private_resources, score_store
+from . import cli
+from .scoring import facets, store as score_store
+from .access import private_resources
 from . import config as mofconfig
 from .dashboard import views
 from .excel import views as excel_views
-from .standard import profiles as kpi_profiles
+from .kpi import profiles as kpi_profiles
 from .quality import jobs as quality_jobs
 from .quality import store as quality_store
 

@@ -1,3 +1,3 @@
 """The compliance dashboards: the site and organisation pages (``views``), their CSV/XLSX
-exports, the steward's to-do list, and the stored KPI summaries behind them
-(``kpi_cache``, refreshed by ``summaries`` after writes and in jobs)."""
+exports, the steward's to-do list, the job that refreshes the KPI summaries (``summaries``)
+and the reminder mails (``reminders``)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..standard import kpi
+from ..kpi import evaluation as kpi
 
 
 def _side(answer: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,9 +17,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from .. import score_store
-from . import kpi_cache
-from ..standard import kpi
+from ..scoring import store as score_store
+from ..scoring import kpi_cache
+from ..kpi import evaluation as kpi
 
 log = logging.getLogger(__name__)
 

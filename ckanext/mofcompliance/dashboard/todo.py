@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import score_store
+from ..scoring import store as score_store
 from ..logic.auth import member_organizations
 from ..quality import store as checks
 from ..standard import definition as std
-from ..standard import kpi
+from ..kpi import evaluation as kpi
 
 MAX_ROWS = 200
 

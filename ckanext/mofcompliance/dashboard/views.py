@@ -16,13 +16,15 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from .. import config, csrf, score_store
+from .. import config
+from ..common import csrf
+from ..scoring import store as score_store
 from ..logic import auth
 from ..quality import jobs as quality_jobs
 from ..quality.messages import N_
 from . import compare, exports, todo
 from ..standard import definition as std
-from ..standard import kpi
+from ..kpi import evaluation as kpi
 from ..standard.labels import one_language
 
 compliance = csrf.protect(Blueprint("mofcompliance", __name__, url_prefix="/compliance"))

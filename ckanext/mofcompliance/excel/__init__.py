@@ -8,6 +8,6 @@
 * ``importer`` — the dry run and the all-or-nothing commit, through CKAN's own actions
 * ``writer``   — the streamed export of what the requesting user may read
 * ``jobs``     — staged uploads, background runs and their progress
-* ``commands`` — ``ckan mofcompliance import|export``
+* ``cli``      — ``ckan mofcompliance import|export``
 * ``views``    — the upload page and the downloads
 """

@@ -14,10 +14,11 @@ from typing import Any, Iterable, Mapping
 
 import ckan.plugins.toolkit as tk
 
-from .. import config, score_store
+from .. import config
+from ..scoring import store as score_store
 from ..quality import store as check_store
 from ..standard import definition as std
-from ..standard import kpi
+from ..kpi import evaluation as kpi
 
 Results = dict[str, list[kpi.DatasetResult]]  # profile id → the organisation's results
 

@@ -15,8 +15,8 @@ from flask import Blueprint, Response, send_file
 
 import ckan.plugins.toolkit as tk
 
-from .. import csrf
-from ..standard import kpi
+from ..common import csrf
+from ..kpi import evaluation as kpi
 from . import jobs, settings, writer
 from .reader import read_workbook
 from .settings import Limits

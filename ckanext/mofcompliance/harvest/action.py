@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
-from .. import evidence_activity
+from ..dataset import evidence_activity
 from ..logic import commit_unless_deferred, schema
 from . import registration
 

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 
-from .. import evidence_activity
-from ..dashboard import kpi_cache
+from ..dataset import evidence_activity
+from ..scoring import kpi_cache
 from ..model import registration_table
 from ..standard import definition as std
 

@@ -15,19 +15,22 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
-from .. import config, evidence_activity, score_store
-from ..dashboard import kpi_cache, summaries
+from .. import config
+from ..dataset import evidence_activity
+from ..scoring import store as score_store
+from ..scoring import kpi_cache
+from ..dashboard import summaries
 from ..helpers import site_schema_gaps
 from ..model import plan_table, use_case_table
 from ..standard import definition as std
-from ..standard import kpi
-from ..standard import profiles as kpi_profiles
+from ..kpi import evaluation as kpi
+from ..kpi import profiles as kpi_profiles
 from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
-from ..private_resources import package_search
+from ..access.private_resources import package_search
 from ..quality import store as quality_store
-from ..quality.logic import (mofcompliance_quality_show, mofcompliance_resource_check_now,
-                             mofcompliance_resource_checks)
+from ..quality.action import (mofcompliance_quality_show, mofcompliance_resource_check_now,
+                              mofcompliance_resource_checks)
 from . import auth, commit_unless_deferred, schema, validators
 
 __all__ = [

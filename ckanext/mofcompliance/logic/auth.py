@@ -15,8 +15,9 @@ import ckan.authz as authz
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from .. import config, score_store
-from ..private_resources import resource_show
+from .. import config
+from ..scoring import store as score_store
+from ..access.private_resources import resource_show
 from ..quality.auth import (mofcompliance_quality_show, mofcompliance_resource_check_now,
                             mofcompliance_resource_checks)
 

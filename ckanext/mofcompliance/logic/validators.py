@@ -29,7 +29,7 @@ from ckanext.scheming.validation import scheming_validator
 from .. import config
 from ..standard import definition as std
 from ..standard import fields
-from ..standard import kpi
+from ..kpi import evaluation as kpi
 from ..standard import values
 from ..standard.labels import field_title, message
 

@@ -29,9 +29,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
-from .. import config, site_schema
-from ..standard.profile_format import ProfileError
-from ..standard.profiles import build_registry
+from .. import config
+from ..dataset import site_schema
+from ..kpi.profile_format import ProfileError
+from ..kpi.profiles import build_registry
 from .queues import extension_queues
 
 DGA_SCHEMA = "ckanext.mofcompliance:schemas/dataset.yaml"

@@ -8,7 +8,7 @@ from typing import Optional
 import click
 
 
-from .. import score_store
+from ..scoring import store as score_store
 from .. import config
 from . import jobs, store
 

@@ -28,7 +28,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import config, score_store
+from .. import config
+from ..scoring import store as score_store
 from . import checker, store
 from .settings import checker_settings
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
-from .. import score_store
+from ..scoring import store as score_store
 from ..logic.auth import Scope
 from . import grading, messages, store
 

@@ -13,7 +13,8 @@ import pytest
 from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import config, score_store
+from ckanext.mofcompliance import config
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.excel import jobs as excel_jobs
 from ckanext.mofcompliance.tests.excel import builders
 from ckanext.mofcompliance.tests.factories import complete_dataset

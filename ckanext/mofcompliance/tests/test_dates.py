@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import pytz
 
-from ckanext.mofcompliance import dates
+from ckanext.mofcompliance.common import dates
 
 BANGKOK = pytz.timezone("Asia/Bangkok")
 

@@ -13,7 +13,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import evidence_activity
+from ckanext.mofcompliance.dataset import evidence_activity
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 PLUGINS = "activity mofcompliance scheming_datasets mofcompliance_pgsearch mofcompliance_gdcatalog"

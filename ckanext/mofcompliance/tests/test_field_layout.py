@@ -7,7 +7,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import field_layout
+from ckanext.mofcompliance.dataset import field_layout
 from ckanext.mofcompliance.standard import definition as std
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

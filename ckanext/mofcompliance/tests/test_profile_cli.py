@@ -7,8 +7,8 @@ import pytest
 from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.standard import profiles
-from ckanext.mofcompliance.standard.profile_format import read_profile_file
+from ckanext.mofcompliance.kpi import profiles
+from ckanext.mofcompliance.kpi.profile_format import read_profile_file
 from ckanext.mofcompliance.tests.factories import WORKED_EXAMPLE_PLAN, worked_example
 
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.progress import progress
-from ckanext.mofcompliance.standard import audit
+from ckanext.mofcompliance.common.progress import progress
+from ckanext.mofcompliance.audit import cli as audit
 from ckanext.mofcompliance.tests.excel import builders
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

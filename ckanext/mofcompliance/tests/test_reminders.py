@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import reminders
+from ckanext.mofcompliance.dashboard import reminders
 from ckanext.mofcompliance.tests.factories import complete_dataset
 from ckanext.mofcompliance.tests.quality import servers
 from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # noqa: F401

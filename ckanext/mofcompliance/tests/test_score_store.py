@@ -5,9 +5,9 @@ import ckan.model as model
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.model import dataset_score_table
-from ckanext.mofcompliance.standard import kpi
+from ckanext.mofcompliance.kpi import evaluation as kpi
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 

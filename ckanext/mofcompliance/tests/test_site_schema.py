@@ -7,9 +7,10 @@ import pytest
 
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from ckanext.mofcompliance.site_schema import (ABSENT, ANY_VALUE, NOT_REQUIRED, OTHER_VALUES,
-                                               NotEnforced, absent_extension_fields,
-                                               describe, not_enforced)
+from ckanext.mofcompliance.dataset.site_schema import (ABSENT, ANY_VALUE, NOT_REQUIRED,
+                                                       OTHER_VALUES, NotEnforced,
+                                                       absent_extension_fields, describe,
+                                                       not_enforced)
 
 THAI_GDC_SCHEMA = "ckanext.mofcompliance.tests:fixtures/thai_gdc_dataset.yaml"
 

@@ -29,7 +29,7 @@ import ckan.model as model
 from ckan.tests import factories, helpers
 from ckanext.dcat.processors import RDFParser
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.excel import layout
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.standard import definition as std

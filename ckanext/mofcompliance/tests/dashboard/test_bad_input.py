@@ -6,7 +6,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 PASSWORD = "correct horse battery staple"

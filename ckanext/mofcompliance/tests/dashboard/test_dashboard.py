@@ -12,9 +12,9 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.logic import NotAuthorized
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.dashboard import exports
-from ckanext.mofcompliance.standard.kpi import audit_catalog
+from ckanext.mofcompliance.kpi.evaluation import audit_catalog
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 SECRET_TITLE = "งบลับเฉพาะภายในหน่วยงาน"

@@ -11,9 +11,11 @@ from click.testing import CliRunner
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.dashboard import exports, kpi_cache, summaries
-from ckanext.mofcompliance.standard import audit, kpi, profiles
-from ckanext.mofcompliance.standard.profile_draft import draft_text
+from ckanext.mofcompliance.dashboard import exports, summaries
+from ckanext.mofcompliance.scoring import kpi_cache
+from ckanext.mofcompliance.audit import cli as audit
+from ckanext.mofcompliance.kpi import evaluation as kpi, profiles
+from ckanext.mofcompliance.kpi.profile_draft import draft_text
 from ckanext.mofcompliance.tests.dashboard import exported
 from ckanext.mofcompliance.tests.factories import WORKED_EXAMPLE_PLAN, worked_example
 

@@ -7,7 +7,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.standard import kpi
+from ckanext.mofcompliance.kpi import evaluation as kpi
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 pytestmark = pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")

@@ -6,7 +6,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.standard import profiles
+from ckanext.mofcompliance.kpi import profiles
 
 SITE = str(Path(__file__).parents[1] / "fixtures" / "site_profiles")
 

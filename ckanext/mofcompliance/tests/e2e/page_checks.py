@@ -12,7 +12,7 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 from ckanext.mofcompliance.standard import definition as std
-from ckanext.mofcompliance.standard import kpi
+from ckanext.mofcompliance.kpi import evaluation as kpi
 
 PO = Path(__file__).resolve().parents[2] / "i18n" / "th" / "LC_MESSAGES" / \
     "ckanext-mofcompliance.po"

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.excel import commands
+from ckanext.mofcompliance.excel import cli as commands
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 from . import builders

@@ -8,7 +8,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.excel import importer, layout
 from ckanext.mofcompliance.excel.importer import Target
-from ckanext.mofcompliance.standard import kpi
+from ckanext.mofcompliance.kpi import evaluation as kpi
 from ckanext.mofcompliance.tests.factories import (MAPPED, WORKED_EXAMPLE_PLAN,
                                                  complete_dataset)
 

@@ -11,7 +11,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.excel import jobs
-from ckanext.mofcompliance.standard import kpi
+from ckanext.mofcompliance.kpi import evaluation as kpi
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 from . import builders

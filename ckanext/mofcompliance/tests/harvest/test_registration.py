@@ -7,8 +7,8 @@ from click.testing import CliRunner
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
-from ckanext.mofcompliance.dashboard import kpi_cache
+from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import kpi_cache
 from ckanext.mofcompliance.harvest import registration
 from ckanext.mofcompliance.harvest.cli import gdcatalog
 

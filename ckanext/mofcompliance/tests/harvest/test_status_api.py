@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.harvest import status_api
 from ckanext.mofcompliance.harvest.cli import gdcatalog
 

@@ -8,8 +8,9 @@ import ckan.lib.jobs as jobs
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
-from ckanext.mofcompliance.dashboard import kpi_cache, summaries
+from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import kpi_cache
+from ckanext.mofcompliance.dashboard import summaries
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

@@ -14,8 +14,8 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.quality.remote import USER_AGENT
-from ckanext.mofcompliance.standard import audit
+from ckanext.mofcompliance.audit.remote import USER_AGENT
+from ckanext.mofcompliance.audit import cli as audit
 from ckanext.mofcompliance.tests.factories import complete_dataset
 from ckanext.mofcompliance.tests.standard.test_audit_cli import runner
 

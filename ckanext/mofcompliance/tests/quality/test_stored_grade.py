@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.quality import grading, service, store
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance import score_store
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.tests.factories import complete_dataset
 from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # noqa: F401
@@ -127,7 +127,8 @@ def test_without_verify_openness_the_kpi_is_unchanged(app, advanced, files):
 
 def test_switching_the_option_never_serves_the_other_modes_cached_summary(
         app, advanced, files, ckan_config, monkeypatch):
-    from ckanext.mofcompliance.dashboard import kpi_cache, summaries
+    from ckanext.mofcompliance.scoring import kpi_cache
+    from ckanext.mofcompliance.dashboard import summaries
 
     break_the_api(files)
     declared = summaries.compute([advanced["org"]["id"]], "fy2565", False)

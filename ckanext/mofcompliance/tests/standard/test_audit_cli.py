@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.standard import audit
+from ckanext.mofcompliance.audit import cli as audit
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 from .builders import pkg, resource
@@ -137,7 +137,7 @@ def test_an_unreachable_url_exits_2():
 
 
 def test_a_profile_file_scores_like_the_shipped_profile_it_copies(catalog_file, tmp_path):
-    from ckanext.mofcompliance.standard import profiles
+    from ckanext.mofcompliance.kpi import profiles
     draft = tmp_path / "fy2565-draft.yaml"
     draft.write_text((profiles.PROFILES_DIR / "fy2565.yaml").read_text(encoding="utf-8")
                      .replace("id: fy2565", "id: fy2565_draft\nversion: draft-1"),
@@ -150,7 +150,7 @@ def test_a_profile_file_scores_like_the_shipped_profile_it_copies(catalog_file, 
 
 
 def test_an_invalid_profile_file_is_refused_naming_file_line_and_key(catalog_file, tmp_path):
-    from ckanext.mofcompliance.standard import profiles
+    from ckanext.mofcompliance.kpi import profiles
     draft = tmp_path / "broken.yaml"
     draft.write_text((profiles.PROFILES_DIR / "fy2565.yaml").read_text(encoding="utf-8")
                      .replace("kind: catalog_url", "kind: catalogue_url"), encoding="utf-8")

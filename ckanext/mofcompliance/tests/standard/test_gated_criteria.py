@@ -1,7 +1,7 @@
 """A criterion whose points a gate keeps from counting says which gate: its row reads 0
 beside a note that computes points, and the reader must be told why."""
-from ckanext.mofcompliance.standard.kpi import (assess_dataset, audit_catalog,
-                                                 waits_for_work_process)
+from ckanext.mofcompliance.kpi.evaluation import (assess_dataset, audit_catalog,
+                                                  waits_for_work_process)
 
 from .builders import pkg
 

@@ -7,8 +7,8 @@ import jsonschema
 import pytest
 import yaml
 
-from ckanext.mofcompliance.standard.criteria import KINDS
-from ckanext.mofcompliance.standard.profile_format import profile_json_schema
+from ckanext.mofcompliance.kpi.criteria import KINDS
+from ckanext.mofcompliance.kpi.profile_format import profile_json_schema
 
 PROFILES_DOC = Path(__file__).parents[4] / "docs" / "kpi-profiles.md"
 

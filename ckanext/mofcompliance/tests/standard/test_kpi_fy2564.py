@@ -1,7 +1,7 @@
 """FY2564 (docs/kpi-rules.md §5): all-or-nothing metadata; 50% open for 12.5 / 18.75 / 25."""
 import pytest
 
-from ckanext.mofcompliance.standard.kpi import audit_catalog
+from ckanext.mofcompliance.kpi.evaluation import audit_catalog
 
 from .builders import advanced_pkg, pkg, resource
 

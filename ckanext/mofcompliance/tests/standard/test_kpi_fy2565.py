@@ -1,8 +1,8 @@
 """FY2565 (docs/kpi-rules.md §4): basic 50, standard 15 + 10, advanced 20 + 5."""
 import pytest
 
-from ckanext.mofcompliance.standard.kpi import (AgencyPlan, UseCase, assess_dataset,
-                                                 audit_catalog, evaluate, load_profile, round2)
+from ckanext.mofcompliance.kpi.evaluation import (AgencyPlan, UseCase, assess_dataset,
+                                                  audit_catalog, evaluate, load_profile, round2)
 
 from .builders import advanced_pkg, pkg, resource
 
@@ -135,7 +135,7 @@ def test_evaluate_accepts_typed_inputs():
 
 def test_a_result_survives_its_json_round_trip():
     import json
-    from ckanext.mofcompliance.standard.kpi import dataset_result_from_json
+    from ckanext.mofcompliance.kpi.evaluation import dataset_result_from_json
     for dataset in worked_example() + [advanced_pkg("advanced", private=True)]:
         result = assess_dataset(dataset, "fy2565")
         assert dataset_result_from_json(json.loads(json.dumps(result))) == result

@@ -1,7 +1,7 @@
 """FY2567 (docs/kpi-rules.md §6): registration in the GD Catalog, thresholds by catalog size."""
 import pytest
 
-from ckanext.mofcompliance.standard.kpi import audit_catalog, load_profile
+from ckanext.mofcompliance.kpi.evaluation import audit_catalog, load_profile
 
 from .builders import pkg, resource
 

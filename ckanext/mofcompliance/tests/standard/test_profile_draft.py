@@ -3,9 +3,9 @@ import dataclasses
 
 import pytest
 
-from ckanext.mofcompliance.standard import profiles
-from ckanext.mofcompliance.standard.profile_draft import draft_text
-from ckanext.mofcompliance.standard.profile_format import read_profile_text
+from ckanext.mofcompliance.kpi import profiles
+from ckanext.mofcompliance.kpi.profile_draft import draft_text
+from ckanext.mofcompliance.kpi.profile_format import read_profile_text
 
 
 @pytest.mark.parametrize("source_id", ["fy2564", "fy2565", "fy2567"])

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.mofcompliance.standard import profiles
-from ckanext.mofcompliance.standard.profile_format import ProfileError
+from ckanext.mofcompliance.kpi import profiles
+from ckanext.mofcompliance.kpi.profile_format import ProfileError
 
 SITE = Path(__file__).parents[1] / "fixtures" / "site_profiles"
 

@@ -7,17 +7,17 @@ import jsonschema
 import pytest
 import yaml
 
-from ckanext.mofcompliance.schemas import build
-from ckanext.mofcompliance.standard import profiles
-from ckanext.mofcompliance.standard.profile_format import (ProfileError, read_profile_file,
-                                                             read_profile_text)
+from ckanext.mofcompliance.kpi import profiles
+from ckanext.mofcompliance.kpi.profile_format import (ProfileError, read_profile_file,
+                                                      read_profile_text)
 
 SHIPPED = sorted(profiles.PROFILES_DIR.glob("*.yaml"))
 FY2565 = (profiles.PROFILES_DIR / "fy2565.yaml").read_text(encoding="utf-8")
+PROFILE_SCHEMA_FILE = Path(__file__).resolve().parents[4] / "schemas" / "profile.schema.json"
 
 
 def _schema() -> dict:
-    return json.loads(build.PROFILE_SCHEMA_FILE.read_text(encoding="utf-8"))
+    return json.loads(PROFILE_SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

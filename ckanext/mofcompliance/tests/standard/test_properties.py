@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ckanext.mofcompliance.standard import definition as d
 from ckanext.mofcompliance.standard.completeness import metadata_complete
-from ckanext.mofcompliance.standard.kpi import audit_catalog, load_profile
+from ckanext.mofcompliance.kpi.evaluation import audit_catalog, load_profile
 
 from .builders import pkg
 

@@ -32,17 +32,17 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import config
-from .dashboard import kpi_cache
-from .model import (dataset_score_table, plan_table, registration_table, snapshot_table,
-                    use_case_table)
-from .quality import grading
-from .quality import store as check_store
-from .quality.verified_openness import verified_package
-from .standard import kpi
-from .standard.completeness import metadata_complete
-from .standard.inputs import openness_result_from_json
-from .standard.openness import OpennessResult, open_level
+from .. import config
+from . import kpi_cache
+from ..model import (dataset_score_table, plan_table, registration_table, snapshot_table,
+                     use_case_table)
+from ..quality import grading
+from ..quality import store as check_store
+from ..quality.verified_openness import verified_package
+from ..kpi import evaluation as kpi
+from ..standard.completeness import metadata_complete
+from ..kpi.inputs import openness_result_from_json
+from ..standard.openness import OpennessResult, open_level
 
 BATCH_SIZE = 1000
 

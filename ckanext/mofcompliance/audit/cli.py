@@ -26,11 +26,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..progress import progress as reporting
-from ..quality import remote
-from .kpi import audit_catalog, profile_ids
-from .profile_format import ProfileError, read_profile_file
-from .profiles import DEFAULT_PROFILE, Profile
+from ..common.progress import progress as reporting
+from . import remote
+from ..kpi.evaluation import audit_catalog, profile_ids
+from ..kpi.profile_format import ProfileError, read_profile_file
+from ..kpi.profiles import DEFAULT_PROFILE, Profile
 
 PAGE_ROWS = 1000  # CKAN's default ckan.search.rows_max
 BAD_INPUT = 2

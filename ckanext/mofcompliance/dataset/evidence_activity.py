@@ -20,7 +20,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import get_permission_labels
 
-from .standard import definition as std
+from ..standard import definition as std
 
 PLAN_CHANGED = "changed mofcompliance plan"
 USE_CASE_ADDED = "new mofcompliance use case"

@@ -27,10 +27,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
-from .model import dataset_score_table, reminder_table
-from .quality import store as check_store
-from .standard import definition as std
-from .standard import values
+from ..model import dataset_score_table, reminder_table
+from ..quality import store as check_store
+from ..standard import definition as std
+from ..standard import values
 
 Problem = tuple[str, str, str]  # (recipient, package_id, item field or BROKEN_LINK + resource id)
 BROKEN_LINK = "broken-link:"

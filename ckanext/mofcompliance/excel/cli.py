@@ -13,7 +13,7 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ..progress import progress
+from ..common.progress import progress
 from . import importer, settings, writer
 from .reader import Problem
 

@@ -18,8 +18,8 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 from urllib.parse import urlparse
 
 from .inputs import AgencyPlan, DatasetResult, UseCase
-from .labels import names_en, names_th
-from .openness import level_label
+from ..standard.labels import names_en, names_th
+from ..standard.openness import level_label
 from .profiles import CriterionSpec, Profile, SizeGroup
 
 ADVANCED = 3

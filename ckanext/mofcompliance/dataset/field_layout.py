@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Mapping
 
-from .standard import definition as std
+from ..standard import definition as std
 
 SchemingField = Mapping[str, Any]
 ALL_TYPES = frozenset(dt.code for dt in std.data_types())

@@ -19,7 +19,7 @@ import ckan.model as model
 
 from .. import config
 from ..model import kpi_cache_table
-from ..standard import profiles
+from ..kpi import profiles
 
 SITE = ""
 VERIFIED = "+verified"

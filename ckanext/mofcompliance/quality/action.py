@@ -23,7 +23,7 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from .. import score_store
+from ..scoring import store as score_store
 from ..logic import auth
 from . import disclosure, jobs, service, store, sweeps
 from .model import resource_check_table as checks

@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from .criteria import KINDS
-from .openness import ruleset_names
+from ..standard.openness import ruleset_names
 from .profiles import DEFAULT_REGISTERED_STATES, Profile, profile_from_dict
 
 _LABELS = {"label_th": {"type": "string", "minLength": 1},

@@ -14,11 +14,11 @@ import click
 
 import ckan.model as model
 
-from . import score_store
-from .dashboard import kpi_cache
-from .standard import kpi
-from .standard.profile_draft import draft_text
-from .standard.profile_format import ProfileError, read_profile_file
+from . import store as score_store
+from . import kpi_cache
+from ..kpi import evaluation as kpi
+from ..kpi.profile_draft import draft_text
+from ..kpi.profile_format import ProfileError, read_profile_file
 
 INVALID = 1
 

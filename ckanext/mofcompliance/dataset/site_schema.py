@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .standard import definition as std
-from .standard import labels
+from ..standard import definition as std
+from ..standard import labels
 
 ABSENT = "absent"                  # the schema has no such field
 NOT_REQUIRED = "not_required"      # it may be saved empty

@@ -8,7 +8,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from . import score_store
+from . import store as score_store
 
 
 def facet_titles() -> dict[str, str]:

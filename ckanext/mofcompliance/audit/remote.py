@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Optional
 
 from .. import outbound
-from . import grading, messages
-from .checker import Settings, checked
+from ..quality import grading, messages
+from ..quality.checker import Settings, checked
 
 USER_AGENT = "mofcompliance-audit (ckanext-mofcompliance resource checker)"
 

@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from . import definition as d
+from ..standard import definition as d
 from . import profiles
 from .profiles import Profile
-from .completeness import CompletenessResult, metadata_complete
-from .fields import field_reader, is_true, text
-from .openness import IndicatorResult, OpennessResult, open_level, ruleset
+from ..standard.completeness import CompletenessResult, metadata_complete
+from ..standard.fields import field_reader, is_true, text
+from ..standard.openness import IndicatorResult, OpennessResult, open_level, ruleset
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from .criteria import (Context, Judgement, NextStep, State, gates_hold,
-                       judge_all, round2, score_level, sum_tallies)
-from .fields import text
+from .criteria import (Context, Judgement, NextStep, State, gates_hold, judge_all, round2,
+                       score_level, sum_tallies)
+from ..standard.fields import text
 from .inputs import (AgencyPlan, DatasetResult, UseCase, WorkProcess, assess_catalog,
                      assess_dataset, dataset_result_from_json, gc_paused)
 from .planner import Planner

@@ -1,6 +1,6 @@
 """Build the ckanext-scheming dataset schema from the standard's single definition.
 
-``schemas/dataset.yaml`` beside this file is the output, checked in so that
+``ckanext/mofcompliance/schemas/dataset.yaml`` is the output, checked in so that
 ckanext-scheming can load it (``scheming.dataset_schemas =
 ckanext.mofcompliance:schemas/dataset.yaml``); a test fails when it drifts from
 ``standard/definition.yaml``; ``schemas/profile.schema.json`` (the KPI profile format) is
@@ -8,7 +8,7 @@ built from the criterion kinds (``standard/profile_format.py``).  Choice lists a
 choice field names the ``mofcompliance_choices`` helper, which reads the
 definition at run time.
 
-Regenerate with ``python -m ckanext.mofcompliance.schemas.build``.
+Regenerate with ``python scripts/build_schemas.py``.
 """
 from __future__ import annotations
 
@@ -20,15 +20,15 @@ import yaml
 
 from ckanext.mofcompliance.standard import definition as std
 from ckanext.mofcompliance.standard.json_schema import package_json_schema
-from ckanext.mofcompliance.standard.profile_format import render_profile_schema
+from ckanext.mofcompliance.kpi.profile_format import render_profile_schema
 from ckanext.mofcompliance.standard.labels import field_title
 
-HERE = Path(__file__).parent
-SCHEMING_FILE = HERE / "dataset.yaml"
-JSON_SCHEMA_DIR = HERE.parents[2] / "schemas"
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMING_FILE = ROOT / "ckanext" / "mofcompliance" / "schemas" / "dataset.yaml"
+JSON_SCHEMA_DIR = ROOT / "schemas"
 PROFILE_SCHEMA_FILE = JSON_SCHEMA_DIR / "profile.schema.json"
 HEADER = ("# GENERATED from ckanext/mofcompliance/standard/definition.yaml by\n"
-          "# `python -m ckanext.mofcompliance.schemas.build`; do not edit by hand.\n")
+          "# `python scripts/build_schemas.py`; do not edit by hand.\n")
 
 # The form of a field (definition.yaml `forms`) → scheming preset, validators, snippets.
 FORMS: dict[str, dict[str, Any]] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone, tzinfo
 from typing import Callable, Optional, Union
 
-from .standard import values
+from ..standard import values
 
 Moment = Union[str, date, datetime, None]
 

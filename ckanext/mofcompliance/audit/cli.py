@@ -30,7 +30,8 @@ from ..common.progress import progress as reporting
 from . import remote
 from ..kpi.evaluation import audit_catalog, profile_ids
 from ..kpi.profile_format import ProfileError, read_profile_file
-from ..kpi.profiles import DEFAULT_PROFILE, Profile
+from ..kpi.profile import Profile
+from ..kpi.profiles import DEFAULT_PROFILE
 
 PAGE_ROWS = 1000  # CKAN's default ckan.search.rows_max
 BAD_INPUT = 2

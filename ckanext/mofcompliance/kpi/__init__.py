@@ -1,12 +1,12 @@
 """ตัวชี้วัด Data Catalog / The OPDC Data Catalog KPI, judged from the DGA standard's results.
 
 Pure Python: nothing here imports CKAN (the ``mofcompliance-audit`` console script scores
-with it too). Imports run one way: ``profiles`` (the data) ← ``inputs`` ← ``criteria`` ←
-``kinds`` ← ``profile_format`` ← ``registry`` ← ``assess``, ``planner`` ← ``evaluation``.
+with it too). Imports run one way: ``profile`` (the data) ← ``inputs`` ← ``criteria`` ←
+``kinds`` ← ``profile_format`` ← ``profiles`` ← ``assess``, ``planner`` ← ``evaluation``.
 
-* ``profiles``        — a fiscal year's profile as data (criteria, levels, size groups)
+* ``profile``         — a fiscal year's profile as data (criteria, levels, size groups)
 * ``profile_format``  — reading and checking a profile file (``profiles/fy*.yaml``)
-* ``registry``        — the loaded profiles: the shipped ones and a site's folders
+* ``profiles``        — the loaded profiles by id: the shipped ones and a site's folders
 * ``profile_draft``   — the commented draft ``ckan mofcompliance profile new`` writes
 * ``inputs``          — what the KPI reads: a dataset's result, an agency's plan, use cases
 * ``assess``          — a dataset dict → its result under a profile

@@ -1,7 +1,7 @@
 """ตัวชี้วัด Data Catalog / The Data Catalog KPI: results + plan + profile → score and level.
 
 A fiscal year is a *profile* (``profiles.py``, ``profiles/fy*.yaml``): its criteria, points,
-thresholds and readings are data. Each criterion names a *kind* (``criteria.py``), the only
+thresholds and readings are data. Each criterion names a *kind* (``kinds.py``), the only
 rule code; no code branches on the year. The next steps are planned by ``planner.py``; the
 datasets are read into results by ``inputs.py``. The rules and every reading made are in
 docs/kpi-rules.md.
@@ -22,14 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from .criteria import (Context, Judgement, NextStep, State, gates_hold, judge_all, round2,
-                       score_level, sum_tallies)
+from .criteria import Context, Judgement, NextStep, State, round2
+from .kinds import gates_hold, judge_all, score_level, sum_tallies
 from ..standard.fields import text
-from .inputs import (AgencyPlan, DatasetResult, UseCase, WorkProcess, assess_catalog,
-                     assess_dataset, dataset_result_from_json, gc_paused)
+from .assess import assess_catalog, assess_dataset, gc_paused
+from .inputs import AgencyPlan, DatasetResult, UseCase, WorkProcess, dataset_result_from_json
 from .planner import Planner
-from .profiles import (DEFAULT_PROFILE, Profile, load_profile, profile_from_dict, profile_ids,
-                       resolve)
+from .profile import Profile, profile_from_dict
+from .profiles import DEFAULT_PROFILE, load_profile, profile_ids, resolve
 
 __all__ = [
     "AgencyPlan", "UseCase", "WorkProcess", "DatasetResult", "assess_dataset", "assess_catalog",

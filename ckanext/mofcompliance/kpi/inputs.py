@@ -1,4 +1,5 @@
-"""What the KPI reads: each dataset's assessment and the agency's plan and use cases.
+"""What the KPI reads: each dataset's result and the agency's plan and use cases (``assess``
+makes a dataset's result).
 
 A dataset is read once into a ``DatasetResult`` (its completeness, its open level and the
 few facts the criteria need); the KPI then works on those results only, so they can be
@@ -6,17 +7,12 @@ stored (the score store keeps them as JSON) and evaluated again under any profil
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
-from ..standard import definition as d
-from . import profiles
-from .profiles import Profile
-from ..standard.completeness import CompletenessResult, metadata_complete
-from ..standard.fields import field_reader, is_true, text
-from ..standard.openness import IndicatorResult, OpennessResult, open_level, ruleset
+from ..standard.completeness import CompletenessResult
+from ..standard.fields import text
+from ..standard.openness import IndicatorResult, OpennessResult
 
 
 @dataclass(frozen=True)
@@ -104,51 +100,6 @@ class DatasetResult(NamedTuple):
                              "main_process": self.work_process.main_process,
                              "sub_process": self.work_process.sub_process},
         }
-
-
-def assess_dataset(pkg_dict: Mapping[str, Any], profile: Profile | str = profiles.DEFAULT_PROFILE,
-                   completeness: CompletenessResult | None = None) -> DatasetResult:
-    """Completeness and open level of one package dict, under the profile's open rules.
-
-    ``completeness`` (the same under every profile) may be passed when already known."""
-    prof = profiles.resolve(profile)
-    get = field_reader(pkg_dict)
-    return DatasetResult(                   # positional: this runs once per dataset
-        text(pkg_dict.get("name") or pkg_dict.get("id") or pkg_dict.get("title")),
-        text(pkg_dict.get("id")),
-        text(pkg_dict.get("title")),
-        completeness or metadata_complete(pkg_dict),
-        open_level(pkg_dict, ruleset(prof.openness_rules)),
-        text(get("data_category")) in d.public_categories(),
-        is_true(pkg_dict.get("private")),
-        text(get("allow_harvest")) != "False",
-        WorkProcess(text(get("kpi_mission")), text(get("kpi_main_process")),
-                    text(get("kpi_sub_process"))),
-    )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while bulk results are built (they hold no cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def assess_catalog(pkg_dicts: Iterable[Mapping[str, Any]],
-                   profile: Profile | str = profiles.DEFAULT_PROFILE) -> list[DatasetResult]:
-    """``assess_dataset`` over a whole catalog.
-
-    The cyclic garbage collector is paused meanwhile: its passes over the growing result list
-    would cost more than the scoring itself.
-    """
-    prof = profiles.resolve(profile)
-    with gc_paused():
-        return [assess_dataset(p, prof) for p in pkg_dicts]
 
 
 def dataset_result_from_json(data: Sequence[Any]) -> DatasetResult:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .criteria import Context, NextStep, State, Totals, add, judge_all, kind_of, score_level, tally
+from .criteria import Context, NextStep, State
+from .kinds import Totals, add, judge_all, kind_of, score_level, tally
 from .inputs import DatasetResult
 from ..standard.labels import name_title, names_en, names_th
 from ..standard.openness import IndicatorResult, hints, indicator_label
-from .profiles import CriterionSpec, Profile
+from .profile import CriterionSpec, Profile
 
 Groups = dict[State, tuple[State, list[int]]]
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from .criteria import KINDS
+from .kinds import KINDS
 from .profile_format import read_profile_text
-from .profiles import CriterionSpec, Profile
+from .profile import CriterionSpec, Profile
 
 FIRST_VERSION = "1"
 

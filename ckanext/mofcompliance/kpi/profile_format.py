@@ -15,9 +15,9 @@ from typing import Any, Iterable, Sequence
 import jsonschema
 import yaml
 
-from .criteria import KINDS
+from .kinds import KINDS
 from ..standard.openness import ruleset_names
-from .profiles import DEFAULT_REGISTERED_STATES, Profile, profile_from_dict
+from .profile import DEFAULT_REGISTERED_STATES, Profile, profile_from_dict
 
 _LABELS = {"label_th": {"type": "string", "minLength": 1},
            "label_en": {"type": "string", "minLength": 1}}

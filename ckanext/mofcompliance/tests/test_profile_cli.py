@@ -8,11 +8,12 @@ from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.kpi import profiles
+from ckanext.mofcompliance.kpi.profile import Profile
 from ckanext.mofcompliance.kpi.profile_format import read_profile_file
 from ckanext.mofcompliance.tests.factories import WORKED_EXAMPLE_PLAN, worked_example
 
 
-def _spec(profile: profiles.Profile) -> list:
+def _spec(profile: Profile) -> list:
     return [(c.id, c.kind, c.level, c.max_points, c.params) for c in profile.criteria]
 
 

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from ckanext.mofcompliance.kpi.criteria import KINDS
+from ckanext.mofcompliance.kpi.kinds import KINDS
 from ckanext.mofcompliance.kpi.profile_format import profile_json_schema
 
 PROFILES_DOC = Path(__file__).parents[4] / "docs" / "kpi-profiles.md"

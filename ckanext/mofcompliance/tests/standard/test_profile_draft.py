@@ -4,6 +4,7 @@ import dataclasses
 import pytest
 
 from ckanext.mofcompliance.kpi import profiles
+from ckanext.mofcompliance.kpi.profile import Profile
 from ckanext.mofcompliance.kpi.profile_draft import draft_text
 from ckanext.mofcompliance.kpi.profile_format import read_profile_text
 
@@ -15,7 +16,7 @@ def test_a_draft_keeps_every_rule_of_its_source(source_id):
     assert (draft.id, draft.version, draft.fiscal_year) == ("fy2570", "1", 2570)
     assert "2570" in draft.title_th and str(source.fiscal_year) not in draft.title_en
     renamed = {"id", "version", "fiscal_year", "title_th", "title_en"}
-    for field in dataclasses.fields(profiles.Profile):
+    for field in dataclasses.fields(Profile):
         if field.name not in renamed:
             assert getattr(draft, field.name) == getattr(source, field.name), field.name
 

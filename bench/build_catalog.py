@@ -140,7 +140,7 @@ def index_and_score(ini: str, workers: int) -> None:
     """Fill the PostgreSQL search index with the extension's own row builder, one
     organisation at a time in ``workers`` processes, then the score store in bulk."""
     import ckan.model as model
-    from ckanext.mofcompliance.scoring import store as score_store
+    from ckanext.mofcompliance.scoring import rebuild
     org_ids = [r[0] for r in model.Session.execute(sa.text(
         "SELECT id FROM \"group\" WHERE is_organization AND state = 'active' ORDER BY name"))]
     total = model.Session.execute(sa.text(
@@ -153,7 +153,7 @@ def index_and_score(ini: str, workers: int) -> None:
         for count in pool.imap_unordered(_index_organization, org_ids):
             done += count
             report(done, total)
-    score_store.rescore()
+    rebuild.rescore()
     model.Session.commit()
 
 
@@ -167,11 +167,11 @@ def _start_worker(ini: str) -> None:
 
 def _index_organization(org_id: str) -> int:
     import ckan.model as model
-    from ckanext.mofcompliance.scoring import store as score_store
+    from ckanext.mofcompliance.scoring import rebuild
     from ckanext.mofcompliance.search.index import build_row, upsert_rows
     organization = model.Group.get(org_id)
     count = 0
-    for batch in score_store.package_dicts(org_id):
+    for batch in rebuild.package_dicts(org_id):
         upsert_rows(build_row(_as_shown(model, p, organization)) for p in batch)
         count += len(batch)
     model.Session.commit()

@@ -168,7 +168,7 @@ def load(args: argparse.Namespace, token: str, evaluator: str, orgs: list[str],
     return reads
 
 
-def lost_rows(model: Any, sa: Any, score_store: Any, orgs: list[str]) -> tuple[int, int]:
+def lost_rows(model: Any, sa: Any, rebuild: Any, orgs: list[str]) -> tuple[int, int]:
     """(rows missing or different from a fresh rescore, rows compared); the rescore is
     rolled back."""
     query = sa.text("SELECT s.* FROM mofcompliance_dataset_score s JOIN package p "
@@ -182,7 +182,7 @@ def lost_rows(model: Any, sa: Any, score_store: Any, orgs: list[str]) -> tuple[i
 
     stored = rows()
     for org in orgs:
-        score_store.rescore(org)
+        rebuild.rescore(org)
     fresh = rows()
     model.Session.rollback()
     differing = sum(1 for key, row in fresh.items() if stored.get(key) != row)
@@ -219,7 +219,7 @@ def main() -> None:
             import sqlalchemy as sa
 
             import ckan.model as model
-            from ckanext.mofcompliance.scoring import store as score_store
+            from ckanext.mofcompliance.scoring import rebuild
             orgs = [r[0] for r in model.Session.execute(sa.text(
                 "SELECT id FROM \"group\" WHERE is_organization AND state = 'active' "
                 "ORDER BY name LIMIT :n"), {"n": args.orgs})]
@@ -253,7 +253,7 @@ def main() -> None:
         counts, _server_rss = ours.recv(), ours.recv()
         servers.join(10)
         with app._wsgi_app.test_request_context():
-            differing, compared = lost_rows(model, sa, score_store, orgs)
+            differing, compared = lost_rows(model, sa, rebuild, orgs)
 
     # a check is a GET and, for NSO's reading of "downloadable", a HEAD after it
     fetched = sum(counts["requests"]) // REQUESTS_PER_CHECK

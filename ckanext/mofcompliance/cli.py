@@ -13,7 +13,8 @@ from werkzeug.datastructures import FileStorage
 import ckan.plugins.toolkit as tk
 
 from .dashboard import reminders
-from .scoring import store as score_store
+from .scoring import rebuild
+from .scoring import reads
 from .scoring.cli import profile
 from .excel import cli as excel_commands
 from .common.progress import progress
@@ -121,9 +122,9 @@ def rescore(org: str | None) -> None:
     """Rebuild the score store from the database (set-based reads), then take snapshots."""
     org_id = _org_id(org)
     with progress("rescoring / คำนวณใหม่") as report:
-        count = score_store.rescore(org_id, report)
+        count = rebuild.rescore(org_id, report)
     click.echo("%d datasets scored / ให้คะแนน %d ชุดข้อมูล" % (count, count))
-    click.echo("%d snapshots / สแนปช็อต" % score_store.take_snapshots())
+    click.echo("%d snapshots / สแนปช็อต" % reads.take_snapshots())
 
 
 @mofcompliance.command()
@@ -138,7 +139,7 @@ def worker(burst: bool) -> None:
 @mofcompliance.command()
 def snapshot() -> None:
     """Record today's score and level of every organisation (run daily from cron)."""
-    click.echo("%d snapshots / สแนปช็อต" % score_store.take_snapshots())
+    click.echo("%d snapshots / สแนปช็อต" % reads.take_snapshots())
 
 
 @mofcompliance.command()

@@ -17,7 +17,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from ..scoring import store as score_store
+from ..scoring import reads
 from ..scoring import kpi_cache
 from ..kpi import evaluation as kpi
 
@@ -40,15 +40,15 @@ def _site_summary(profile: str, results: list[kpi.DatasetResult],
                   inputs: dict[str, Any]) -> dict[str, Any]:
     """The site's summary with its criteria in full (label, level, evidence, note), as the
     organisation page shows its own: the dashboards render one criterion shape."""
-    site = score_store.evaluate("", profile, results, inputs=inputs)
+    site = reads.evaluate("", profile, results, inputs=inputs)
     return dict(_summary(site, results), **site.to_dict())
 
 
 def compute(owners: list[str], profile: str, public_only: bool) -> dict[str, Any]:
     """The summaries of ``owners``, reading only the datasets they need."""
     whole = kpi_cache.SITE in owners
-    by_org = score_store.dataset_results(profile, None if whole else owners, public_only)
-    inputs = score_store.kpi_inputs(owners)
+    by_org = reads.dataset_results(profile, None if whole else owners, public_only)
+    inputs = reads.kpi_inputs(owners)
     payloads = {}
     for owner in owners:
         if owner == kpi_cache.SITE:
@@ -56,16 +56,16 @@ def compute(owners: list[str], profile: str, public_only: bool) -> dict[str, Any
             payloads[owner] = _site_summary(profile, everything, inputs[owner])
         else:
             results = by_org.get(owner, [])
-            payloads[owner] = _summary(score_store.evaluate(
+            payloads[owner] = _summary(reads.evaluate(
                 owner, profile, results, inputs=inputs[owner], next_steps=False), results)
     return payloads
 
 
 def site_of(profile: str, org_ids: Optional[Iterable[str]], public_only: bool) -> dict[str, Any]:
     """The site's summary over some organisations only (a member's view; not cached)."""
-    by_org = score_store.dataset_results(profile, org_ids, public_only)
+    by_org = reads.dataset_results(profile, org_ids, public_only)
     return _site_summary(profile, [r for rs in by_org.values() for r in rs],
-                         score_store.kpi_inputs([kpi_cache.SITE])[kpi_cache.SITE])
+                         reads.kpi_inputs([kpi_cache.SITE])[kpi_cache.SITE])
 
 
 def cached(owners: list[str], profile: str, public_only: bool) -> dict[str, Any]:

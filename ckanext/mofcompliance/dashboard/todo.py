@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scoring import store as score_store
+from ..scoring import reads
 from ..logic.auth import member_organizations
 from ..quality import store as checks
 from ..standard import definition as std
@@ -20,11 +20,11 @@ def _completed(result: kpi.DatasetResult) -> kpi.DatasetResult:
 
 
 def _gains(owner: str, profile_id: str, results: list[kpi.DatasetResult]) -> list[tuple]:
-    inputs = score_store.kpi_inputs([owner])[owner]
-    registrations = score_store.registrations_for(r.name for r in results)
+    inputs = reads.kpi_inputs([owner])[owner]
+    registrations = reads.registrations_for(r.name for r in results)
 
     def score(candidates: list[kpi.DatasetResult]) -> float:
-        return score_store.evaluate(owner, profile_id, candidates, registrations=registrations,
+        return reads.evaluate(owner, profile_id, candidates, registrations=registrations,
                                 inputs=inputs, next_steps=False).score
 
     base = score(results)
@@ -41,7 +41,7 @@ def todo_for(user_name: str, profile_id: str) -> list[dict[str, Any]]:
     orgs = member_organizations(user_name, "update_dataset")
     titles = {p.field: (p.number, p.label_th, p.label_en)
               for item in std.items() for p in item.parts}
-    by_org = score_store.dataset_results(profile_id, [o["id"] for o in orgs])
+    by_org = reads.dataset_results(profile_id, [o["id"] for o in orgs])
     rows = []
     for org in orgs:
         for gain, result in _gains(org["id"], profile_id, by_org.get(org["id"], [])):

@@ -18,7 +18,7 @@ from ckan.lib import jobs
 
 from .. import config
 from ..common import csrf
-from ..scoring import store as score_store
+from ..scoring import reads
 from ..logic import auth
 from ..quality import jobs as quality_jobs
 from ..quality.messages import N_
@@ -71,7 +71,7 @@ def _existing_organisation(org: str) -> None:
     """A form posted to ``/compliance/<org>/...`` of no organisation is answered 404 before
     its action runs."""
     try:
-        score_store.organization_of(org)
+        reads.organization_of(org)
     except tk.ObjectNotFound:
         tk.abort(404, tk._("Organisation not found"))
 
@@ -127,18 +127,18 @@ def _missing_items(datasets: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def _is_empty(plan: dict[str, Any]) -> bool:
-    return not any(plan.get(key) for key in score_store.EMPTY_PLAN)
+    return not any(plan.get(key) for key in reads.EMPTY_PLAN)
 
 
 @compliance.route("/")
 def site() -> str:
     result = _call("mofcompliance_site_kpi", {"profile": _profile()})
-    plan = score_store.plan_of("")
+    plan = reads.plan_of("")
     return tk.render("mofcompliance/site.html", {
         "result": result, "profiles": _profiles(),
         "compare": _compared("mofcompliance_site_kpi", {}, result, "site"),
         "levels": _level_distribution(result),
-        "trend": score_store.snapshots_of("", result["profile"]),
+        "trend": reads.snapshots_of("", result["profile"]),
         "plan": plan, "plan_empty": _is_empty(plan),
         "focus_areas": kpi.load_profile(result["profile"]).focus_areas,
         "can_manage": tk.h.check_access("mofcompliance_rescore"),
@@ -187,7 +187,7 @@ def organization(org: str) -> str:
         "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
         "missing": _missing_items(result["datasets"]),
-        "trend": score_store.snapshots_of(org_id, result["profile"]),
+        "trend": reads.snapshots_of(org_id, result["profile"]),
         "focus_areas": kpi.load_profile(result["profile"]).focus_areas,
         "can_edit_plan": can_edit_plan,
         "can_edit_datasets": can_edit_datasets,

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import config
 from ..scoring import store as score_store
+from ..scoring import reads
 from ..quality import store as check_store
 from ..standard import definition as std
 from ..kpi import evaluation as kpi
@@ -25,7 +26,7 @@ Results = dict[str, list[kpi.DatasetResult]]  # profile id → the organisation'
 
 def stored(org_id: str) -> Results:
     """The organisation's results as the dashboard counts them now, per profile."""
-    return {profile: score_store.dataset_results(profile, [org_id]).get(org_id, [])
+    return {profile: reads.dataset_results(profile, [org_id]).get(org_id, [])
             for profile in kpi.profile_ids()}
 
 
@@ -69,5 +70,5 @@ def _counted(rows: list[dict[str, Any]], profile: str) -> list[kpi.DatasetResult
 
 
 def _figures(org_id: str, profile: str, results: list[kpi.DatasetResult]) -> dict[str, Any]:
-    answer = score_store.evaluate(org_id, profile, results, next_steps=False)
+    answer = reads.evaluate(org_id, profile, results, next_steps=False)
     return {"score": answer.score, "level": answer.level}

@@ -18,6 +18,8 @@ from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 from .. import config
 from ..dataset import evidence_activity
 from ..scoring import store as score_store
+from ..scoring import rebuild
+from ..scoring import reads
 from ..scoring import kpi_cache
 from ..dashboard import summaries
 from ..helpers import site_schema_gaps
@@ -133,20 +135,20 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     """
     tk.check_access("mofcompliance_org_kpi", context, data_dict)
     profile = data_dict["profile"]
-    org = score_store.organization_of(data_dict.get("id"))
+    org = reads.organization_of(data_dict.get("id"))
     scope = auth.dashboard_scope(context)
-    results = score_store.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
-    levels = score_store.open_levels(profile, [org["id"]], scope.public_only)
+    results = reads.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
+    levels = reads.open_levels(profile, [org["id"]], scope.public_only)
     visible = {r.name for r in results}
     return {
         "profile": profile, **_profile_facts(profile), "public_only": scope.public_only,
         "organization": org, "verify_openness": config.verify_openness(),
-        "kpi": score_store.evaluate(org["id"], profile, results).to_dict(),
+        "kpi": reads.evaluate(org["id"], profile, results).to_dict(),
         "datasets": [dict(r.to_dict(), **levels.get(r.id, {}))
                      for r in sorted(results, key=lambda r: r.title)],
-        "plan": {k: v for k, v in score_store.plan_of(org["id"]).items() if k != "modified"},
+        "plan": {k: v for k, v in reads.plan_of(org["id"]).items() if k != "modified"},
         "use_cases": [dict(u, created=u["created"].isoformat())
-                      for u in score_store.use_cases_of(org["id"]) if u["dataset"] in visible],
+                      for u in reads.use_cases_of(org["id"]) if u["dataset"] in visible],
     }
 
 
@@ -202,21 +204,21 @@ def _update_plan(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
     """The plan update once allowed: who may not write is refused before the input is read."""
     row = {k: data_dict[k] for k in PLAN_FIELDS}
     row.update(owner=data_dict["owner"], modified=datetime.utcnow())
-    before = score_store.plan_of(row["owner"])
+    before = reads.plan_of(row["owner"])
     statement = insert(plan_table).values(row)
     model.Session.execute(statement.on_conflict_do_update(
         index_elements=["owner"], set_={k: statement.excluded[k] for k in row if k != "owner"}))
     evidence_activity.plan_changed(context, row["owner"], PLAN_FIELDS, before, row)
     kpi_cache.invalidate([row["owner"]])
     commit_unless_deferred(context)
-    return score_store.plan_of(row["owner"])
+    return reads.plan_of(row["owner"])
 
 
 def _owner(data_dict: dict[str, Any]) -> str:
     owner = data_dict.get("owner") or ""
     if not owner:
         return ""
-    return score_store.organization_of(owner)["id"]
+    return reads.organization_of(owner)["id"]
 
 
 USE_CASE_FIELDS = ("dataset", "link", "change", "result")
@@ -264,10 +266,10 @@ def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) ->
     org_id = _owner({"owner": data_dict["org"]}) or None
     if data_dict["background"]:
         try:
-            job = tk.enqueue_job(score_store.rescore_job, [org_id], title="mofcompliance rescore")
+            job = tk.enqueue_job(rebuild.rescore_job, [org_id], title="mofcompliance rescore")
             return {"job_id": job.id}
         except redis.exceptions.RedisError:
             log.warning("Redis is unreachable: rescoring now instead of in the background")
-    count = score_store.rescore(org_id)
+    count = rebuild.rescore(org_id)
     commit_unless_deferred(context)
     return {"datasets": count}

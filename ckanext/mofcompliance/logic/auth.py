@@ -16,7 +16,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from .. import config
-from ..scoring import store as score_store
+from ..scoring import reads
 from ..access.private_resources import resource_show
 from ..quality.auth import (mofcompliance_quality_show, mofcompliance_resource_check_now,
                             mofcompliance_resource_checks)
@@ -94,7 +94,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
 
 @tk.auth_allow_anonymous_access
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    org = score_store.organization_of(data_dict.get("id"))
+    org = reads.organization_of(data_dict.get("id"))
     if dashboard_scope(context).covers(org["id"]):
         return {"success": True}
     return _refuse(tk._("Not allowed to see this organisation's compliance results"))

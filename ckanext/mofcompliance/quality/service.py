@@ -4,7 +4,7 @@ datasets the user may read and their resources' latest checks.
 Private datasets are filtered where they are read, with the dashboard's scope
 (``logic.auth.dashboard_scope``): an organisation's or the site's grade covers the
 datasets the dashboard shows the user, never more, and reads each dataset's grade stored
-with its score row (``score_store.score_row``) instead of grading it on every view. The
+with its score row (``scoring.store.score_row``) instead of grading it on every view. The
 grading itself is pure
 (``grading.py``); this module reads, grades and puts the lost points in the user's language.
 """
@@ -17,7 +17,10 @@ import sqlalchemy as sa
 
 import ckan.model as model
 
-from ..scoring import store as score_store
+
+from ..scoring import rebuild
+
+from ..scoring import reads
 from ..logic.auth import Scope
 from . import grading, messages, store
 
@@ -62,7 +65,7 @@ def current_grades(scope: Scope, org_id: Optional[str], now: datetime
     day since it was stored)."""
     moment = now.astimezone(timezone.utc).replace(tzinfo=None)  # as the score store keeps it
     found: list[tuple[dict[str, Any], Optional[grading.DatasetGrade]]] = []
-    for row in score_store.stored_grades(org_id):
+    for row in reads.stored_grades(org_id):
         if not _visible(row, scope):
             continue
         holds = row["grade"] is not None and (row["grade_changes_at"] is None
@@ -73,7 +76,7 @@ def current_grades(scope: Scope, org_id: Optional[str], now: datetime
     afresh = {}
     if stale:
         afresh = {pkg["id"]: grade for pkg, grade in grades_of(
-            score_store.package_dicts(org_id, package_ids=stale), now)}
+            rebuild.package_dicts(org_id, package_ids=stale), now)}
     return [(row, grade or afresh[row["id"]]) for row, grade in found]
 
 

@@ -14,7 +14,9 @@ import click
 
 import ckan.model as model
 
-from . import store as score_store
+from . import rebuild
+
+from . import reads
 from . import kpi_cache
 from ..kpi import evaluation as kpi
 from ..kpi.profile_draft import draft_text
@@ -73,21 +75,21 @@ def _line(name: str, result: kpi.KpiResult) -> str:
 def score_lines(checked: kpi.Profile) -> list[str]:
     """The site's score, level and criteria, then each organisation's score and level."""
     by_owner: dict[str, list[kpi.DatasetResult]] = defaultdict(list)
-    for batch in score_store.package_dicts():
+    for batch in rebuild.package_dicts():
         for pkg in batch:
             by_owner[pkg.get("owner_org") or ""].append(kpi.assess_dataset(pkg, checked))
     orgs = model.Session.query(model.Group).filter_by(
         is_organization=True, state="active").order_by(model.Group.title).all()
-    inputs = score_store.kpi_inputs([kpi_cache.SITE, *(o.id for o in orgs)])
+    inputs = reads.kpi_inputs([kpi_cache.SITE, *(o.id for o in orgs)])
     everything = [r for results in by_owner.values() for r in results]
-    site = score_store.evaluate(kpi_cache.SITE, checked, everything,
+    site = reads.evaluate(kpi_cache.SITE, checked, everything,
                                 inputs=inputs[kpi_cache.SITE], next_steps=False)
     lines = [_line("ทั้งระบบ / site", site), "เกณฑ์ / criteria:"]
     lines += ["  %s [%d] %s: %s/%s — %s / %s" % ("✓" if c.met else "✗", c.level, c.id, c.points,
                                                 c.max_points, c.note_th, c.note_en)
               for c in site.criteria]
     lines.append("หน่วยงาน / organisations:")
-    lines += ["  " + _line(o.name, score_store.evaluate(o.id, checked, by_owner.get(o.id, []),
+    lines += ["  " + _line(o.name, reads.evaluate(o.id, checked, by_owner.get(o.id, []),
                                                         inputs=inputs[o.id], next_steps=False))
               for o in orgs]
     return lines

@@ -14,7 +14,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance import config
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.excel import jobs as excel_jobs
 from ckanext.mofcompliance.tests.excel import builders
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -47,11 +47,11 @@ CASES = {
     "mofcompliance.site_plan": Case(
         lambda w: "/compliance/plan",
         lambda w: {"focus_area": "1", "issue": "ฐานะการคลังทั้งประเทศ"},
-        lambda w: score_store.plan_of("")["issue"] == "ฐานะการคลังทั้งประเทศ"),
+        lambda w: reads.plan_of("")["issue"] == "ฐานะการคลังทั้งประเทศ"),
     "mofcompliance.organization_plan": Case(
         lambda w: "/compliance/mof-ops/plan",
         lambda w: {"focus_area": "1", "issue": "ติดตามหนี้สาธารณะ"},
-        lambda w: score_store.plan_of(w["org"]["id"])["issue"] == "ติดตามหนี้สาธารณะ"),
+        lambda w: reads.plan_of(w["org"]["id"])["issue"] == "ติดตามหนี้สาธารณะ"),
     "mofcompliance.use_case_create": Case(
         lambda w: "/compliance/mof-ops/use-cases",
         lambda w: {"dataset": "budget", "link": "https://data.mof.go.th/dashboard",

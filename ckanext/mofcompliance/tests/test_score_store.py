@@ -5,7 +5,9 @@ import ckan.model as model
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import rebuild
+
+from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.kpi import evaluation as kpi
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -66,8 +68,8 @@ def test_bulk_rescore_gives_what_package_show_gives(org):
         names.append(created["name"])
     model.Session.execute(dataset_score_table.delete())
     model.Session.commit()
-    assert score_store.rescore() == 3
-    from_store = {r.name: r for r in score_store.dataset_results("fy2565")[org["id"]]}
+    assert rebuild.rescore() == 3
+    from_store = {r.name: r for r in reads.dataset_results("fy2565")[org["id"]]}
     for name in names:
         expected = kpi.assess_dataset(helpers.call_action("package_show", id=name), "fy2565")
         assert from_store[name] == expected
@@ -81,7 +83,7 @@ def test_the_bulk_rescore_stores_any_text_as_the_dataset_write_did(org):
         org["id"], resources=[{"url": "https://x.go.th/a.csv", "name": name, "format": "CSV",
                                "authoritative_source": "True"}]))
     written = dict(stored(dataset["id"])._mapping)
-    assert score_store.rescore() == 1
+    assert rebuild.rescore() == 1
     rescored = dict(stored(dataset["id"])._mapping)
     assert name in strings(rescored["results"])
     for row in (written, rescored):
@@ -91,6 +93,6 @@ def test_the_bulk_rescore_stores_any_text_as_the_dataset_write_did(org):
 
 def test_snapshots_record_each_organisation_and_the_site(org):
     helpers.call_action("package_create", **complete_dataset(org["id"]))
-    assert score_store.take_snapshots() == 2 * len(kpi.profile_ids())
-    history = score_store.snapshots_of(org["id"], "fy2565")
+    assert reads.take_snapshots() == 2 * len(kpi.profile_ids())
+    history = reads.snapshots_of(org["id"], "fy2565")
     assert len(history) == 1 and history[0]["datasets"] == 1 and history[0]["complete"] == 1

@@ -29,7 +29,7 @@ import ckan.model as model
 from ckan.tests import factories, helpers
 from ckanext.dcat.processors import RDFParser
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import rebuild
 from ckanext.mofcompliance.excel import layout
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.standard import definition as std
@@ -315,7 +315,7 @@ def migrated(clean_db):
     model.Session.commit()
     model.Session.remove()
     search.rebuild()         # ckan search-index rebuild
-    score_store.rescore()        # ckan mofcompliance rescore
+    rebuild.rescore()        # ckan mofcompliance rescore
     return {"org": org, "ids": ids}
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 PASSWORD = "correct horse battery staple"
@@ -58,7 +58,7 @@ def test_a_form_posted_to_no_organisation_is_not_found(browser, url):
         "link": "https://data.mof.go.th/r", "change": "a", "result": "b"})
     assert answer.status_code == 404
     assert "ไม่พบหน่วยงาน" in answer.get_data(as_text=True)
-    assert score_store.plan_of("no-such-org") == dict(score_store.EMPTY_PLAN, owner="no-such-org")
+    assert reads.plan_of("no-such-org") == dict(reads.EMPTY_PLAN, owner="no-such-org")
 
 
 def test_deleting_an_unknown_use_case_is_not_found(browser):

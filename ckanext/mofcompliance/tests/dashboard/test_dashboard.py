@@ -12,7 +12,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.logic import NotAuthorized
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.dashboard import exports
 from ckanext.mofcompliance.kpi.evaluation import audit_catalog
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -259,7 +259,7 @@ def test_the_site_plan_form_saves_the_site_plan(app, people):
                        "catalog_url": "https://data.go.th"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/compliance/")
     site = helpers.call_action("mofcompliance_site_kpi")
-    assert score_store.plan_of("")["issue"] == "ฐานะการคลังภาพรวม"
+    assert reads.plan_of("")["issue"] == "ฐานะการคลังภาพรวม"
     criteria = {c["id"]: c["met"] for c in site["site"]["criteria"]}
     assert criteria["agency_catalog_url"] is True
     assert "ฐานะการคลังภาพรวม" in get(app, "/compliance/", people["sysadmin"]).get_data(
@@ -305,10 +305,10 @@ def test_a_rescore_waiting_over_a_minute_without_a_worker_says_how_to_start_one(
 def test_the_trend_chart_draws_the_daily_snapshots(app, people):
     assert "No history yet" in get(app, "/compliance/mof-ops", people["admin"]).get_data(
         as_text=True)
-    score_store.take_snapshots(date(2024, 1, 1))
+    reads.take_snapshots(date(2024, 1, 1))
     helpers.call_action("package_patch", id="missing-one", maintainer_email="data@mof.go.th")
-    score_store.take_snapshots(date(2024, 1, 2))
-    scores = [s["score"] for s in score_store.snapshots_of(people["mof"]["id"], "fy2565")]
+    reads.take_snapshots(date(2024, 1, 2))
+    scores = [s["score"] for s in reads.snapshots_of(people["mof"]["id"], "fy2565")]
     assert len(scores) == 2 and scores[0] < scores[1]
     page = get(app, "/compliance/mof-ops", people["admin"]).get_data(as_text=True)
     points = re.search(r'<polyline class="trend" fill="none" points="([^"]+)"', page).group(1)

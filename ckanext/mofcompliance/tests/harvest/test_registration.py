@@ -7,7 +7,7 @@ from click.testing import CliRunner
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.scoring import kpi_cache
 from ckanext.mofcompliance.harvest import registration
 from ckanext.mofcompliance.harvest.cli import gdcatalog
@@ -36,7 +36,7 @@ def test_editors_and_sysadmins_record_a_state(org, make_dataset):
     assert update(factories.Sysadmin(), id=dataset["id"], state="COMPLETED")["state"] == "COMPLETED"
     with pytest.raises(tk.NotAuthorized):
         update(outsider, id="fiscal", state="REJECT")
-    assert score_store.registrations_for(["fiscal", dataset["id"], "other"]) == {
+    assert reads.registrations_for(["fiscal", dataset["id"], "other"]) == {
         "fiscal": "COMPLETED", dataset["id"]: "COMPLETED"}
 
 
@@ -66,7 +66,7 @@ def test_a_listing_is_imported_by_name_or_id(make_dataset):
     report = import_csv("dataset,state,note\nfiscal,COMPLETED,x\n%s,wait_revoke\n\n"
                         % revenue["id"])
     assert report.ok and report.imported == 2
-    assert score_store.registrations_for(["fiscal", "revenue"]) == {
+    assert reads.registrations_for(["fiscal", "revenue"]) == {
         "fiscal": "COMPLETED", "revenue": "WAIT_REVOKE"}
 
 
@@ -82,7 +82,7 @@ def test_a_listing_with_a_bad_line_imports_nothing(make_dataset):
         "บรรทัด 5: ชุดข้อมูล fiscal ระบุสถานะไว้แล้วที่บรรทัด 2 / "
         "line 5: dataset fiscal already has a state on line 2",
     )
-    assert score_store.registrations_for(["fiscal", "revenue"]) == {}
+    assert reads.registrations_for(["fiscal", "revenue"]) == {}
     assert not import_csv("name;state\nfiscal;WAIT\n").ok
 
 
@@ -97,12 +97,12 @@ def test_the_command_reports_each_problem_and_fails(make_dataset, tmp_path):
     listing.write_text("\ufeffdataset,state\nfiscal,COMPLETED\n", encoding="utf-8")
     result = CliRunner().invoke(gdcatalog, ["import-states", str(listing)])
     assert result.exit_code == 0 and "1 dataset states imported" in result.output
-    assert score_store.registrations_for(["fiscal"]) == {"fiscal": "COMPLETED"}
+    assert reads.registrations_for(["fiscal"]) == {"fiscal": "COMPLETED"}
 
 
 def fy2567(org_id, names):
-    results = score_store.dataset_results("fy2567", [org_id])[org_id]
-    return score_store.evaluate(org_id, "fy2567", results, score_store.registrations_for(names))
+    results = reads.dataset_results("fy2567", [org_id])[org_id]
+    return reads.evaluate(org_id, "fy2567", results, reads.registrations_for(names))
 
 
 def test_registration_states_move_the_fy2567_level(org, make_dataset):

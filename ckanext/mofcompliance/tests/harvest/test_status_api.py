@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.harvest import status_api
 from ckanext.mofcompliance.harvest.cli import gdcatalog
 
@@ -82,7 +82,7 @@ def test_states_are_stored_and_unknown_ones_reported(api, make_dataset, monkeypa
     assert report.updated == 1
     assert report.problems == ["ชุดข้อมูล %s: ไม่รู้จักสถานะ 'FINISHED' / dataset %s: unknown "
                                "state 'FINISHED'" % (datasets[1]["id"], datasets[1]["id"])]
-    assert score_store.registrations_for(["ds-0", "ds-1"]) == {"ds-0": "COMPLETED"}
+    assert reads.registrations_for(["ds-0", "ds-1"]) == {"ds-0": "COMPLETED"}
     asked = [pid for _, _, body in api.requests for pid in body["packages"]]
     assert sorted(asked) == sorted(d["id"] for d in datasets)
     path, host, body = api.requests[0]
@@ -176,7 +176,7 @@ def test_a_failing_api_keeps_the_stored_states_and_every_page_answers(
     report = status_api.refresh()
     assert report.updated == 0 and expected in report.problems[0]
     stored = {"fiscal": "COMPLETED", "revenue": "APPROVAL"}
-    assert score_store.registrations_for(["fiscal", "revenue"]) == stored
+    assert reads.registrations_for(["fiscal", "revenue"]) == stored
 
     def no_page_asks_the_api(*args):
         raise AssertionError("a page asked the status API")
@@ -242,4 +242,4 @@ def test_an_oversized_answer_is_refused(api, make_dataset, monkeypatch):
     assert report.updated == 0
     assert report.problems == ["คำตอบของ status API ใหญ่เกินไป / the status API's answer is "
                                "too large"]
-    assert score_store.registrations_for(["fiscal"]) == {}
+    assert reads.registrations_for(["fiscal"]) == {}

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import rebuild
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.quality import grading, service, store
 
@@ -28,7 +28,7 @@ def fiscal(request):
 def graded_afresh(org_id=None):
     """The organisation's (or the site's) grade as it was computed on every view."""
     grades = []
-    for batch in score_store.package_dicts(org_id):
+    for batch in rebuild.package_dicts(org_id):
         checks = store.latest([p["id"] for p in batch])
         grades += [grading.grade_dataset(p, checks, service.utc_now()) for p in batch]
     return grading.grade_catalog(grades).to_dict()
@@ -75,7 +75,7 @@ def test_the_organisation_and_site_grades_read_what_grading_afresh_gives(fiscal)
     org_id = fiscal["org"]["id"]
     assert without_wording(show(id="mof-fiscal")["grade"]) == graded_afresh(org_id)
     assert without_wording(show()["grade"]) == graded_afresh()
-    score_store.rescore()  # the bulk rebuild keeps the same grades
+    rebuild.rescore()  # the bulk rebuild keeps the same grades
     model.Session.commit()
     assert without_wording(show(id="mof-fiscal")["grade"]) == graded_afresh(org_id)
     assert stored("other-dead").grade["letter"] == "F"

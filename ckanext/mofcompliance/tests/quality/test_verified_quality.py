@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.scoring import store as score_store
+from ckanext.mofcompliance.scoring import rebuild
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.tests.factories import complete_dataset
 from ckanext.mofcompliance.tests.quality.test_jobs import queues, run_queued  # noqa: F401
@@ -93,7 +93,7 @@ def test_with_verify_openness_a_dead_link_drops_the_level_the_kpi_counts(app, ad
     assert dataset["open_indicators"]["access"]["level"] == 1
     assert after["kpi"] != before["kpi"]
     # a rescore reads the stored checks: the same verified level
-    score_store.rescore()
+    rebuild.rescore()
     assert tuple(stored_levels()) == (3, 1)
 
 

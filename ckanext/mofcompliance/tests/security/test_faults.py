@@ -13,9 +13,8 @@ import ckan.lib.jobs as ckan_jobs
 import ckan.lib.redis as ckan_redis
 import ckan.model as model
 from ckan.tests import factories, helpers
-
-from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.excel import cli as commands, importer
+from ckanext.mofcompliance.scoring import store as score_store
 from ckanext.mofcompliance.tests.excel import builders
 from ckanext.mofcompliance.tests.factories import complete_dataset
 

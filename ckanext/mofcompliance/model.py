@@ -6,9 +6,12 @@ tables. No foreign keys into core tables: rows are joined to ``package`` and
 """
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+import ckan.model as ckan_model
 from ckan.model.base import BaseModel
 
 metadata = BaseModel.metadata
@@ -108,3 +111,10 @@ kpi_cache_table = sa.Table(
     sa.Column("computed_at", sa.DateTime, nullable=False),
     extend_existing=True,
 )
+
+
+def commit_unless_deferred(context: dict[str, Any]) -> None:
+    """End a write action: commit, unless the caller defers it (``defer_commit``) to
+    commit several actions' writes at once."""
+    if not context.get("defer_commit"):
+        ckan_model.Session.commit()

@@ -1,6 +1,7 @@
 """Wiring of the ``mofcompliance`` plugin: interfaces only, no business logic."""
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import ckan.plugins as p
@@ -8,19 +9,28 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from . import cli
-from .scoring import facets, store as score_store
-from .access import private_resources
 from . import config as mofconfig
+from .access import private_resources
 from .dashboard import views
 from .excel import views as excel_views
 from .kpi import profiles as kpi_profiles
+from .logic import action, auth
+from .quality import action as quality_action
+from .quality import auth as quality_auth
 from .quality import jobs as quality_jobs
 from .quality import store as quality_store
+from .scoring import facets
+from .scoring import store as score_store
+
+
+def _exported(*modules: ModuleType) -> dict[str, Any]:
+    """What each module exports (its ``__all__``), as a blanket registers one module's."""
+    return {name: getattr(module, name) for module in modules for name in module.__all__}
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.actions(lambda: _exported(action, quality_action))
+@tk.blanket.auth_functions(lambda: _exported(auth, quality_auth))
 @tk.blanket.validators
 @tk.blanket.helpers
 class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..scoring import reads
-from ..logic.auth import member_organizations
+from ..access.scope import member_organizations
 from ..quality import store as checks
 from ..standard import definition as std
 from ..kpi import evaluation as kpi

@@ -19,7 +19,7 @@ from ckan.lib import jobs
 from .. import config
 from ..common import csrf
 from ..scoring import reads
-from ..logic import auth
+from ..access import scope
 from ..quality import jobs as quality_jobs
 from ..quality.messages import N_
 from . import compare, exports, todo
@@ -357,9 +357,9 @@ def todo_list() -> str:
 def _my_organizations(user_name: str) -> list[dict[str, Any]]:
     """The organisations the user belongs to, each marked when they administer it (the
     links to each one's KPI page and, for admins, its Excel import)."""
-    administered = {o["id"] for o in auth.member_organizations(user_name, "admin")}
+    administered = {o["id"] for o in scope.member_organizations(user_name, "admin")}
     return [dict(o, admin=o["id"] in administered)
-            for o in auth.member_organizations(user_name, "read")]
+            for o in scope.member_organizations(user_name, "read")]
 
 
 def blueprints() -> list[Blueprint]:

@@ -7,7 +7,8 @@ import ckan.plugins.toolkit as tk
 from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
 from ..dataset import evidence_activity
-from ..logic import commit_unless_deferred, schema
+from ..logic import schema
+from ..model import commit_unless_deferred
 from . import registration
 
 

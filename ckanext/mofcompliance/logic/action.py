@@ -31,17 +31,16 @@ from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
 from ..access.private_resources import package_search
 from ..quality import store as quality_store
-from ..quality.action import (mofcompliance_quality_show, mofcompliance_resource_check_now,
-                              mofcompliance_resource_checks)
-from . import auth, commit_unless_deferred, schema, validators
+from ..access.scope import dashboard_scope
+from ..model import commit_unless_deferred
+from . import schema, validators
 
 __all__ = [
     "mofcompliance_standard_show", "mofcompliance_site_kpi", "mofcompliance_org_kpi",
     "mofcompliance_dataset_report", "mofcompliance_plan_update",
     "mofcompliance_use_case_create", "mofcompliance_use_case_delete", "mofcompliance_rescore",
-    # registered here, written beside their part of the domain
-    "mofcompliance_resource_checks", "mofcompliance_resource_check_now",
-    "mofcompliance_quality_show", "package_search",
+    # CKAN's own, overridden: thai_gdc's private resources withheld from readers
+    "package_search",
 ]
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
     """
     tk.check_access("mofcompliance_site_kpi", context, data_dict)
     profile = data_dict["profile"]
-    scope = auth.dashboard_scope(context)
+    scope = dashboard_scope(context)
     orgs = _organizations(scope.org_ids)
     whole_catalog = scope.org_ids is None
     owners = [o["id"] for o in orgs] + ([kpi_cache.SITE] if whole_catalog else [])
@@ -136,7 +135,7 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     tk.check_access("mofcompliance_org_kpi", context, data_dict)
     profile = data_dict["profile"]
     org = reads.organization_of(data_dict.get("id"))
-    scope = auth.dashboard_scope(context)
+    scope = dashboard_scope(context)
     results = reads.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
     levels = reads.open_levels(profile, [org["id"]], scope.public_only)
     visible = {r.name for r in results}

@@ -23,10 +23,13 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..access.scope import dashboard_scope
 from ..scoring import reads
-from ..logic import auth
 from . import disclosure, jobs, service, store, sweeps
 from .model import resource_check_table as checks
+
+__all__ = ["mofcompliance_resource_checks", "mofcompliance_resource_check_now",
+           "mofcompliance_quality_show"]
 
 
 def _target(data_dict: dict[str, Any]) -> tuple[Optional[model.Package], Optional[dict]]:
@@ -44,7 +47,7 @@ def _readable_package_ids(context: dict[str, Any], org: dict[str, Any]) -> list[
     query = sa.select(package.c.id).where(package.c.owner_org == org["id"],
                                           package.c.state == "active",
                                           package.c.type == "dataset")
-    scope = auth.dashboard_scope(context)
+    scope = dashboard_scope(context)
     if not (scope.covers(org["id"]) and not scope.public_only):
         query = query.where(package.c.private.is_(False))
     return list(model.Session.execute(query).scalars())
@@ -153,7 +156,7 @@ def mofcompliance_quality_show(context: dict[str, Any], data_dict: dict[str, Any
     """
     if not data_dict.get("id"):
         tk.check_access("mofcompliance_site_kpi", context, data_dict)
-        scope = auth.dashboard_scope(context)
+        scope = dashboard_scope(context)
         return service.site_quality(scope, service.organisations(scope.org_ids), tk._)
     package, org = _target(data_dict)
     if package is not None:
@@ -162,4 +165,4 @@ def mofcompliance_quality_show(context: dict[str, Any], data_dict: dict[str, Any
             {"id": package.id})
         return service.dataset_quality(pkg, tk._)
     tk.check_access("mofcompliance_org_kpi", context, {"id": org["id"]})
-    return service.organisation_quality(org, auth.dashboard_scope(context), tk._)
+    return service.organisation_quality(org, dashboard_scope(context), tk._)

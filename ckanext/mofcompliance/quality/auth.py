@@ -1,10 +1,14 @@
-"""Who may read resource checks and ask for new ones (registered by ``logic.auth``)."""
+"""Who may read resource checks and ask for new ones (registered with the plugin's own, see
+``plugin.py``)."""
 from __future__ import annotations
 
 from typing import Any
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
+
+__all__ = ["mofcompliance_resource_checks", "mofcompliance_resource_check_now",
+           "mofcompliance_quality_show"]
 
 
 @tk.auth_allow_anonymous_access

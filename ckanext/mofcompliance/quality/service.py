@@ -2,7 +2,7 @@
 datasets the user may read and their resources' latest checks.
 
 Private datasets are filtered where they are read, with the dashboard's scope
-(``logic.auth.dashboard_scope``): an organisation's or the site's grade covers the
+(``access.scope.dashboard_scope``): an organisation's or the site's grade covers the
 datasets the dashboard shows the user, never more, and reads each dataset's grade stored
 with its score row (``scoring.store.score_row``) instead of grading it on every view. The
 grading itself is pure
@@ -21,7 +21,7 @@ import ckan.model as model
 from ..scoring import rebuild
 
 from ..scoring import reads
-from ..logic.auth import Scope
+from ..access.scope import Scope
 from . import grading, messages, store
 
 Translate = Callable[[str], str]

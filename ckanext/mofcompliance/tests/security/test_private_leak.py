@@ -3,7 +3,7 @@
 Enumerated from the running app: every URL rule of the blueprints this extension's plugins
 register and every action they add (plus the CKAN pages it adds to), each answer searched
 for the private dataset's name and title. Evaluators read private datasets on the
-compliance dashboard by design (``logic.auth.dashboard_scope``), nowhere CKAN's own auth
+compliance dashboard by design (``access.scope.dashboard_scope``), nowhere CKAN's own auth
 decides. A rule with an unfilled URL variable is not walked and the guard fails.
 """
 from __future__ import annotations

@@ -1,0 +1,60 @@
+"""Who sees which compliance numbers, read where the data is read (``dashboard_scope``).
+
+Sysadmins and the users in ``ckanext.mofcompliance.evaluators`` see every
+organisation with its private datasets; members of an organisation see their
+organisations; anyone else sees a summary computed from public datasets only, and
+only when ``ckanext.mofcompliance.public_dashboard`` is on. The GD Catalog's harvester
+account reads no private dataset through membership (``harvest.offer``).
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple, Optional
+
+import ckan.authz as authz
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from .. import config
+
+
+class Scope(NamedTuple):
+    """What a user may see: all organisations (``org_ids`` None) or some, and whether
+    only public datasets may be read."""
+    allowed: bool
+    org_ids: Optional[frozenset[str]]
+    public_only: bool
+
+    def covers(self, org_id: str) -> bool:
+        return self.allowed and (self.org_ids is None or org_id in self.org_ids)
+
+
+NOBODY = Scope(False, frozenset(), True)
+
+
+def is_evaluator(user_name: Optional[str]) -> bool:
+    return bool(user_name) and (
+        authz.is_sysadmin(user_name)
+        or user_name in config.evaluators())
+
+
+def member_organizations(user_name: Optional[str], permission: str) -> list[dict[str, Any]]:
+    """The organisations whose private datasets the user reads as a member: none for the
+    GD Catalog's harvester account, which sees only what is offered whatever
+    organisations it belongs to."""
+    if not user_name or (p.plugin_loaded("mofcompliance_gdcatalog")
+                         and user_name in config.harvester_users()):
+        return []
+    return tk.get_action("organization_list_for_user")(
+        {"user": user_name, "ignore_auth": True}, {"permission": permission})
+
+
+def dashboard_scope(context: dict[str, Any]) -> Scope:
+    user_name = context.get("user")
+    if context.get("ignore_auth") or is_evaluator(user_name):
+        return Scope(True, None, False)
+    orgs = member_organizations(user_name, "read")
+    if orgs:
+        return Scope(True, frozenset(o["id"] for o in orgs), False)
+    if config.public_dashboard():
+        return Scope(True, None, True)
+    return NOBODY

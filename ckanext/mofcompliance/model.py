@@ -31,7 +31,7 @@ dataset_score_table = sa.Table(
     sa.Column("verified_open_level", sa.SmallInteger, nullable=False),
     sa.Column("verified", JSONB, nullable=False),
     sa.Column("scored_at", sa.DateTime, nullable=False),
-    # the NSO QC grade as of ``scored_at`` (``quality.grading.stored_form``; NULL: not yet
+    # the NSO QC grade as of ``scored_at`` (``quality.stored_grade.stored_form``; NULL: not yet
     # stored) and when it would change by itself (UTC; NULL: never)
     sa.Column("grade", JSONB),
     sa.Column("grade_changes_at", sa.DateTime),

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Optional
 
 from .. import outbound
-from ..quality import grading, messages
+from ..quality import catalog_grade, grading, messages
 from ..quality.checker import Settings, checked
 
 USER_AGENT = "mofcompliance-audit (ckanext-mofcompliance resource checker)"
@@ -60,7 +60,7 @@ def grade_report(datasets: list[Mapping[str, Any]], checks: Mapping[str, Mapping
     every lost point in words (English: the audit's readers are evaluators)."""
     moment = now or datetime.now(timezone.utc)
     grades = [grading.grade_dataset(pkg, checks, moment) for pkg in datasets]
-    catalog = grading.grade_catalog(grades).to_dict()
+    catalog = catalog_grade.grade_catalog(grades).to_dict()
     for problem in catalog["problems"]:
         problem["label"] = messages.summary(problem["code"])
     return {

@@ -13,15 +13,15 @@ checker. With no resource assessed the dataset is ungraded (NSO leaves its grade
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..standard.completeness import field_reader, is_blank, tag_names
 from ..standard.openness import resources_of
+from .check_inputs import CHECKER_FAILED, checks_by_resource, nso_format, parse_time, url_extension
 from .rules import DIMENSIONS, Frequency, Rules, default_rules
 
-CHECKER_FAILED = "error"     # a check outcome that says nothing about the resource
 MAX_ERRORS_SHOWN = 3
 # NSO's readings that explain a lost machine-readable point (docs/nso-qc-grade.md)
 MACHINE_READINGS = ("nso-head-refused", "nso-format-from-url")
@@ -96,44 +96,6 @@ class DatasetGrade:
 
 # ---------------------------------------------------------------- inputs
 
-def checks_by_resource(checks: Mapping[str, Mapping[str, Any]] | Iterable[Mapping[str, Any]]
-                        ) -> Mapping[str, Mapping[str, Any]]:
-    """The checks keyed by resource id, whether they came as a list or already keyed."""
-    if isinstance(checks, Mapping):
-        return checks
-    return {str(c.get("resource_id")): c for c in checks or () if isinstance(c, dict)}
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An ISO timestamp as an aware datetime (CKAN's naive ones are UTC); None if unreadable."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    else:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def url_extension(url: str) -> str:
-    """The URL's file extension as NSO reads it: of the last path segment, letters only, <= 5."""
-    name = url.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return ext if ext and len(ext) <= 5 and ext.isalpha() else ""
-
-
-def nso_format(content_type: str | None, url: str, declared: str,
-               rules: Rules | None = None) -> str:
-    """The format NSO's worker judges a resource by: its HEAD's content type (by NSO's map),
-    else the URL's extension, else the declared format; lower case, "" when none."""
-    rules = rules or default_rules()
-    by_type = rules.content_types.get(str(content_type or "").split(";")[0].strip().lower())
-    return by_type or url_extension(url) or str(declared or "").strip().lower()
-
-
 def _organisation(get: Any) -> str | None:
     org = get("organization")
     if isinstance(org, dict) and not is_blank(org.get("name") or org.get("id")):
@@ -151,7 +113,8 @@ def _filled(get: Any, name: str) -> bool:
     return not is_blank(value)
 
 
-def _first(get: Any, names: Iterable[str]) -> Any:
+def first_filled(get: Any, names: Iterable[str]) -> Any:
+    """The first of the fields ``names`` that is filled."""
     for name in names:
         value = get(name)
         if not is_blank(value):
@@ -357,7 +320,7 @@ def grade_dataset(pkg: Mapping[str, Any],
     now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     get = field_reader(pkg)
     by_id = checks_by_resource(checks)
-    freq = rules.frequency(_first(get, rules.frequency_fields))
+    freq = rules.frequency(first_filled(get, rules.frequency_fields))
     linked = [r for r in resources_of(pkg) if not is_blank(r.get("url"))]
     assessed, waiting = [], []
     for res in linked:
@@ -393,124 +356,3 @@ def _graded(base: dict[str, Any], completeness: float, lost: list[LostPoint],
         dimensions={dim: round(raw[dim], rules.decimals) for dim in DIMENSIONS},
         score=overall, letter=rules.letter(overall), lost=every, resources=tuple(assessed),
         **base)
-
-
-# ---------------------------------------------------------------- organisation and site
-
-class Problem(NamedTuple):
-    """A lost-point code across a catalog: how many datasets it hits and what it costs them."""
-    code: str
-    dimension: str
-    datasets: int
-    points: float           # overall points lost, summed over the datasets
-
-
-@dataclass(frozen=True)
-class CatalogGrade:
-    """An organisation's or the site's NSO QC grade (NSO's dashboard: mean and distribution)."""
-    datasets: int
-    graded: int
-    score: float | None                       # mean of the graded datasets' scores
-    letter: str | None                        # the mean's letter, by the same thresholds
-    dimensions: Mapping[str, float | None]    # mean per dimension over the graded datasets
-    distribution: Mapping[str, int]           # A-F, and "ungraded"
-    problems: tuple[Problem, ...]             # most datasets hit first
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"datasets": self.datasets, "graded": self.graded, "score": self.score,
-                "letter": self.letter, "dimensions": dict(self.dimensions),
-                "distribution": dict(self.distribution),
-                "problems": [p._asdict() for p in self.problems]}
-
-
-def _mean(values: list[float], decimals: int) -> float | None:
-    return round(sum(values) / len(values), decimals) if values else None
-
-
-def _problems(grades: list[DatasetGrade], decimals: int) -> tuple[Problem, ...]:
-    """Lost-point codes by the number of datasets they hit (a dataset counts once per code)."""
-    hits: dict[tuple[str, str], list[float]] = {}
-    for grade in grades:
-        per_dataset: dict[tuple[str, str], float] = {}
-        for point in grade.lost:
-            key = (point.code, point.dimension)
-            per_dataset[key] = per_dataset.get(key, 0.0) + point.points
-        for key, points in per_dataset.items():
-            hits.setdefault(key, []).append(points)
-    ranked = sorted(hits.items(), key=lambda kv: (-len(kv[1]), -sum(kv[1]), kv[0]))
-    return tuple(Problem(code, dim, len(pts), round(sum(pts), decimals))
-                 for (code, dim), pts in ranked)
-
-
-def grade_catalog(grades: Iterable[DatasetGrade], rules: Rules | None = None) -> CatalogGrade:
-    """The aggregate of an organisation's (or the site's) dataset grades."""
-    rules = rules or default_rules()
-    every = list(grades)
-    graded = [g for g in every if g.graded]
-    distribution = {letter: 0 for letter, _ in rules.grades} | {"ungraded": 0}
-    for grade in every:
-        distribution[grade.letter or "ungraded"] += 1
-    score = _mean([g.score for g in graded], rules.decimals)
-    return CatalogGrade(
-        datasets=len(every), graded=len(graded), score=score,
-        letter=None if score is None else rules.letter(score),
-        dimensions={dim: _mean([g.dimensions[dim] for g in graded], rules.decimals)
-                    for dim in DIMENSIONS},
-        distribution=distribution,
-        problems=_problems(graded, rules.decimals),  # points lost by graded datasets only
-    )
-
-
-def grade_by_organisation(grades: Iterable[DatasetGrade], rules: Rules | None = None
-                          ) -> dict[str | None, CatalogGrade]:
-    """One aggregate per organisation (key: the organisation's name, else its id)."""
-    groups: dict[str | None, list[DatasetGrade]] = {}
-    for grade in grades:
-        groups.setdefault(grade.organisation, []).append(grade)
-    return {org: grade_catalog(members, rules) for org, members in groups.items()}
-
-
-# ---------------------------------------------------------------- kept with the score row
-
-def changes_at(pkg: Mapping[str, Any], grade: DatasetGrade,
-               rules: Rules | None = None) -> datetime | None:
-    """When ``grade`` next changes by itself (no edit, no new check): the first moment one of
-    its assessed resources crosses its frequency's warning or outdated day. None: never
-    (ungraded, or no assessed resource whose modification time is known)."""
-    if not grade.resources:
-        return None
-    rules = rules or default_rules()
-    freq = rules.frequency(_first(field_reader(pkg), rules.frequency_fields))
-    modified = {str(r.get("id") or ""): parse_time(r.get("metadata_modified"))
-                for r in resources_of(pkg)}
-    moments = []
-    for res in grade.resources:
-        since = modified.get(res.resource_id)
-        if since is None or res.days is None or res.days > freq.outdated:
-            continue
-        crossed = freq.warning if res.days <= freq.warning else freq.outdated
-        moments.append(since + timedelta(days=crossed + 1))
-    return min(moments, default=None)
-
-
-def stored_form(grade: DatasetGrade) -> dict[str, Any]:
-    """What the organisation's and the site's grades read of a dataset's grade (JSON): its
-    score, letter, dimensions, the dimension, code and points of each lost point, the
-    resources waiting for a check and why it is ungraded."""
-    return {"score": grade.score, "letter": grade.letter, "dimensions": dict(grade.dimensions),
-            "lost": [[p.dimension, p.code, p.points] for p in grade.lost],
-            "not_checked": list(grade.not_checked), "ungraded_reason": grade.ungraded_reason,
-            "frequency": grade.frequency}
-
-
-def from_stored(stored: Mapping[str, Any], dataset_id: str, name: str,
-                organisation: str | None) -> DatasetGrade:
-    """The grade ``stored_form`` kept, for ``grade_catalog``: its lost points without their
-    wording's parameters and without the per-resource assessments (a dataset's own answer
-    is graded afresh)."""
-    return DatasetGrade(
-        dataset_id=dataset_id, name=name, organisation=organisation,
-        dimensions=dict(stored["dimensions"]), score=stored["score"], letter=stored["letter"],
-        lost=tuple(LostPoint(dim, code, points, {}) for dim, code, points in stored["lost"]),
-        not_checked=tuple(stored["not_checked"]), ungraded_reason=stored["ungraded_reason"],
-        frequency=stored["frequency"])

@@ -22,7 +22,7 @@ from ..scoring import rebuild
 
 from ..scoring import reads
 from ..access.scope import Scope
-from . import grading, messages, store
+from . import catalog_grade, grading, messages, store, stored_grade
 
 Translate = Callable[[str], str]
 
@@ -70,7 +70,7 @@ def current_grades(scope: Scope, org_id: Optional[str], now: datetime
             continue
         holds = row["grade"] is not None and (row["grade_changes_at"] is None
                                               or row["grade_changes_at"] > moment)
-        found.append((row, grading.from_stored(row["grade"], row["id"], row["name"],
+        found.append((row, stored_grade.from_stored(row["grade"], row["id"], row["name"],
                                                row["owner_org"] or None) if holds else None))
     stale = [row["id"] for row, grade in found if grade is None]
     afresh = {}
@@ -109,7 +109,7 @@ def dataset_row(pkg: Mapping[str, Any], grade: grading.DatasetGrade) -> dict[str
             "lost": len(grade.lost)}
 
 
-def catalog_answer(catalog: grading.CatalogGrade, translate: Translate) -> dict[str, Any]:
+def catalog_answer(catalog: catalog_grade.CatalogGrade, translate: Translate) -> dict[str, Any]:
     """An aggregate, each problem named in the user's language."""
     answer = catalog.to_dict()
     for problem in answer["problems"]:
@@ -150,7 +150,7 @@ def organisation_quality(org: Mapping[str, Any], scope: Scope, translate: Transl
         grades.append(grade)
     rows.sort(key=lambda r: (r["title"] or "").lower())
     return {"organization": dict(org), "public_only": scope.public_only,
-            "grade": catalog_answer(grading.grade_catalog(grades), translate),
+            "grade": catalog_answer(catalog_grade.grade_catalog(grades), translate),
             "datasets": rows}
 
 
@@ -159,8 +159,8 @@ def site_quality(scope: Scope, organisations: Mapping[str, Mapping[str, Any]],
     """The site's grade over the datasets the scope reads, and each organisation's
     (``organisations``: the ones the scope shows, by id)."""
     grades = [grade for _pkg, grade in current_grades(scope, None, now or utc_now())]
-    by_org = grading.grade_by_organisation(grades)
+    by_org = catalog_grade.grade_by_organisation(grades)
     return {"public_only": scope.public_only,
-            "grade": catalog_answer(grading.grade_catalog(grades), translate),
+            "grade": catalog_answer(catalog_grade.grade_catalog(grades), translate),
             "organizations": [dict(org, grade=catalog_answer(by_org[org_id], translate))
                               for org_id, org in organisations.items() if org_id in by_org]}

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 from ..standard.openness import (DEFAULT_RULESET, OpennessResult, Ruleset, open_level,
                                  resources_of, ruleset)
-from .grading import CHECKER_FAILED, checks_by_resource
+from .check_inputs import CHECKER_FAILED, checks_by_resource
 
 DEAD_LINK = "dead-link"
 FORMAT_MISMATCH = "format-mismatch"

@@ -14,7 +14,7 @@ rules on the dataset as its resources' latest checks found it (``quality/verifie
 It is recomputed when the dataset is written and when a check of one of its resources is
 stored (``quality/jobs.py`` indexes the dataset again). With ``verify_openness`` the KPI
 counts it (``reads.dataset_results``). Written at the same moments, the row keeps the dataset's
-NSO QC grade and when it would change by itself (``quality/grading.py``'s ``stored_form``
+NSO QC grade and when it would change by itself (``quality/stored_grade.py``'s ``stored_form``
 and ``changes_at``): an organisation's and the site's grades read it (``reads.stored_grades``).
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ import ckan.model as model
 from .. import config
 from . import kpi_cache
 from ..model import (dataset_score_table)
-from ..quality import grading
+from ..quality import grading, stored_grade
 from ..quality import store as check_store
 from ..quality.verified_openness import verified_package
 from ..kpi import evaluation as kpi
@@ -95,8 +95,8 @@ def score_row(pkg_dict: dict[str, Any], checks: Optional[Checks] = None,
         "results": results,  # NamedTuples: stored as JSON arrays
         "verified": verified,
         "scored_at": _naive_utc(now),
-        "grade": grading.stored_form(grade),
-        "grade_changes_at": _naive_utc(grading.changes_at(pkg_dict, grade)),
+        "grade": stored_grade.stored_form(grade),
+        "grade_changes_at": _naive_utc(stored_grade.changes_at(pkg_dict, grade)),
     }
 
 

@@ -20,7 +20,7 @@ from collections import Counter
 from typing import Any, Iterator, Optional
 
 from ... import outbound
-from ..grading import nso_format
+from ..check_inputs import nso_format
 from . import tabular
 
 HTML_START = (b"<!doctype", b"<html", b"<head", b"<body")

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ckanext.mofcompliance.quality.grading import (
-    changes_at, from_stored, grade_by_organisation, grade_catalog, grade_dataset, stored_form)
+from ckanext.mofcompliance.quality.catalog_grade import grade_by_organisation, grade_catalog
+from ckanext.mofcompliance.quality.grading import grade_dataset
+from ckanext.mofcompliance.quality.stored_grade import changes_at, from_stored, stored_form
 from ckanext.mofcompliance.quality import messages
 from ckanext.mofcompliance.quality.messages import MESSAGES, UNGRADED, render
 

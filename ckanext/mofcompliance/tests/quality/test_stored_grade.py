@@ -12,7 +12,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.scoring import rebuild
 from ckanext.mofcompliance.model import dataset_score_table
-from ckanext.mofcompliance.quality import grading, service, store
+from ckanext.mofcompliance.quality import catalog_grade, grading, service, store
 
 from .test_service import DEAD, GOOD, catalog, checked, dataset  # noqa: F401
 
@@ -31,7 +31,7 @@ def graded_afresh(org_id=None):
     for batch in rebuild.package_dicts(org_id):
         checks = store.latest([p["id"] for p in batch])
         grades += [grading.grade_dataset(p, checks, service.utc_now()) for p in batch]
-    return grading.grade_catalog(grades).to_dict()
+    return catalog_grade.grade_catalog(grades).to_dict()
 
 
 def show(**data):

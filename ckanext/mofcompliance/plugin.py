@@ -14,7 +14,7 @@ from .access import private_resources
 from .dashboard import views
 from .excel import views as excel_views
 from .kpi import profiles as kpi_profiles
-from .logic import action, auth
+from .logic import action, auth, name_validators, parameter_validators, validators
 from .quality import action as quality_action
 from .quality import auth as quality_auth
 from .quality import jobs as quality_jobs
@@ -31,7 +31,7 @@ def _exported(*modules: ModuleType) -> dict[str, Any]:
 @tk.blanket.config_declarations
 @tk.blanket.actions(lambda: _exported(action, quality_action))
 @tk.blanket.auth_functions(lambda: _exported(auth, quality_auth))
-@tk.blanket.validators
+@tk.blanket.validators(lambda: _exported(validators, name_validators, parameter_validators))
 @tk.blanket.helpers
 class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)

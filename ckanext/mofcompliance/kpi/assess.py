@@ -8,7 +8,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..standard import definition as d
 from ..standard.completeness import CompletenessResult, metadata_complete
 from ..standard.fields import field_reader, is_true, text
-from ..standard.openness import open_level, ruleset
+from ..standard.openness import open_level
+from ..standard.openness_rules import ruleset
 from . import profiles
 from .inputs import DatasetResult, WorkProcess
 from .profile import Profile

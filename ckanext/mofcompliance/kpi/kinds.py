@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlparse
 
 from ..standard.labels import names_en, names_th
-from ..standard.openness import level_label
+from ..standard.openness_rules import level_label
 from .criteria import ADVANCED, Context, Judgement, Kind, NextStep, State, round2
 from .inputs import UseCase
 from .profile import CriterionSpec, Profile

@@ -15,7 +15,8 @@ from .criteria import Context, NextStep, State
 from .kinds import Totals, add, judge_all, kind_of, score_level, tally
 from .inputs import DatasetResult
 from ..standard.labels import name_title, names_en, names_th
-from ..standard.openness import IndicatorResult, hints, indicator_label
+from ..standard.openness import IndicatorResult
+from ..standard.openness_rules import hints, indicator_label
 from .profile import CriterionSpec, Profile
 
 Groups = dict[State, tuple[State, list[int]]]

@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from .kinds import KINDS
-from ..standard.openness import ruleset_names
+from ..standard.openness_rules import ruleset_names
 from .profile import DEFAULT_REGISTERED_STATES, Profile, profile_from_dict
 
 _LABELS = {"label_th": {"type": "string", "minLength": 1},

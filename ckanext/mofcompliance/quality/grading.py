@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..standard.completeness import field_reader, is_blank, tag_names
-from ..standard.openness import resources_of
+from ..standard.fields import resources_of
 from .check_inputs import CHECKER_FAILED, checks_by_resource, nso_format, parse_time, url_extension
 from .rules import DIMENSIONS, Frequency, Rules, default_rules
 

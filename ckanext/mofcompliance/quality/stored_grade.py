@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..standard.completeness import field_reader
-from ..standard.openness import resources_of
+from ..standard.fields import resources_of
 from .check_inputs import parse_time
 from .grading import DatasetGrade, LostPoint, first_filled
 from .rules import Rules, default_rules

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from ..standard.openness import (DEFAULT_RULESET, OpennessResult, Ruleset, open_level,
-                                 resources_of, ruleset)
+from ..standard.fields import resources_of
+from ..standard.openness import OpennessResult, open_level
+from ..standard.openness_rules import DEFAULT_RULESET, Ruleset, ruleset
 from .check_inputs import CHECKER_FAILED, checks_by_resource
 
 DEAD_LINK = "dead-link"

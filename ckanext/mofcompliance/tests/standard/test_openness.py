@@ -1,7 +1,8 @@
 """Rules of the open-characteristics standard (docs/kpi-rules.md §3)."""
 import pytest
 
-from ckanext.mofcompliance.standard.openness import hints, open_level, ruleset_names
+from ckanext.mofcompliance.standard.openness import open_level
+from ckanext.mofcompliance.standard.openness_rules import hints, ruleset_names
 
 from .builders import pkg, resource
 

@@ -4,7 +4,7 @@
 ckanext-scheming can load it (``scheming.dataset_schemas =
 ckanext.mofcompliance:schemas/dataset.yaml``); a test fails when it drifts from
 ``standard/definition.yaml``; ``schemas/profile.schema.json`` (the KPI profile format) is
-built from the criterion kinds (``standard/profile_format.py``).  Choice lists are *not* copied into it: every
+built from the criterion kinds (``kpi/profile_format.py``).  Choice lists are *not* copied into it: every
 choice field names the ``mofcompliance_choices`` helper, which reads the
 definition at run time.
 
@@ -61,7 +61,7 @@ CORE_DATASET_FIELDS: dict[str, dict[str, Any]] = {
                    "mofcompliance_item_required mofcompliance_choice "
                    "mofcompliance_licence_matches_category"},
 }
-# Years of data, kept as typed (B.E.): shown in the page's era (dates.py).
+# Years of data, kept as typed (B.E.): shown in the page's era (common/dates.py).
 YEAR_FIELDS = {"first_year_of_data", "last_year_of_data",
                "resource_first_year_of_data", "resource_last_year_of_data"}
 CORE_RESOURCE_FIELDS: dict[str, dict[str, Any]] = {

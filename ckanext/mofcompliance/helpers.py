@@ -117,7 +117,7 @@ def mofcompliance_date(value: dates.Moment, buddhist_era: bool | None = None,
                        with_time: bool = False) -> str:
     """A date (or a moment, ``with_time`` showing its time) in the page's format: the
     Buddhist Era year in the Thai interface (``buddhist_era=True``: always, as evaluation
-    reports are dated), in the site's time zone (``dates.py``)."""
+    reports are dated), in the site's time zone (``common/dates.py``)."""
     era = _thai_page() if buddhist_era is None else buddhist_era
     return dates.display(value, era, tk.h.get_display_timezone(), tk._("B.E."), with_time)
 

@@ -1,3 +1,3 @@
-"""Small shared pieces that know nothing of compliance: dates as pages show them
-(``dates``), the CSRF check of this extension's forms (``csrf``) and the progress of long
-commands (``progress``)."""
+"""Small shared pieces the feature packages use: dates as pages show them
+(``dates``), the CSRF check of this extension's forms (``csrf``), the progress of long
+commands (``progress``) and the deadline of an outbound request (``deadline``)."""

@@ -6,6 +6,6 @@
   ``auth`` and ``cli`` (``ckan mofcompliance gdcatalog …``);
 * ``registration``: each dataset's GD Catalog registration state, set by the action, a CSV
   import or the GD Catalog's status API (``status_api``); the state table and its reading
-  for the FY2567 KPI belong to the main plugin (``model``, ``score_store``);
+  for the FY2567 KPI belong to the main plugin (``model``, ``scoring``);
 * ``dcat_profile``: the 14 items in ckanext-dcat's RDF output.
 """

@@ -1,4 +1,4 @@
-"""One date format per language, in the site's time zone (``dates.py``): B.E. years on
+"""One date format per language, in the site's time zone (``common/dates.py``): B.E. years on
 Thai pages, Gregorian on English ones, a check's time and CKAN's own dates alike."""
 from datetime import date, datetime, timedelta, timezone
 

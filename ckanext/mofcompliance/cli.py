@@ -149,11 +149,13 @@ def remind(org: str | None, dry_run: bool) -> None:
     """Mail each maintainer the items missing in their datasets, once per problem
     (cron-friendly: a problem already mailed is not mailed again until it recurs)."""
     org_id = _org_id(org)
-    if dry_run:
-        for recipient, (_problems, body) in sorted(reminders.digests(org_id).items()):
-            click.echo("To: %s\n%s" % (recipient, body))
-        return
-    sent = reminders.send_digests(org_id)
+    # the mails are templates (templates/emails/), rendered as pages are
+    with click.get_current_context().meta["flask_app"].test_request_context():
+        if dry_run:
+            for recipient, (_problems, body) in sorted(reminders.digests(org_id).items()):
+                click.echo("To: %s\n%s" % (recipient, body))
+            return
+        sent = reminders.send_digests(org_id)
     click.echo("%d digests sent / ส่งแล้ว %d ฉบับ" % (len(sent), len(sent)))
 
 

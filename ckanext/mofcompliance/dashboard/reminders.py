@@ -11,7 +11,9 @@ organisation's admins: never anyone else.
 
 Every value a mail carries (titles, names, links, the checker's findings, the site's
 title) is put on one line (``one_line``): a title with newlines cannot add paragraphs
-or headers to a digest.
+or headers to a digest. The wording is in ``templates/emails/mofcompliance_reminder.txt``
+and ``mofcompliance_reminder_subject.txt`` (as CKAN core's mails are): a site rewords them
+with its own copies. They are rendered as pages are, so within a request context.
 """
 from __future__ import annotations
 
@@ -130,46 +132,42 @@ def _item_title(field: str) -> str:
     return one_line(field)
 
 
-def _missing_items_section(problems: list[Problem], datasets: dict[str, Any],
-                           site_url: str) -> list[str]:
-    lines = ["ชุดข้อมูลต่อไปนี้ยังขาดคำอธิบายข้อมูลตามมาตรฐาน สพร. (14 รายการ)",
-             "These datasets still miss DGA mandatory metadata (the 14 items):", ""]
+def _missing_datasets(problems: list[Problem], datasets: dict[str, Any],
+                      site_url: str) -> list[dict[str, Any]]:
     by_dataset: dict[str, list[str]] = defaultdict(list)
     for _recipient, package_id, item in problems:
         by_dataset[package_id].append(item)
-    for package_id, items in sorted(by_dataset.items(), key=lambda i: datasets[i[0]].title):
-        dataset = datasets[package_id]
-        lines.append(_line("- %s (%s/dataset/edit/%s)", dataset.title, site_url, dataset.name))
-        lines.extend("    %s" % _item_title(item) for item in sorted(items))
-    return lines
+    return [{"title": one_line(datasets[package_id].title),
+             "edit_url": _line("%s/dataset/edit/%s", site_url, datasets[package_id].name),
+             "items": [_item_title(item) for item in sorted(items)]}
+            for package_id, items in sorted(by_dataset.items(),
+                                            key=lambda i: datasets[i[0]].title)]
 
 
-def _broken_links_section(problems: list[Problem], links: dict[str, dict[str, Any]],
-                          site_url: str) -> list[str]:
-    lines = ["ลิงก์ของทรัพยากรต่อไปนี้เปิดได้ในการตรวจครั้งก่อน แต่เปิดไม่ได้ในการตรวจครั้งล่าสุด",
-             "These resource links answered at the check before and no longer do:", ""]
+def _broken_links(problems: list[Problem], links: dict[str, dict[str, Any]],
+                  site_url: str) -> list[dict[str, str]]:
+    found = []
     for link in sorted((links[item] for _r, _p, item in problems),
                        key=lambda link: (link["title"], link["resource_name"] or "")):
-        found = "; ".join(str(p.get("detail") or p.get("code")) for p in link["problems"] or ())
-        lines += [_line("- %s: %s (%s)", link["title"], link["resource_name"] or link["url"],
-                        link["url"]),
-                  _line("    พบว่า / Found: %s", found or "-"),
-                  _line("    แก้ลิงก์ให้ถูกต้อง หรืออัปโหลดไฟล์แทน / Fix the link, or upload the "
-                        "file instead: %s/dataset/%s/resource/%s/edit",
-                        site_url, link["name"], link["resource_id"])]
-    return lines
+        findings = "; ".join(str(p.get("detail") or p.get("code"))
+                             for p in link["problems"] or ())
+        found.append({"title": one_line(link["title"]),
+                      "resource": one_line(link["resource_name"] or link["url"]),
+                      "url": one_line(link["url"]), "found": one_line(findings or "-"),
+                      "edit_url": _line("%s/dataset/%s/resource/%s/edit", site_url,
+                                        link["name"], link["resource_id"])})
+    return found
 
 
 def _body(problems: list[Problem], findings: Findings) -> str:
+    """The digest from ``templates/emails/mofcompliance_reminder.txt`` (a site rewords it
+    with its own copy of the template)."""
     site_url = tk.config.get("ckan.site_url").rstrip("/")
     missing = [p for p in problems if not p[2].startswith(BROKEN_LINK)]
     broken = [p for p in problems if p[2].startswith(BROKEN_LINK)]
-    sections = []
-    if missing:
-        sections.append(_missing_items_section(missing, findings.datasets, site_url))
-    if broken:
-        sections.append(_broken_links_section(broken, findings.links, site_url))
-    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+    return tk.render("emails/mofcompliance_reminder.txt", {
+        "missing": _missing_datasets(missing, findings.datasets, site_url),
+        "broken": _broken_links(broken, findings.links, site_url)}).rstrip("\n") + "\n"
 
 
 def digests(org_id: Optional[str] = None) -> dict[str, tuple[list[Problem], str]]:
@@ -190,14 +188,12 @@ def _forget_resolved(org_id: Optional[str], problems: set[Problem]) -> None:
             reminder_table.c.item == item))
 
 
-SUBJECT = "[%s] คำอธิบายข้อมูลที่ยังขาดและลิงก์ที่เสีย / Missing metadata and broken links"
-
-
 def send_digests(org_id: Optional[str] = None) -> list[str]:
     """Mail each recipient their new problems once; return the recipients mailed."""
     _forget_resolved(org_id, current_problems(org_id).problems)
     sent = []
-    subject = _line(SUBJECT, tk.config.get("ckan.site_title"))
+    subject = one_line(tk.render("emails/mofcompliance_reminder_subject.txt",
+                                 {"site_title": one_line(tk.config.get("ckan.site_title"))}))
     for recipient, (new, body) in digests(org_id).items():
         mailer.mail_recipient(recipient, recipient, subject, body)
         model.Session.execute(reminder_table.insert().values(

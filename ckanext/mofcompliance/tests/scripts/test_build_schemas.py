@@ -42,7 +42,7 @@ def test_every_field_of_the_definition_is_in_the_form_in_order():
 
 def test_the_form_layout_is_left_to_the_template_not_to_field_attributes():
     """Which block a field shows in is decided by field_layout.form_sections from the
-    definition (tests/test_field_layout.py), so no field carries it in the schema."""
+    definition (tests/dataset/test_field_layout.py), so no field carries it in the schema."""
     by_name = {f["field_name"]: f for f in build.scheming_schema()["dataset_fields"]}
     assert "form_attrs" not in by_name["disaggregate"]
     assert "form_attrs" not in by_name["data_type"]

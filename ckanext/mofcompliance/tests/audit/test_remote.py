@@ -17,9 +17,9 @@ from ckan.tests import factories, helpers
 from ckanext.mofcompliance.audit.remote import USER_AGENT
 from ckanext.mofcompliance.audit import cli as audit
 from ckanext.mofcompliance.tests.factories import complete_dataset
-from ckanext.mofcompliance.tests.standard.test_audit_cli import runner
+from ckanext.mofcompliance.tests.audit.test_cli import runner
 
-from . import servers
+from ..quality import servers
 
 GOOD_CSV = b"year,amount\n2566,10\n2567,20\n"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"

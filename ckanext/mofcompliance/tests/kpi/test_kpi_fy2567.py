@@ -3,7 +3,7 @@ import pytest
 
 from ckanext.mofcompliance.kpi.evaluation import audit_catalog, load_profile
 
-from .builders import pkg, resource
+from ..standard.builders import pkg, resource
 
 
 def catalog(n, ok, registered, public=None):

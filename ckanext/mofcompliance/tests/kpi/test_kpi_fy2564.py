@@ -3,7 +3,7 @@ import pytest
 
 from ckanext.mofcompliance.kpi.evaluation import audit_catalog
 
-from .builders import advanced_pkg, pkg, resource
+from ..standard.builders import advanced_pkg, pkg, resource
 
 URL = "https://catalog.example.go.th"
 

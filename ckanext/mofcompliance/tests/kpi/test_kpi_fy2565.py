@@ -4,7 +4,7 @@ import pytest
 from ckanext.mofcompliance.kpi.evaluation import (AgencyPlan, UseCase, assess_dataset,
                                                   audit_catalog, evaluate, load_profile, round2)
 
-from .builders import advanced_pkg, pkg, resource
+from ..standard.builders import advanced_pkg, pkg, resource
 
 PLAN = {"focus_area": "ด้านการบริหารจัดการภาครัฐ", "issue": "การขับเคลื่อน e-Service ในภาครัฐ",
         "intended_use": "นำไปวางแผนการดำเนินงาน",

@@ -3,7 +3,7 @@ beside a note that computes points, and the reader must be told why."""
 from ckanext.mofcompliance.kpi.evaluation import (assess_dataset, audit_catalog,
                                                   waits_for_work_process)
 
-from .builders import pkg
+from ..standard.builders import pkg
 
 PLAN = {"focus_area": "ด้านการบริหารจัดการภาครัฐ", "issue": "การขับเคลื่อน e-Service ในภาครัฐ"}
 

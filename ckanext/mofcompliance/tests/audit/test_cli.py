@@ -13,7 +13,7 @@ from ckan.tests import factories, helpers
 from ckanext.mofcompliance.audit import cli as audit
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
-from .builders import pkg, resource
+from ..standard.builders import pkg, resource
 
 DATASETS = [pkg("a", resources=[resource()]), pkg("b", drop=("notes",))]
 

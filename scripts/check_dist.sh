@@ -60,6 +60,6 @@ tar -tzf "$sdist" | grep '^[^/]*/LICENSE$' >/dev/null || fail "LICENSE in the sd
 [ "$missing" = 0 ] || exit 1
 count() { find "$installed/$1" -name "$2" | wc -l; }
 echo "check_dist: $(basename "$sdist") and $(basename "$wheel") complete:" \
-     "the Thai .mo, $(count templates '*.html') templates, $(count standard/profiles '*.yaml') profiles," \
+     "the Thai .mo, $(count templates '*.html') templates, $(count kpi/profiles '*.yaml') profiles," \
      "$(count schemas '*.yaml') schemas, $(find "$installed/migration" -path '*/versions/*.py' | wc -l) migrations," \
      "$(count assets '*') asset files, LICENSE"

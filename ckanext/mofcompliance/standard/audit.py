@@ -148,8 +148,19 @@ def fetch_catalog(url: str, api_token: str | None = None, rows: int = PAGE_ROWS,
 
 # ---------------------------------------------------------------- output
 
-def render_json(report: Mapping[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)
+def echo_json(report: Mapping[str, Any], piece: int = 65536) -> None:
+    """The JSON report written as it is encoded, in pieces of about ``piece`` characters:
+    the checks of ``--check-resources`` are read back from disk one at a time
+    (``remote.CheckLog``), never held whole, nor is the text."""
+    chunks: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(report):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= piece:
+            click.echo("".join(chunks), nl=False)
+            chunks, size = [], 0
+    click.echo("".join(chunks))
 
 
 def _indicator_levels(ds: Mapping[str, Any]) -> str:
@@ -223,7 +234,11 @@ def render_csv(report: Mapping[str, Any]) -> str:
     return out.getvalue().rstrip("\n")
 
 
-RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json, "text": render_text, "csv": render_csv}
+WRITERS: dict[str, Callable[[Mapping[str, Any]], None]] = {
+    "json": echo_json,
+    "text": lambda report: click.echo(render_text(report)),
+    "csv": lambda report: click.echo(render_csv(report)),
+}
 
 
 # ---------------------------------------------------------------- command
@@ -238,7 +253,7 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json,
 @click.option("--profile-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A profile file (e.g. a draft year) to validate and score with, instead of "
                    "--profile.")
-@click.option("--format", "output_format", type=click.Choice(tuple(RENDERERS)), default="json",
+@click.option("--format", "output_format", type=click.Choice(tuple(WRITERS)), default="json",
               show_default=True)
 @click.option("--catalog-url", help="The agency catalog URL to report (default: --url).")
 @click.option("--timeout", type=float, default=30.0, show_default=True,
@@ -278,12 +293,13 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
         if check_resources:
             options = remote.CheckOptions(threads, per_host, host_interval_ms,
                                           frozenset(allowed_hosts), timeout)
-            report["nso_qc"] = remote.grade_report(
-                source["datasets"], remote.check_resources(source["datasets"], options))
+            report["nso_qc"] = remote.grade_report(source["datasets"], options)
     except AuditInputError as exc:
         click.echo(f"mofcompliance-audit: error: {exc}", err=True)
         sys.exit(BAD_INPUT)
-    click.echo(RENDERERS[output_format](report))
+    WRITERS[output_format](report)
+    if check_resources:
+        report["nso_qc"]["checks"].close()
 
 
 def _load(input_file: TextIO | None, url: str | None, api_token: str | None,

@@ -3,21 +3,23 @@ its resources checked with the catalog's own checker and guard, at most ``thread
 and ``per_host`` per host, then graded. Pure Python: no CKAN import."""
 from __future__ import annotations
 
+import dataclasses
+import gc
 import json
 import tempfile
-from collections import Counter
-from dataclasses import dataclass
+from collections import deque
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from .. import outbound
 from . import grading, messages
 from .checker import Settings, checked
 
 USER_AGENT = "mofcompliance-audit (ckanext-mofcompliance resource checker)"
+COLLECT_EVERY = 5000   # datasets graded between two passes of the cyclic garbage collector
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class CheckOptions:
     threads: int = 8
     per_host: int = 2
@@ -37,29 +39,28 @@ def settings(options: CheckOptions) -> Settings:
     return Settings(policy)
 
 
-def resource_refs(datasets: Sequence[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every resource with a link (an upload is read at its download URL), with the
-    position of its dataset in ``datasets``."""
-    for position, pkg in enumerate(datasets):
-        for res in pkg.get("resources") or ():
-            if isinstance(res, Mapping) and res.get("url"):
-                yield {"id": res.get("id"), "url": res.get("url"), "format": res.get("format"),
-                       "package_id": pkg.get("id"), "dataset": position}
+def resource_refs(pkg: Mapping[str, Any], position: int = 0) -> list[dict[str, Any]]:
+    """The dataset's resources with a link (an upload is read at its download URL), with
+    the dataset's position in the catalog."""
+    return [{"id": res.get("id"), "url": res.get("url"), "format": res.get("format"),
+             "package_id": pkg.get("id"), "dataset": position}
+            for res in pkg.get("resources") or ()
+            if isinstance(res, Mapping) and res.get("url")]
 
 
-class CheckLog(list):
-    """Every check of a run, written to a temporary file as it finishes (one JSON line
-    each) and read back one at a time when the report is written: ``json.dump`` iterates
-    it like the list it stands for, so the report keeps its shape and no check stays in
-    memory however large the catalog."""
+class Spool(list):
+    """Rows of the report (checks, dataset grades) written to a temporary file as they come,
+    one JSON line each, and read back one at a time when the report is written:
+    ``json.dump`` iterates it like the list it stands for, so the report keeps its shape
+    and no row stays in memory however large the catalog."""
 
     def __init__(self) -> None:
         super().__init__()
         self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
         self._count = 0
 
-    def append(self, check: Any) -> None:
-        self._file.write(json.dumps(check, ensure_ascii=False) + "\n")
+    def append(self, row: Any) -> None:
+        self._file.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._count += 1
 
     def __len__(self) -> int:
@@ -75,27 +76,45 @@ class CheckLog(list):
         self._file.close()
 
 
-def graded(datasets: Sequence[Mapping[str, Any]], options: CheckOptions, log: CheckLog,
-           now: Optional[datetime] = None) -> list[grading.DatasetGrade]:
-    """Each dataset's grade, in the order of ``datasets``: its linked resources checked
-    (at most ``threads`` at a time), every check written to ``log`` as it finishes, and
-    the dataset graded, its checks dropped, when its last one is in."""
+def graded(datasets: Iterable[Mapping[str, Any]], options: CheckOptions, checks: Spool,
+           grades: list[grading.DatasetGrade], now: Optional[datetime] = None
+           ) -> Iterator[Mapping[str, Any]]:
+    """Each dataset passed on once it is graded, as its checks finish (at most ``threads``
+    at a time): every check written to ``checks`` as it comes, the grade (without its
+    resources) added to ``grades``, and the dataset and its checks dropped. Only the
+    datasets with a check under way are held, whatever the catalog's size."""
     moment = now or datetime.now(timezone.utc)
-    waiting = Counter(ref["dataset"] for ref in resource_refs(datasets))
-    found: dict[int, dict[str, dict[str, Any]]] = {}
-    grades: dict[int, grading.DatasetGrade] = {
-        position: grading.grade_dataset(pkg, {}, moment)
-        for position, pkg in enumerate(datasets) if position not in waiting}
-    for ref, result in checked(resource_refs(datasets), settings(options),
-                               max(1, options.threads)):
-        log.append(result)
-        position = ref["dataset"]
-        found.setdefault(position, {})[str(ref["id"])] = result
-        waiting[position] -= 1
-        if not waiting[position]:
-            grades[position] = grading.grade_dataset(datasets[position], found.pop(position),
-                                                     moment)
-    return [grades[position] for position in range(len(datasets))]
+    held: dict[int, tuple[Mapping[str, Any], dict[str, Any], int]] = {}
+    unlinked: deque[Mapping[str, Any]] = deque()
+
+    def refs() -> Iterator[dict[str, Any]]:
+        for position, pkg in enumerate(datasets):
+            links = resource_refs(pkg, position)
+            if links:
+                held[position] = (pkg, {}, len(links))
+                yield from links
+            else:
+                unlinked.append(pkg)
+
+    def done(pkg: Mapping[str, Any], found: Mapping[str, Any]) -> Mapping[str, Any]:
+        grade = grading.grade_dataset(pkg, found, moment)
+        grades.append(dataclasses.replace(grade, resources=(), not_checked=()))
+        if len(grades) % COLLECT_EVERY == 0:
+            gc.collect()    # the KPI pauses the cyclic collector while it reads the datasets
+        return pkg
+
+    for ref, result in checked(refs(), settings(options), max(1, options.threads)):
+        checks.append(result)
+        pkg, found, left = held.pop(ref["dataset"])
+        found[str(ref["id"])] = result
+        if left > 1:
+            held[ref["dataset"]] = (pkg, found, left - 1)
+        else:
+            yield done(pkg, found)
+        while unlinked:
+            yield done(unlinked.popleft(), {})
+    while unlinked:
+        yield done(unlinked.popleft(), {})
 
 
 def _explained(point: grading.LostPoint) -> dict[str, Any]:
@@ -103,22 +122,18 @@ def _explained(point: grading.LostPoint) -> dict[str, Any]:
     return dict(point.to_dict(), found=message.found, to_do=message.to_do)
 
 
-def grade_report(datasets: Sequence[Mapping[str, Any]], options: CheckOptions,
-                 now: Optional[datetime] = None) -> dict[str, Any]:
+def grade_report(grades: list[grading.DatasetGrade], checks: Spool) -> dict[str, Any]:
     """The catalog's grade (mean, A-F distribution, problems) and each dataset's, with
     every lost point in words (English: the audit's readers are evaluators), and every
-    check (a ``CheckLog``: on disk until the report is written)."""
-    log = CheckLog()
-    grades = graded(datasets, options, log, now)
+    check. Each dataset's and each check's rows are on disk until the report is written."""
     catalog = grading.grade_catalog(grades).to_dict()
     for problem in catalog["problems"]:
         problem["label"] = messages.summary(problem["code"])
-    return {
-        "checked_resources": len(log),
-        "catalog": catalog,
-        "datasets": [{"name": g.name, "score": g.score, "letter": g.letter,
-                      "ungraded_reason": g.ungraded_reason,
-                      "dimensions": dict(g.dimensions),
-                      "lost": [_explained(p) for p in g.lost]} for g in grades],
-        "checks": log,
-    }
+    datasets = Spool()
+    for grade in grades:
+        datasets.append({"name": grade.name, "score": grade.score, "letter": grade.letter,
+                         "ungraded_reason": grade.ungraded_reason,
+                         "dimensions": dict(grade.dimensions),
+                         "lost": [_explained(p) for p in grade.lost]})
+    return {"checked_resources": len(checks), "catalog": catalog, "datasets": datasets,
+            "checks": checks}

@@ -19,7 +19,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, TextIO
+from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
 
 import click
 import requests
@@ -27,7 +27,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..progress import progress as reporting
-from ..quality import remote
+from ..quality import grading, remote
 from .kpi import audit_catalog, profile_ids
 from .profile_format import ProfileError, read_profile_file
 from .profiles import DEFAULT_PROFILE, Profile
@@ -171,8 +171,8 @@ def _grade(score: float | None, letter: str | None) -> str:
     return "-" if score is None else f"{letter} ({score:.2f})"
 
 
-def _dataset_grade(graded: Mapping[str, Any] | None) -> str:
-    return f"; NSO QC {_grade(graded['score'], graded['letter'])}" if graded else ""
+def _dataset_grade(graded: Mapping[str, Any]) -> str:
+    return f"; NSO QC {_grade(graded['score'], graded['letter'])}"
 
 
 def _nso_qc_lines(nso_qc: Mapping[str, Any], max_problems: int = 5) -> list[str]:
@@ -188,7 +188,7 @@ def _nso_qc_lines(nso_qc: Mapping[str, Any], max_problems: int = 5) -> list[str]
 
 def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
     nso_qc = report.get("nso_qc")
-    graded = {d["name"]: d for d in nso_qc["datasets"]} if nso_qc else {}
+    graded = {d["name"]: _dataset_grade(d) for d in nso_qc["datasets"]} if nso_qc else {}
     lines = [
         f"{report['profile_title_th']}",
         f"{report['profile_title_en']}",
@@ -206,7 +206,7 @@ def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
         missing = ", ".join(ds["missing_items"]) or "-"
         lines.append(f"  {ds['name']}: 14 รายการ/items {'ครบ/complete' if ds['metadata_complete'] else 'ไม่ครบ/incomplete'}"
                      f" (ขาด/missing: {missing}); open level {ds['open_level']} ({_indicator_levels(ds)})"
-                     + _dataset_grade(graded.get(ds["name"])))
+                     + graded.get(ds["name"], ""))
     steps = report["next_steps"]
     if steps:
         lines += ["", f"ขั้นต่อไปสู่ระดับ {report['next_level']} / next steps to level {report['next_level']}:"]
@@ -284,22 +284,27 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
         sys.exit(BAD_INPUT)
     try:
         source = _load(input_file, url, api_token, timeout, retries)
+        datasets: Iterable[Mapping[str, Any]] = source["datasets"]
+        checks, grades = remote.Spool(), list[grading.DatasetGrade]()
+        if check_resources:   # each dataset reaches the KPI once its resources are checked
+            datasets = remote.graded(datasets, remote.CheckOptions(
+                threads, per_host, host_interval_ms, frozenset(allowed_hosts), timeout),
+                checks, grades)
         report = audit_catalog(
-            source["datasets"], profile, plan=source.get("plan"),
+            datasets, profile, plan=source.get("plan"),
             use_cases=source.get("use_cases") or (),
             catalog_url=catalog_url or source.get("catalog_url") or url,
             registrations=source.get("registrations"),
         )
         if check_resources:
-            options = remote.CheckOptions(threads, per_host, host_interval_ms,
-                                          frozenset(allowed_hosts), timeout)
-            report["nso_qc"] = remote.grade_report(source["datasets"], options)
+            report["nso_qc"] = remote.grade_report(grades, checks)
     except AuditInputError as exc:
         click.echo(f"mofcompliance-audit: error: {exc}", err=True)
         sys.exit(BAD_INPUT)
     WRITERS[output_format](report)
+    checks.close()
     if check_resources:
-        report["nso_qc"]["checks"].close()
+        report["nso_qc"]["datasets"].close()
 
 
 def _load(input_file: TextIO | None, url: str | None, api_token: str | None,
@@ -309,7 +314,7 @@ def _load(input_file: TextIO | None, url: str | None, api_token: str | None,
     if input_file is not None:
         return read_file(input_file)
     assert url is not None
-    return {"datasets": list(fetch_catalog(url, api_token, timeout=timeout, retries=retries))}
+    return {"datasets": fetch_catalog(url, api_token, timeout=timeout, retries=retries)}
 
 
 if __name__ == "__main__":

@@ -76,13 +76,25 @@ class Spool(list):
         self._file.close()
 
 
-def graded(datasets: Iterable[Mapping[str, Any]], options: CheckOptions, checks: Spool,
-           grades: list[grading.DatasetGrade], now: Optional[datetime] = None
-           ) -> Iterator[Mapping[str, Any]]:
+@dataclasses.dataclass
+class Spools:
+    """The audit's rows on disk: every check, each dataset's report row, and each dataset's
+    grade as ``grading.stored_form`` keeps it (for the catalog's aggregate)."""
+    checks: Spool = dataclasses.field(default_factory=Spool)
+    datasets: Spool = dataclasses.field(default_factory=Spool)
+    grades: Spool = dataclasses.field(default_factory=Spool)
+
+    def close(self) -> None:
+        for spool in (self.checks, self.datasets, self.grades):
+            spool.close()
+
+
+def graded(datasets: Iterable[Mapping[str, Any]], options: CheckOptions, spools: Spools,
+           now: Optional[datetime] = None) -> Iterator[Mapping[str, Any]]:
     """Each dataset passed on once it is graded, as its checks finish (at most ``threads``
-    at a time): every check written to ``checks`` as it comes, the grade (without its
-    resources) added to ``grades``, and the dataset and its checks dropped. Only the
-    datasets with a check under way are held, whatever the catalog's size."""
+    at a time): every check and the dataset's grade written to ``spools`` as they come,
+    and the dataset and its checks dropped. Only the datasets with a check under way are
+    held, whatever the catalog's size."""
     moment = now or datetime.now(timezone.utc)
     held: dict[int, tuple[Mapping[str, Any], dict[str, Any], int]] = {}
     unlinked: deque[Mapping[str, Any]] = deque()
@@ -97,14 +109,13 @@ def graded(datasets: Iterable[Mapping[str, Any]], options: CheckOptions, checks:
                 unlinked.append(pkg)
 
     def done(pkg: Mapping[str, Any], found: Mapping[str, Any]) -> Mapping[str, Any]:
-        grade = grading.grade_dataset(pkg, found, moment)
-        grades.append(dataclasses.replace(grade, resources=(), not_checked=()))
-        if len(grades) % COLLECT_EVERY == 0:
+        _spool_grade(spools, grading.grade_dataset(pkg, found, moment))
+        if len(spools.grades) % COLLECT_EVERY == 0:
             gc.collect()    # the KPI pauses the cyclic collector while it reads the datasets
         return pkg
 
     for ref, result in checked(refs(), settings(options), max(1, options.threads)):
-        checks.append(result)
+        spools.checks.append(result)
         pkg, found, left = held.pop(ref["dataset"])
         found[str(ref["id"])] = result
         if left > 1:
@@ -122,18 +133,24 @@ def _explained(point: grading.LostPoint) -> dict[str, Any]:
     return dict(point.to_dict(), found=message.found, to_do=message.to_do)
 
 
-def grade_report(grades: list[grading.DatasetGrade], checks: Spool) -> dict[str, Any]:
-    """The catalog's grade (mean, A-F distribution, problems) and each dataset's, with
-    every lost point in words (English: the audit's readers are evaluators), and every
-    check. Each dataset's and each check's rows are on disk until the report is written."""
-    catalog = grading.grade_catalog(grades).to_dict()
+def _spool_grade(spools: Spools, grade: grading.DatasetGrade) -> None:
+    """The dataset's report row (every lost point in words: English, the audit's readers
+    are evaluators) and its grade as the catalog's aggregate reads it."""
+    spools.datasets.append({
+        "name": grade.name, "score": grade.score, "letter": grade.letter,
+        "ungraded_reason": grade.ungraded_reason, "dimensions": dict(grade.dimensions),
+        "lost": [_explained(p) for p in grade.lost]})
+    spools.grades.append({"id": grade.dataset_id, "name": grade.name,
+                          "organisation": grade.organisation, **grading.stored_form(grade)})
+
+
+def grade_report(spools: Spools) -> dict[str, Any]:
+    """The catalog's grade (mean, A-F distribution, problems), each dataset's and every
+    check: the rows stay on disk until the report is written."""
+    catalog = grading.grade_catalog(
+        grading.from_stored(row, row["id"], row["name"], row["organisation"])
+        for row in spools.grades).to_dict()
     for problem in catalog["problems"]:
         problem["label"] = messages.summary(problem["code"])
-    datasets = Spool()
-    for grade in grades:
-        datasets.append({"name": grade.name, "score": grade.score, "letter": grade.letter,
-                         "ungraded_reason": grade.ungraded_reason,
-                         "dimensions": dict(grade.dimensions),
-                         "lost": [_explained(p) for p in grade.lost]})
-    return {"checked_resources": len(checks), "catalog": catalog, "datasets": datasets,
-            "checks": checks}
+    return {"checked_resources": len(spools.checks), "catalog": catalog,
+            "datasets": spools.datasets, "checks": spools.checks}

@@ -27,7 +27,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ..progress import progress as reporting
-from ..quality import grading, remote
+from ..quality import remote
 from .kpi import audit_catalog, profile_ids
 from .profile_format import ProfileError, read_profile_file
 from .profiles import DEFAULT_PROFILE, Profile
@@ -285,11 +285,11 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
     try:
         source = _load(input_file, url, api_token, timeout, retries)
         datasets: Iterable[Mapping[str, Any]] = source["datasets"]
-        checks, grades = remote.Spool(), list[grading.DatasetGrade]()
+        spools = remote.Spools()
         if check_resources:   # each dataset reaches the KPI once its resources are checked
             datasets = remote.graded(datasets, remote.CheckOptions(
                 threads, per_host, host_interval_ms, frozenset(allowed_hosts), timeout),
-                checks, grades)
+                spools)
         report = audit_catalog(
             datasets, profile, plan=source.get("plan"),
             use_cases=source.get("use_cases") or (),
@@ -297,14 +297,12 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
             registrations=source.get("registrations"),
         )
         if check_resources:
-            report["nso_qc"] = remote.grade_report(grades, checks)
+            report["nso_qc"] = remote.grade_report(spools)
     except AuditInputError as exc:
         click.echo(f"mofcompliance-audit: error: {exc}", err=True)
         sys.exit(BAD_INPUT)
     WRITERS[output_format](report)
-    checks.close()
-    if check_resources:
-        report["nso_qc"]["datasets"].close()
+    spools.close()
 
 
 def _load(input_file: TextIO | None, url: str | None, api_token: str | None,

@@ -35,30 +35,33 @@ def catalog(site, count, read):
 
 
 def test_a_dataset_is_passed_on_when_its_checks_are_in_not_after_the_catalog(site):
-    read, checks, grades = [], remote.Spool(), []
-    stream = remote.graded(catalog(site, 30, read), OPTIONS, checks, grades, NOW)
+    read, spools = [], remote.Spools()
+    stream = remote.graded(catalog(site, 30, read), OPTIONS, spools, NOW)
     first = next(stream)
     assert first["name"] == "d0"
     assert len(read) <= 4           # one thread: two checks waiting, one under way
     rest = list(stream)
     names = [d["name"] for d in [first, *rest]]
     assert len(names) == 30 and set(names) == {"d%d" % n for n in range(30)}
-    assert len(grades) == 30 and all(g.resources == () for g in grades)
-    assert {g.name for g in grades if g.ungraded_reason == "no-linked-resources"} == {
-        "d%d" % n for n in range(2, 30, 3)}
+    assert len(spools.grades) == len(spools.datasets) == 30
+    assert {g["name"] for g in spools.datasets if g["ungraded_reason"] == "no-linked-resources"
+            } == {"d%d" % n for n in range(2, 30, 3)}
+    checks = spools.checks
     assert len(checks) == 40 and list.__len__(checks) == 0   # on disk, not in the list
     assert {c["outcome"] for c in checks} == {"ok"}
-    checks.close()
+    spools.close()
 
 
 def test_the_json_report_reads_its_spooled_rows_back(site, capsys):
-    checks, grades = remote.Spool(), []
-    datasets = list(remote.graded(catalog(site, 3, []), OPTIONS, checks, grades, NOW))
-    report = {"datasets": [d["name"] for d in datasets],
-              "nso_qc": remote.grade_report(grades, checks)}
+    spools = remote.Spools()
+    datasets = list(remote.graded(catalog(site, 3, []), OPTIONS, spools, NOW))
+    report = {"datasets": [d["name"] for d in datasets], "nso_qc": remote.grade_report(spools)}
     audit.echo_json(report, piece=64)
-    written = json.loads(capsys.readouterr().out)
-    assert [c["resource_id"] for c in written["nso_qc"]["checks"]] == [
-        c["resource_id"] for c in checks] and len(written["nso_qc"]["checks"]) == 4
-    assert [d["name"] for d in written["nso_qc"]["datasets"]] == [g.name for g in grades]
-    assert written["nso_qc"]["checked_resources"] == 4
+    written = json.loads(capsys.readouterr().out)["nso_qc"]
+    assert [c["resource_id"] for c in written["checks"]] == [
+        c["resource_id"] for c in spools.checks] and len(written["checks"]) == 4
+    assert [d["name"] for d in written["datasets"]] == [d["name"] for d in datasets]
+    assert written["checked_resources"] == 4
+    assert written["catalog"]["distribution"]["ungraded"] == 1   # d2: no link
+    assert written["catalog"]["graded"] == 2
+    spools.close()

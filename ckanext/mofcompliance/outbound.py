@@ -294,6 +294,9 @@ class Deadline:
     def __init__(self, seconds: float) -> None:
         self.at = time.monotonic() + seconds
         self.passed = False
+        # the hop's socket: http.client lets go of it when the answer ends with the
+        # connection (no Content-Length), while the body is still being read from it
+        self.sock: Optional[socket.socket] = None
 
     def left(self) -> float:
         return self.at - time.monotonic()
@@ -311,7 +314,7 @@ class Deadline:
         caller takes the cut read's error as the end of what it may read)."""
         def expire() -> None:
             self.passed = True
-            sock = connection.sock
+            sock = connection.sock or self.sock
             if sock is not None:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
@@ -363,10 +366,11 @@ def _read_tail(connection: urllib3.connection.HTTPConnection,
                deadline: Deadline) -> Any:
     try:
         with deadline.guarding(connection, strict=False):
-            return tail.read(response.headers.get("content-type"), head,
-                             _chunks(response, tail.limit - len(head)))
+            found = tail.read(response.headers.get("content-type"), head,
+                              _chunks(response, tail.limit - len(head)))
     except (urllib3.exceptions.HTTPError, OSError):
-        return None     # cut by the deadline or the server: the tail is not read
+        return None     # cut by the server: the tail is not read
+    return None if deadline.passed else found   # cut by the deadline: an end that is none
 
 
 def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: str,
@@ -374,6 +378,7 @@ def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: 
               deadline: Deadline, tail: Optional[Tail] = None) -> Answer:
     with deadline.guarding(connection):  # the TLS handshake too
         connection.connect()
+        deadline.sock = connection.sock
         deadline.check()
         connection.timeout = max(0.001, min(policy.read_timeout, deadline.left()))
         started = time.monotonic()

@@ -12,7 +12,8 @@ import tracemalloc
 
 import pytest
 
-from ckanext.mofcompliance.quality.checker import jsonscan
+from ckanext.mofcompliance import outbound
+from ckanext.mofcompliance.quality.checker import Settings, check, jsonscan
 from ckanext.mofcompliance.quality.checker.nso import count_json
 
 from . import servers
@@ -96,3 +97,22 @@ def test_the_scanner_agrees_with_json_loads_on_every_cut():
         for piece in chunked(text.encode(), size):
             scan.feed(decoder.decode(piece))
         assert scan.valid(), size
+
+
+def test_the_deadline_holds_while_reading_on_and_the_answer_stands():
+    """The first KB at once, then a byte every 0.2 s: the read past ``max_bytes`` is cut
+    at the check's deadline (1.5 s), the file is still downloadable to the checker, and
+    NSO's reading is left out rather than guessed."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+    server = servers.Drip([head + BIG[:2048]], BIG[2048:4096])
+    try:
+        result = check({"id": "r1", "url": server.url("/slow.json"), "format": "JSON"},
+                       Settings(outbound.Policy(
+                           allowed_hosts=frozenset({"127.0.0.1"}), connect_timeout=1,
+                           read_timeout=1, total_timeout=1.5, max_bytes=1024)))
+        assert result["outcome"] == "problem" and result["downloadable"] is True
+        assert [p["code"] for p in result["problems"]] == ["too-large"]
+        assert "table" not in result["nso"]
+        assert server.gone.wait(10), "the checker hung up before the server was done"
+    finally:
+        server.stop()

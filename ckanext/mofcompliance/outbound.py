@@ -352,8 +352,14 @@ def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytes, bool]:
     return body, True
 
 
-def _chunks(response: urllib3.BaseHTTPResponse, limit: int) -> Iterator[bytes]:
+def _chunks(response: urllib3.BaseHTTPResponse, limit: int, deadline: Deadline
+            ) -> Iterator[bytes]:
+    """The body's next ``limit`` bytes, until the deadline (a reader slower than the
+    network, whose reads never wait, is stopped too)."""
     while limit > 0:
+        if deadline.left() <= 0:
+            deadline.passed = True
+            return
         chunk = response.read(min(CHUNK, limit))
         if not chunk:
             return
@@ -367,7 +373,7 @@ def _read_tail(connection: urllib3.connection.HTTPConnection,
     try:
         with deadline.guarding(connection, strict=False):
             found = tail.read(response.headers.get("content-type"), head,
-                              _chunks(response, tail.limit - len(head)))
+                              _chunks(response, tail.limit - len(head), deadline))
     except (urllib3.exceptions.HTTPError, OSError):
         return None     # cut by the server: the tail is not read
     return None if deadline.passed else found   # cut by the deadline: an end that is none

@@ -29,7 +29,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, ContextManager, Iterator, Mapping, Optional, Protocol
+from typing import Any, Callable, ContextManager, Iterator, Mapping, Optional, Protocol
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import urllib3
@@ -135,6 +135,17 @@ class Policy:
     limiter: Optional[Limiter] = None
 
 
+@dataclass(frozen=True)
+class Tail:
+    """Who reads a 2xx body on past ``max_bytes``, up to ``limit`` bytes in all, within the
+    same deadline: ``read(content_type, head, rest)`` gets the bytes read so far and an
+    iterator of the next chunks (never held), and returns what it found (the answer's
+    ``tail``). A read cut by the deadline or the server ends it: its ``tail`` is None and
+    the answer stands."""
+    limit: int
+    read: Callable[[Optional[str], bytes, Iterator[bytes]], Any]
+
+
 @dataclass
 class Answer:
     status: int
@@ -144,6 +155,7 @@ class Answer:
     truncated: bool              # the body went on past ``max_bytes`` (not read)
     ttfb_ms: float               # from sending the last request to its status line
     redirects: list[str] = field(default_factory=list)
+    tail: Any = None             # what ``Tail.read`` found past ``max_bytes``
 
 
 def _port_ok(parts: SplitResult) -> bool:
@@ -246,11 +258,39 @@ def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytes, bool]:
     return body, True
 
 
+def _chunks(response: urllib3.BaseHTTPResponse, limit: int, deadline: Deadline
+            ) -> Iterator[bytes]:
+    """The body's next ``limit`` bytes, until the deadline (a reader slower than the
+    network, whose reads never wait, is stopped too)."""
+    while limit > 0:
+        if deadline.left() <= 0:
+            deadline.passed = True
+            return
+        chunk = response.read(min(CHUNK, limit))
+        if not chunk:
+            return
+        limit -= len(chunk)
+        yield chunk
+
+
+def _read_tail(connection: urllib3.connection.HTTPConnection,
+               response: urllib3.BaseHTTPResponse, head: bytes, tail: Tail,
+               deadline: Deadline) -> Any:
+    try:
+        with deadline.guarding(connection, strict=False):
+            found = tail.read(response.headers.get("content-type"), head,
+                              _chunks(response, tail.limit - len(head), deadline))
+    except (urllib3.exceptions.HTTPError, OSError):
+        return None     # cut by the server: the tail is not read
+    return None if deadline.passed else found   # cut by the deadline: an end that is none
+
+
 def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: str,
               body: Optional[bytes], sent: Mapping[str, str], policy: Policy,
-              deadline: Deadline) -> Answer:
+              deadline: Deadline, tail: Optional[Tail] = None) -> Answer:
     with deadline.guarding(connection):  # the TLS handshake too
         connection.connect()
+        deadline.sock = connection.sock
         deadline.check()
         connection.timeout = max(0.001, min(policy.read_timeout, deadline.left()))
         started = time.monotonic()
@@ -259,12 +299,15 @@ def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: 
         response = connection.getresponse()
         ttfb_ms = (time.monotonic() - started) * 1000
         content, truncated = _read(response, policy.max_bytes)
+    found = None
+    if truncated and tail is not None and 200 <= response.status < 300:
+        found = _read_tail(connection, response, content, tail, deadline)
     return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
-                  "", content, truncated, ttfb_ms)
+                  "", content, truncated, ttfb_ms, tail=found)
 
 
 def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes],
-          headers: Mapping[str, str], deadline: Deadline) -> Answer:
+          headers: Mapping[str, str], deadline: Deadline, tail: Optional[Tail]) -> Answer:
     address = checked_address(parts.hostname or "", port_of(parts), policy)
     path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
     sent = {"Host": parts.netloc, "Accept-Encoding": "identity", **headers}
@@ -274,7 +317,7 @@ def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes]
     try:
         deadline.check()
         connection = _connection(parts, address, policy, deadline)
-        answer = _exchange(connection, method, path, body, sent, policy, deadline)
+        answer = _exchange(connection, method, path, body, sent, policy, deadline, tail)
     except (urllib3.exceptions.HTTPError, OSError) as error:
         refused = isinstance(error, urllib3.exceptions.NewConnectionError)
         if deadline.passed or (not refused and isinstance(error, (
@@ -301,10 +344,12 @@ LEASE_GRACE = 30.0  # seconds a slot outlives its deadline: name resolution, clo
 
 
 def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
-            headers: Optional[Mapping[str, str]] = None) -> Answer:
+            headers: Optional[Mapping[str, str]] = None, tail: Optional[Tail] = None
+            ) -> Answer:
     """One request under ``policy``; redirects (up to ``max_redirects``) are followed
     with GET, each new address checked before it is connected to. One deadline
-    (``total_timeout``, from when the first hop's slot is taken) bounds every hop."""
+    (``total_timeout``, from when the first hop's slot is taken) bounds every hop, and
+    ``tail``'s reading past ``max_bytes``."""
     parts, hops = parse(url), []  # type: tuple[SplitResult, list[str]]
     deadline: Optional[Deadline] = None
     while True:
@@ -312,10 +357,10 @@ def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
             hold = (deadline.left() if deadline else policy.total_timeout) + LEASE_GRACE
             with policy.limiter.slot(limit_key(parts), hold):
                 deadline = deadline or Deadline(policy.total_timeout)
-                answer = _once(method, parts, policy, body, headers or {}, deadline)
+                answer = _once(method, parts, policy, body, headers or {}, deadline, tail)
         else:
             deadline = deadline or Deadline(policy.total_timeout)
-            answer = _once(method, parts, policy, body, headers or {}, deadline)
+            answer = _once(method, parts, policy, body, headers or {}, deadline, tail)
         location = answer.headers.get("location")
         if answer.status not in REDIRECTS or not location or policy.max_redirects == 0:
             answer.redirects = hops

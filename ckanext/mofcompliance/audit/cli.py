@@ -19,7 +19,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, TextIO
+from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
 
 import click
 import requests
@@ -149,8 +149,19 @@ def fetch_catalog(url: str, api_token: str | None = None, rows: int = PAGE_ROWS,
 
 # ---------------------------------------------------------------- output
 
-def render_json(report: Mapping[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)
+def echo_json(report: Mapping[str, Any], piece: int = 65536) -> None:
+    """The JSON report written as it is encoded, in pieces of about ``piece`` characters:
+    the checks of ``--check-resources`` are read back from disk one at a time
+    (``remote.CheckLog``), never held whole, nor is the text."""
+    chunks: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(report):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= piece:
+            click.echo("".join(chunks), nl=False)
+            chunks, size = [], 0
+    click.echo("".join(chunks))
 
 
 def _indicator_levels(ds: Mapping[str, Any]) -> str:
@@ -161,8 +172,8 @@ def _grade(score: float | None, letter: str | None) -> str:
     return "-" if score is None else f"{letter} ({score:.2f})"
 
 
-def _dataset_grade(graded: Mapping[str, Any] | None) -> str:
-    return f"; NSO QC {_grade(graded['score'], graded['letter'])}" if graded else ""
+def _dataset_grade(graded: Mapping[str, Any]) -> str:
+    return f"; NSO QC {_grade(graded['score'], graded['letter'])}"
 
 
 def _nso_qc_lines(nso_qc: Mapping[str, Any], max_problems: int = 5) -> list[str]:
@@ -178,7 +189,7 @@ def _nso_qc_lines(nso_qc: Mapping[str, Any], max_problems: int = 5) -> list[str]
 
 def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
     nso_qc = report.get("nso_qc")
-    graded = {d["name"]: d for d in nso_qc["datasets"]} if nso_qc else {}
+    graded = {d["name"]: _dataset_grade(d) for d in nso_qc["datasets"]} if nso_qc else {}
     lines = [
         f"{report['profile_title_th']}",
         f"{report['profile_title_en']}",
@@ -196,7 +207,7 @@ def render_text(report: Mapping[str, Any], max_steps: int = 20) -> str:
         missing = ", ".join(ds["missing_items"]) or "-"
         lines.append(f"  {ds['name']}: 14 รายการ/items {'ครบ/complete' if ds['metadata_complete'] else 'ไม่ครบ/incomplete'}"
                      f" (ขาด/missing: {missing}); open level {ds['open_level']} ({_indicator_levels(ds)})"
-                     + _dataset_grade(graded.get(ds["name"])))
+                     + graded.get(ds["name"], ""))
     steps = report["next_steps"]
     if steps:
         lines += ["", f"ขั้นต่อไปสู่ระดับ {report['next_level']} / next steps to level {report['next_level']}:"]
@@ -224,7 +235,11 @@ def render_csv(report: Mapping[str, Any]) -> str:
     return out.getvalue().rstrip("\n")
 
 
-RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json, "text": render_text, "csv": render_csv}
+WRITERS: dict[str, Callable[[Mapping[str, Any]], None]] = {
+    "json": echo_json,
+    "text": lambda report: click.echo(render_text(report)),
+    "csv": lambda report: click.echo(render_csv(report)),
+}
 
 
 # ---------------------------------------------------------------- command
@@ -239,7 +254,7 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {"json": render_json,
 @click.option("--profile-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A profile file (e.g. a draft year) to validate and score with, instead of "
                    "--profile.")
-@click.option("--format", "output_format", type=click.Choice(tuple(RENDERERS)), default="json",
+@click.option("--format", "output_format", type=click.Choice(tuple(WRITERS)), default="json",
               show_default=True)
 @click.option("--catalog-url", help="The agency catalog URL to report (default: --url).")
 @click.option("--timeout", type=float, default=30.0, show_default=True,
@@ -270,21 +285,25 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
         sys.exit(BAD_INPUT)
     try:
         source = _load(input_file, url, api_token, timeout, retries)
+        datasets: Iterable[Mapping[str, Any]] = source["datasets"]
+        spools = remote.Spools()
+        if check_resources:   # each dataset reaches the KPI once its resources are checked
+            datasets = remote.graded(datasets, remote.CheckOptions(
+                threads, per_host, host_interval_ms, frozenset(allowed_hosts), timeout),
+                spools)
         report = audit_catalog(
-            source["datasets"], profile, plan=source.get("plan"),
+            datasets, profile, plan=source.get("plan"),
             use_cases=source.get("use_cases") or (),
             catalog_url=catalog_url or source.get("catalog_url") or url,
             registrations=source.get("registrations"),
         )
         if check_resources:
-            options = remote.CheckOptions(threads, per_host, host_interval_ms,
-                                          frozenset(allowed_hosts), timeout)
-            report["nso_qc"] = remote.grade_report(
-                source["datasets"], remote.check_resources(source["datasets"], options))
+            report["nso_qc"] = remote.grade_report(spools)
     except AuditInputError as exc:
         click.echo(f"mofcompliance-audit: error: {exc}", err=True)
         sys.exit(BAD_INPUT)
-    click.echo(RENDERERS[output_format](report))
+    WRITERS[output_format](report)
+    spools.close()
 
 
 def _load(input_file: TextIO | None, url: str | None, api_token: str | None,
@@ -294,7 +313,7 @@ def _load(input_file: TextIO | None, url: str | None, api_token: str | None,
     if input_file is not None:
         return read_file(input_file)
     assert url is not None
-    return {"datasets": list(fetch_catalog(url, api_token, timeout=timeout, retries=retries))}
+    return {"datasets": fetch_catalog(url, api_token, timeout=timeout, retries=retries)}
 
 
 if __name__ == "__main__":

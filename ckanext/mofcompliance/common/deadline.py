@@ -73,6 +73,9 @@ class Deadline:
     def __init__(self, seconds: float) -> None:
         self.at = time.monotonic() + seconds
         self.passed = False
+        # the hop's socket: http.client lets go of it when the answer ends with the
+        # connection (no Content-Length), while the body is still being read from it
+        self.sock: Optional[socket.socket] = None
 
     def left(self) -> float:
         return self.at - time.monotonic()
@@ -83,12 +86,14 @@ class Deadline:
             raise socket.timeout("the whole answer took too long")
 
     @contextmanager
-    def guarding(self, connection: urllib3.connection.HTTPConnection) -> Iterator[None]:
+    def guarding(self, connection: urllib3.connection.HTTPConnection,
+                 strict: bool = True) -> Iterator[None]:
         """Shut ``connection``'s socket at the deadline; a read it cuts short is then
-        reported as the time-out it is, never as a short answer."""
+        reported as the time-out it is, never as a short answer (``strict``; else the
+        caller takes the cut read's error as the end of what it may read)."""
         def expire() -> None:
             self.passed = True
-            sock = connection.sock
+            sock = connection.sock or self.sock
             if sock is not None:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
@@ -97,6 +102,7 @@ class Deadline:
         ticket = WATCHDOG.watch(self.at, expire)
         try:
             yield
-            self.check()
+            if strict:
+                self.check()
         finally:
             WATCHDOG.cancel(ticket)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from .grading import DatasetGrade
 from .rules import DIMENSIONS, Rules, default_rules
@@ -40,37 +40,44 @@ def _mean(values: list[float], decimals: int) -> float | None:
     return round(sum(values) / len(values), decimals) if values else None
 
 
-def _problems(grades: list[DatasetGrade], decimals: int) -> tuple[Problem, ...]:
-    """Lost-point codes by the number of datasets they hit (a dataset counts once per code)."""
-    hits: dict[tuple[str, str], list[float]] = {}
-    for grade in grades:
-        per_dataset: dict[tuple[str, str], float] = {}
-        for point in grade.lost:
-            key = (point.code, point.dimension)
-            per_dataset[key] = per_dataset.get(key, 0.0) + point.points
-        for key, points in per_dataset.items():
-            hits.setdefault(key, []).append(points)
+def _add_hits(hits: dict[tuple[str, str], list[float]], grade: DatasetGrade) -> None:
+    """The points a dataset lost per (code, dimension): a dataset counts once per code."""
+    per_dataset: dict[tuple[str, str], float] = {}
+    for point in grade.lost:
+        key = (point.code, point.dimension)
+        per_dataset[key] = per_dataset.get(key, 0.0) + point.points
+    for key, points in per_dataset.items():
+        hits.setdefault(key, []).append(points)
+
+
+def _problems(hits: dict[tuple[str, str], list[float]], decimals: int) -> tuple[Problem, ...]:
+    """Lost-point codes by the number of datasets they hit."""
     ranked = sorted(hits.items(), key=lambda kv: (-len(kv[1]), -sum(kv[1]), kv[0]))
     return tuple(Problem(code, dim, len(pts), round(sum(pts), decimals))
                  for (code, dim), pts in ranked)
 
 
 def grade_catalog(grades: Iterable[DatasetGrade], rules: Rules | None = None) -> CatalogGrade:
-    """The aggregate of an organisation's (or the site's) dataset grades."""
+    """The aggregate of an organisation's (or the site's) dataset grades, read in one pass
+    keeping only numbers (``grades`` may be a stream: the audit's comes from disk)."""
     rules = rules or default_rules()
-    every = list(grades)
-    graded = [g for g in every if g.graded]
     distribution = {letter: 0 for letter, _ in rules.grades} | {"ungraded": 0}
-    for grade in every:
+    scores: list[float] = []
+    dimensions: dict[str, list[float]] = {dim: [] for dim in DIMENSIONS}
+    hits: dict[tuple[str, str], list[float]] = {}   # points lost by graded datasets only
+    for grade in grades:
         distribution[grade.letter or "ungraded"] += 1
-    score = _mean([g.score for g in graded], rules.decimals)
+        if grade.score is not None:
+            scores.append(grade.score)
+            for dim in DIMENSIONS:
+                dimensions[dim].append(cast(float, grade.dimensions[dim]))
+            _add_hits(hits, grade)
+    score = _mean(scores, rules.decimals)
     return CatalogGrade(
-        datasets=len(every), graded=len(graded), score=score,
+        datasets=sum(distribution.values()), graded=len(scores), score=score,
         letter=None if score is None else rules.letter(score),
-        dimensions={dim: _mean([g.dimensions[dim] for g in graded], rules.decimals)
-                    for dim in DIMENSIONS},
-        distribution=distribution,
-        problems=_problems(graded, rules.decimals),  # points lost by graded datasets only
+        dimensions={dim: _mean(values, rules.decimals) for dim, values in dimensions.items()},
+        distribution=distribution, problems=_problems(hits, rules.decimals),
     )
 
 

@@ -88,6 +88,7 @@ def test_every_msgid_of_the_sources_has_its_thai():
 CKAN_CORE_MSGIDS = (
     "Search data",                # the front page's search box, its label and example
     "Search datasets",
+    "Search Datasets...",         # the header's search box label, read by screen readers
     "E.g. environment",
     "Popular tags",               # the front page
     "Skip to main content",       # every page, for keyboards and screen readers

@@ -38,6 +38,7 @@ class Fetched:
     content_type: Optional[str]
     body: bytes
     truncated: bool
+    tail: Optional[dict[str, Any]] = None   # NSO's reading past max_mb (nso.json_tail)
 
 
 def _problem(code: str, detail: str) -> Problem:
@@ -66,13 +67,13 @@ def _size(headers: Mapping[str, str], body: bytes, truncated: bool) -> Optional[
     return None if truncated else len(body)
 
 
-def fetch_url(url: str, settings: Settings) -> Fetched:
-    answer = outbound.request("GET", url, settings.policy,
-                              headers={"Accept": "*/*"})
+def fetch_url(url: str, settings: Settings, declared: str = "") -> Fetched:
+    answer = outbound.request("GET", url, settings.policy, headers={"Accept": "*/*"},
+                              tail=nso.json_tail(url, declared))
     return Fetched(answer.status, answer.url, round(answer.ttfb_ms, 1),
                    _size(answer.headers, answer.body, answer.truncated),
                    answer.headers.get("content-type"),
-                   answer.body, answer.truncated)
+                   answer.body, answer.truncated, answer.tail)
 
 
 def read_file(path: str, settings: Settings) -> Fetched:
@@ -187,9 +188,10 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
         else:
             result["nso"] = nso.reading(url, declared, None, None)  # until a HEAD answers
             started = time.monotonic()
-            fetched = fetch_url(url, settings)
+            fetched = fetch_url(url, settings, declared)
             head = nso.head(url, settings.policy, time.monotonic() - started)
-        result["nso"] = nso.reading(url, declared, *head, fetched.body, fetched.truncated)
+        result["nso"] = nso.reading(url, declared, *head, fetched.body, fetched.truncated,
+                                    fetched.tail)
     except outbound.RefusedAddress as error:
         result["outcome"] = "refused"
         result["problems"].append(_problem(error.code, str(error)))

@@ -12,6 +12,7 @@ text, one row at a time.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import itertools
@@ -21,7 +22,7 @@ from typing import Any, Iterator, Optional
 
 from ... import outbound
 from ..check_inputs import nso_format
-from . import tabular
+from . import jsonscan, tabular
 
 HTML_START = (b"<!doctype", b"<html", b"<head", b"<body")
 HTML_WINDOW = 64            # bytes NSO reads, lower-cased, to look for them
@@ -30,6 +31,9 @@ TYPE_SAMPLE = 100           # rows frictionless infers a column's type from
 TYPE_CONFIDENCE = 0.9       # share of a column's values a type must read
 NUMERIC_FRAGMENT = re.compile(r"[\d.,% -]*\d[\d.,% -]*\Z")
 NSO_TABLES = ("csv", "tsv")
+NSO_JSON = ("json", "geojson", "jsonl", "ndjson")     # what NSO reads with validate_json
+NSO_MAX_BYTES = 100 * 1024 * 1024   # NSO downloads and validates up to MAX_FILE_SIZE_MB
+JSON_PIECE = 65536          # bytes decoded at a time
 WORKBOOKS = ("xlsx", "xls", "ods")
 ENCODING_SAMPLE = 65536     # bytes NSO guesses the encoding from (chardet)
 
@@ -151,18 +155,60 @@ def count_table(body: bytes, encoding: Optional[str], fmt: str,
     return {"valid": total == 0, "error_count": total}
 
 
+def _nso_encoding(head: bytes) -> str:
+    """The codec NSO's validator opens a file with: UTF-8 with or without a byte-order
+    mark is read as plain UTF-8 (the mark stays, and ``json.load`` refuses it)."""
+    encoding = tabular.encoding_of(bytes(head[:ENCODING_SAMPLE])) or "utf-8"
+    return tabular.python_codec("utf-8" if encoding == "utf-8-sig" else encoding)
+
+
+def count_json(head: bytes, rest: Iterator[bytes]) -> dict[str, Any]:
+    """A JSON file as NSO's ``validate_json`` reads it (``json.load`` of the text decoded
+    with replacement): valid, or invalid with 1 error; read chunk by chunk, kept nowhere
+    (``jsonscan``)."""
+    decoder = codecs.getincrementaldecoder(_nso_encoding(head))(errors="replace")
+    scan = jsonscan.JsonScan()
+    view = memoryview(head)
+    pieces = itertools.chain((view[i:i + JSON_PIECE] for i in range(0, len(view), JSON_PIECE)),
+                             rest)
+    for piece in pieces:
+        scan.feed(decoder.decode(bytes(piece)))
+        if scan.invalid:
+            break
+    else:
+        scan.feed(decoder.decode(b"", final=True))
+    valid = scan.valid()
+    return {"valid": valid, "error_count": 0 if valid else 1}
+
+
+def json_tail(url: str, declared: str) -> outbound.Tail:
+    """How the checker's GET reads on past ``max_mb`` a file NSO validates as JSON (by the
+    answer's content type, else the URL's extension, else the declared format), up to
+    NSO's own limit: its validity, counted NSO's way."""
+    def read(content_type: Optional[str], head: bytes, rest: Iterator[bytes]
+             ) -> Optional[dict[str, Any]]:
+        if nso_format(content_type, url, declared) not in NSO_JSON:
+            return None
+        return count_json(head, rest)
+    return outbound.Tail(NSO_MAX_BYTES, read)
+
+
 def reading(url: str, declared: str, status: Optional[int], content_type: Optional[str],
-            body: Optional[bytes] = None, truncated: bool = False) -> dict[str, Any]:
+            body: Optional[bytes] = None, truncated: bool = False,
+            tail: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """The check's ``nso`` dict: the HEAD's status and content type; when the file was
     read, whether it starts like an HTML page and, for a table by NSO's format, its
     errors counted NSO's way (an empty file: 1 error; an empty workbook, which frictionless
-    cannot parse: an error type NSO does not count, so 0)."""
+    cannot parse: an error type NSO does not count, so 0); for a JSON longer than the
+    checker reads, its validity read on up to NSO's limit (``tail``)."""
     found: dict[str, Any] = {"head_status": status, "content_type": content_type}
     if body is None:
         return found
     found["html_start"] = starts_like_html(body)
     fmt = nso_format(content_type, url, declared)
-    if fmt in NSO_TABLES:
+    if fmt in NSO_JSON and tail is not None:
+        found["table"] = tail
+    elif fmt in NSO_TABLES:
         encoding = tabular.encoding_of(bytes(body[:ENCODING_SAMPLE]))
         found["table"] = count_table(body, encoding, fmt, truncated)
     elif not body:

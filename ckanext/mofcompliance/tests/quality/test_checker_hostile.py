@@ -40,12 +40,14 @@ def drip():
         server.stop()
 
 
-@pytest.mark.parametrize("case", ["headers", "body"])
+@pytest.mark.parametrize("case", ["headers", "body", "body until close"])
 def test_a_dripping_server_is_given_up_at_the_deadline(drip, case):
     if case == "headers":   # a header line every 0.2 s, 300 of them
         server = drip([STATUS] + [b"X-Line-%d: 1\r\n" % n for n in range(300)], b"")
-    else:                   # the headers at once, then the body a byte every 0.2 s
+    elif case == "body":    # the headers at once, then the body a byte every 0.2 s
         server = drip([b"".join(CSV_HEAD)], b"a,b\n" + b"1,2\n" * 99)
+    else:                   # the same without a length: the body ends with the connection
+        server = drip([STATUS + b"Content-Type: text/csv\r\n\r\n"], b"a,b\n" + b"1,2\n" * 99)
     result = check({"id": "r1", "url": server.url("/slow.csv"), "format": "CSV"}, settings())
     assert result["outcome"] == "unreachable" and codes(result) == ["timeout"]
     assert result["downloadable"] is False and result["tabular"] is None

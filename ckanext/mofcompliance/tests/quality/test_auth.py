@@ -1,5 +1,5 @@
 """Who may read resource checks and the NSO QC grade, and ask for checks (``quality/auth.py``;
-what the actions then show each reader is ``test_service.py``'s and ``test_jobs.py``'s)."""
+what the actions then show each reader is ``test_action.py``'s and ``test_jobs.py``'s)."""
 import pytest
 
 from ckanext.mofcompliance.tests.auth_checks import agency_people, allowed

@@ -14,14 +14,14 @@ from ckanext.mofcompliance.scoring import rebuild
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.quality import catalog_grade, grading, service, store
 
-from .test_service import DEAD, GOOD, catalog, checked, dataset  # noqa: F401
+from .test_action import DEAD, GOOD, catalog, checked, dataset  # noqa: F401
 
 SCORE = dataset_score_table
 
 
 @pytest.fixture
 def fiscal(request):
-    """test_service's catalog: good (A), dead (D), secret (private, D), waiting."""
+    """test_action's catalog: good (A), dead (D), secret (private, D), waiting."""
     return request.getfixturevalue("catalog")
 
 

@@ -187,7 +187,10 @@ def _as_shown(model, package: dict, organization) -> dict:
         shown[key] = shown[key].isoformat()
     shown["resources"] = [{k: v.isoformat() if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in shown["resources"]]
-    shown["organization"] = {"name": organization.name, "title": organization.title}
+    # as package_show gives it: CKAN's dataset page reads the organisation's type
+    shown["organization"] = {key: getattr(organization, key) for key in (
+        "id", "name", "title", "type", "description", "image_url", "is_organization",
+        "approval_status", "state")}
     shown["groups"] = []
     return shown
 

@@ -4,7 +4,7 @@ A search without text (``/dataset/`` as a reader opens it, a facet click) counts
 facets over every readable dataset: over the index rows (3-4 kB each, kept inline for
 the text search) that read the whole index, about 1.3 s at 42,000 public datasets under
 load. These rows hold only what such a search reads (the filter columns and the short,
-exact-valued fields): about 300 bytes each. Filled here from the index rows with the
+exact-valued fields): their JSONB about 1.3 kB. Filled here from the index rows with the
 rule of ``search.index.wide_field`` as it was written (free text and ``extras_`` copies
 left out); written from then on with each index row.
 

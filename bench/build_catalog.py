@@ -187,7 +187,10 @@ def _as_shown(model, package: dict, organization) -> dict:
         shown[key] = shown[key].isoformat()
     shown["resources"] = [{k: v.isoformat() if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in shown["resources"]]
-    shown["organization"] = {"name": organization.name, "title": organization.title}
+    # as package_show gives it: CKAN's dataset page reads the organisation's type
+    shown["organization"] = {key: getattr(organization, key) for key in (
+        "id", "name", "title", "type", "description", "image_url", "is_organization",
+        "approval_status", "state")}
     shown["groups"] = []
     return shown
 
@@ -221,10 +224,10 @@ def analyse() -> None:
     (otherwise the first readers of every page write it back to set hint bits)."""
     import ckan.model as model
     from ckanext.mofcompliance.model import dataset_score_table
-    from ckanext.mofcompliance.search.model import search_index_table
+    from ckanext.mofcompliance.search.model import search_facet_table, search_index_table
     tables = [model.package_table, model.resource_table, model.package_tag_table,
               model.tag_table, model.member_table, model.group_table, search_index_table,
-              dataset_score_table]
+              search_facet_table, dataset_score_table]
     if "extras" not in model.package_table.c:
         tables.append(model.package_extra_table)
     model.Session.commit()

@@ -269,6 +269,6 @@ def mofcompliance_rescore(context: dict[str, Any], data_dict: dict[str, Any]) ->
             return {"job_id": job.id}
         except redis.exceptions.RedisError:
             log.warning("Redis is unreachable: rescoring now instead of in the background")
-    count = rebuild.rescore(org_id)
+    count = rebuild.rescore(org_id, processes=1)  # a web process is never forked
     commit_unless_deferred(context)
     return {"datasets": count}

@@ -1,25 +1,28 @@
 """The bulk rebuild of the score store: every dataset (of an organisation or of the site)
 read as ``package_show`` shapes it, with set-based reads (a handful of queries per thousand
 datasets, no package_show), scored by ``store.score_row`` and written with one COPY per
-batch; ``rescore_job`` runs it in the background, then takes the snapshots.
+batch (from ``PARALLEL_FROM`` datasets, forked processes score the batches); ``rescore_job``
+runs it in the background, then takes the snapshots.
 """
 from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import os
+from collections import deque
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 
 import ckan.model as model
 
-from . import kpi_cache
-from ..model import (dataset_score_table)
+from ..model import dataset_score_table
 from ..quality import store as check_store
-
+from . import kpi_cache
 from .reads import take_snapshots
-from .store import BATCH_SIZE, score_row
+from .store import BATCH_SIZE, Checks, score_row
 
 
 def _active_packages(org_id: Optional[str]) -> sa.sql.Select:
@@ -96,10 +99,12 @@ def package_dicts(org_id: Optional[str] = None, batch_size: int = BATCH_SIZE,
 
 
 def rescore(org_id: Optional[str] = None,
-            progress: Optional[Callable[[int, int], None]] = None) -> int:
+            progress: Optional[Callable[[int, int], None]] = None,
+            processes: Optional[int] = None) -> int:
     """Rebuild the score store (for one organisation or all) in the caller's transaction,
     which the caller commits: readers see the old rows until the new ones are all
-    written."""
+    written. ``processes``: how many score the datasets (default: one per core from
+    ``PARALLEL_FROM`` datasets on, else this process alone)."""
     total = model.Session.execute(
         sa.select(sa.func.count()).select_from(_active_packages(org_id).subquery())).scalar()
     table = dataset_score_table
@@ -109,14 +114,55 @@ def rescore(org_id: Optional[str] = None,
     model.Session.execute(delete)
     kpi_cache.invalidate_all()
     done = 0
-    now = datetime.now(timezone.utc)
-    for batch in package_dicts(org_id):
-        checks = check_store.latest([p["id"] for p in batch])
-        _copy_rows([score_row(p, checks, now) for p in batch])
-        done += len(batch)
+    if processes is None:
+        processes = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    for count, text in _scored_batches(package_dicts(org_id), processes):
+        _copy_text(text)
+        done += count
         if progress:
             progress(done, total)
     return done
+
+
+# ---------------------------------------------------------------- rescoring in parallel
+
+# From this many datasets a rescore forks scorers: below it, the fork costs more than it saves.
+PARALLEL_FROM = 5000
+ScoringTask = tuple[list[dict[str, Any]], Checks, datetime]
+
+
+def _score_batch(task: ScoringTask) -> tuple[int, str]:
+    """A batch's score rows as COPY text (in a scoring process: the text is smaller to
+    send back than the rows)."""
+    batch, checks, now = task
+    return len(batch), _copy_lines([score_row(p, checks, now) for p in batch])
+
+
+def _forget_connections() -> None:
+    """In a forked scorer: never use, nor close, the parent's database connections."""
+    model.meta.engine.dispose(close=False)
+
+
+def _scored_batches(batches: Iterable[list[dict[str, Any]]], processes: int
+                    ) -> Iterator[tuple[int, str]]:
+    """Each batch's size and COPY text, in order. With several ``processes`` they score
+    while this process reads the next batches and writes the scored ones (profile of a
+    full rescore in one process: scoring half of its time, reading and writing the rest);
+    every database read and write stays in this process and its transaction."""
+    now = datetime.now(timezone.utc)
+    tasks = ((batch, check_store.latest([p["id"] for p in batch]), now) for batch in batches)
+    if processes <= 1:
+        yield from map(_score_batch, tasks)
+        return
+    with multiprocessing.get_context("fork").Pool(
+            processes, initializer=_forget_connections) as pool:
+        pending: deque[Any] = deque()
+        for task in tasks:
+            pending.append(pool.apply_async(_score_batch, (task,)))
+            if len(pending) > 2 * processes:  # bounded: a few batches in flight
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _copy_value(value: Any) -> str:
@@ -134,12 +180,16 @@ def _copy_value(value: Any) -> str:
             .replace("\r", "\\r"))
 
 
-def _copy_rows(rows: list[dict[str, Any]]) -> None:
-    """Insert new score rows with one COPY, in the session's transaction (an INSERT of
-    many rows bound each value of each row through SQLAlchemy, a third more of this
-    process's time)."""
+def _copy_lines(rows: list[dict[str, Any]]) -> str:
     columns = [c.name for c in dataset_score_table.c]
-    text = "".join("\t".join(_copy_value(row[c]) for c in columns) + "\n" for row in rows)
+    return "".join("\t".join(_copy_value(row[c]) for c in columns) + "\n" for row in rows)
+
+
+def _copy_text(text: str) -> None:
+    """Insert new score rows (``_copy_lines``) with one COPY, in the session's transaction
+    (an INSERT of many rows bound each value of each row through SQLAlchemy, a third more
+    of this process's time)."""
+    columns = [c.name for c in dataset_score_table.c]
     cursor = model.Session.connection().connection.cursor()
     try:
         cursor.copy_expert("COPY %s (%s) FROM STDIN" % (dataset_score_table.name,

@@ -29,8 +29,8 @@ from ckan.lib.navl.dictization_functions import MissingNullEncoder
 from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import SearchIndex
 
-from .model import search_index_table
-from .sql import normalise_text
+from .model import search_facet_table, search_index_table
+from .sql import SUBSTRING_JSON_FIELDS, normalise_text
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,20 @@ TEXT_SOURCES = (
     "name", "title", "notes", "tags", "groups", "organization", "organization_title",
     "res_name", "res_description", "maintainer", "author", "url", "license_id",
 )
+
+
+# Left out of the narrow facet rows: free text (matched as substrings, never counted) and
+# the flattened extras' ``extras_`` copies. Any other field is kept whole, so a search that
+# reads none of these gives the same answer from either table (``query.py`` checks).
+WIDE_FIELDS = SUBSTRING_JSON_FIELDS | {
+    "title_string", "accessible_condition", "calculation_method", "description"}
+WIDE_PREFIXES = ("extras_", "res_extras_")
+FACET_COLUMNS = [c.name for c in search_facet_table.columns if c.name != "fields"]
+
+
+def wide_field(key: str) -> bool:
+    """Whether an index field is left out of the narrow facet rows."""
+    return key in WIDE_FIELDS or key.startswith(WIDE_PREFIXES)
 
 
 def _as_strings(value: Any) -> list[str]:
@@ -159,14 +173,26 @@ def build_row(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def facet_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The narrow copy of an index row that searches without text count facets over."""
+    narrow = {column: row[column] for column in FACET_COLUMNS}
+    narrow["fields"] = {k: v for k, v in row["fields"].items() if not wide_field(k)}
+    return narrow
+
+
+def _upsert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    statement = insert(table).values(rows)
+    columns = {c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"}
+    model.Session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=columns))
+
+
 def upsert_rows(rows: Iterable[dict[str, Any]]) -> None:
+    """Write index rows and their narrow facet rows, in the caller's transaction."""
     rows = list(rows)
     if not rows:
         return
-    statement = insert(search_index_table).values(rows)
-    columns = {c.name: statement.excluded[c.name]
-               for c in search_index_table.columns if c.name != "id"}
-    model.Session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=columns))
+    _upsert(search_index_table, rows)
+    _upsert(search_facet_table, [facet_row(row) for row in rows])
 
 
 class PgPackageSearchIndex(SearchIndex):
@@ -193,14 +219,14 @@ class PgPackageSearchIndex(SearchIndex):
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")
-        table = search_index_table
-        model.Session.execute(table.delete().where(
-            sa.or_(table.c.id == reference, table.c.name == reference)))
+        for table in (search_facet_table, search_index_table):
+            model.Session.execute(table.delete().where(
+                sa.or_(table.c.id == reference, table.c.name == reference)))
 
     def clear(self) -> None:
-        table = search_index_table
-        model.Session.execute(table.delete().where(
-            table.c.site_id == config.get("ckan.site_id")))
+        for table in (search_facet_table, search_index_table):
+            model.Session.execute(table.delete().where(
+                table.c.site_id == config.get("ckan.site_id")))
         model.Session.commit()
 
     def commit(self) -> None:

@@ -22,10 +22,12 @@ from ckan.lib.search.query import (
 )
 
 from . import lucene
-from .model import search_index_table
+from .index import wide_field
+from .model import search_facet_table, search_index_table
 from .sql import Compiler, like_pattern
 
 TABLE = search_index_table.name
+FACET_TABLE = search_facet_table.name
 COLUMN_RESULTS = ("id", "name", "title", "state", "capacity", "site_id")
 MULTI_VALUED = re.compile(r"^(tags|groups|permission_labels|urls|res_.*|vocab_.*)$")
 SORT_COLUMNS = {
@@ -132,7 +134,7 @@ class PgPackageSearchQuery(SearchQuery):
             raise SearchQueryError("Invalid search parameters: %s" % sorted(invalid))
         _check_no_local_params(dict(query))
 
-        where, params, rank = self._where(query, permission_labels)
+        where, params, rank, keys = self._where(query, permission_labels)
         rows = int(query.get("rows", 10))
         start = int(query.get("start", 0) or 0)
         fl = _fl_fields(query.get("fl") or "name")
@@ -146,14 +148,25 @@ class PgPackageSearchQuery(SearchQuery):
             order_by = self._order_by(query.get("sort"), "score", merged)
             if len(merged) == 2 and "fields" not in order_by:
                 page = dict(merged, _order_by=order_by, _rank=rank)
-        self.count, self.facets, ranked = self._count_and_facets(where, params, query, page)
+        table = TABLE if keys is None or page is not None else self._table(query, keys)
+        self.count, self.facets, ranked = self._count_and_facets(
+            where, params, query, page, table)
         if ranked is None:
             ranked = self._ranked(where, params, rank, query.get("sort"), rows, start)
         self.results = self._page(ranked, fl)
         return {"results": self.results, "count": self.count}
 
+    def _table(self, query: dict[str, Any], keys: set[str]) -> str:
+        """The narrow facet rows when the conditions and the facets read only what they
+        hold (no text, no text field), else the index rows."""
+        if any(wide_field(key) for key in keys | set(self._facet_fields(query))):
+            return TABLE
+        return FACET_TABLE
+
     def _where(self, query: dict[str, Any], labels: Optional[list[str]]
-               ) -> tuple[str, dict[str, Any], str]:
+               ) -> tuple[str, dict[str, Any], str, Optional[set[str]]]:
+        """The condition, its parameters, the relevance expression and the ``fields`` keys
+        the condition reads (None when it reads the text or a text field)."""
         compiler = Compiler()
         q = query.get("q")
         if not q or q in ('""', "''"):
@@ -167,7 +180,8 @@ class PgPackageSearchQuery(SearchQuery):
             conditions.append("state = 'active'")
         if labels is not None:
             conditions.append("permission_labels && CAST(%s AS text[])" % compiler.param(list(labels)))
-        return " AND ".join(conditions), compiler.params, self._rank(compiler)
+        keys = None if compiler.reads_text else compiler.keys
+        return " AND ".join(conditions), compiler.params, self._rank(compiler), keys
 
     @staticmethod
     def _rank(compiler: Compiler) -> str:
@@ -257,11 +271,11 @@ class PgPackageSearchQuery(SearchQuery):
         return list(dict.fromkeys(fields))
 
     def _count_and_facets(self, where: str, params: dict[str, Any], query: dict[str, Any],
-                          page: Optional[dict[str, Any]] = None
+                          page: Optional[dict[str, Any]], table: str
                           ) -> tuple[int, dict[str, dict[str, int]], Optional[list[Any]]]:
-        """The number of matches and the facet counts, in one pass over the matches, and
-        with ``page`` (its parameters, ``_rank`` and ``_order_by``) the page's ids and
-        scores in order (else None).
+        """The number of matches and the facet counts, in one pass over the matches of
+        ``table`` (the index or its narrow facet rows), and with ``page`` (its parameters,
+        ``_rank`` and ``_order_by``) the page's ids and scores in order (else None).
 
         Each facet is grouped by the whole stored value (a dataset's list of formats, of
         tags …): a catalog has few distinct lists, so PostgreSQL hashes a few hundred
@@ -270,7 +284,7 @@ class PgPackageSearchQuery(SearchQuery):
         fields = self._facet_fields(query)
         if not fields and page is None:
             count = model.Session.execute(
-                sa.text("SELECT count(*) FROM %s WHERE %s" % (TABLE, where)), params).scalar()
+                sa.text("SELECT count(*) FROM %s WHERE %s" % (table, where)), params).scalar()
             return count, {}, None
         params = dict(params, **(page or {}))
         columns, groups = ["id"], [
@@ -291,7 +305,7 @@ class PgPackageSearchQuery(SearchQuery):
                           "AND position <= :_offset + :_limit" % params.pop("_order_by"))
         rows = model.Session.execute(sa.text(
             "WITH matches AS MATERIALIZED (SELECT %s FROM %s WHERE %s) %s"
-            % (", ".join(columns), TABLE, where, " UNION ALL ".join(groups))), params).all()
+            % (", ".join(columns), table, where, " UNION ALL ".join(groups))), params).all()
         counts: dict[str, Counter] = {field: Counter() for field in fields}
         for row in rows:
             if row.field is not None:

@@ -89,12 +89,19 @@ class Compiler:
         self.params: dict[str, Any] = {}
         self.text_terms: list[tuple[str, float]] = []   # (term, boost)
         self.boosted: list[tuple[str, float]] = []      # (a field clause's SQL, boost)
+        self.keys: set[str] = set()  # the ``fields`` keys the conditions read
+        self.reads_text = False      # whether they read the text or a text field
         self._boost = 1.0
 
     def param(self, value: Any) -> str:
         name = "%s%d" % (self.prefix, len(self.params))
         self.params[name] = value
         return ":" + name
+
+    def key(self, field: str) -> str:
+        """A ``fields`` key as a bound parameter, noted as read."""
+        self.keys.add(field)
+        return self.param(field)
 
     def compile(self, node: lucene.Node, collect_terms: bool = False) -> str:
         self._collect = collect_terms
@@ -127,6 +134,7 @@ class Compiler:
         return condition
 
     def _fuzzy(self, term: lucene.Term, column: str) -> str:
+        self.reads_text = True
         return "CAST(%s AS text) <%% %s" % (self.param(normalise_text(term.value)), column)
 
     def _term(self, term: lucene.Term, negated: bool) -> str:
@@ -141,6 +149,7 @@ class Compiler:
                 self.text_terms.append((value, self._boost))
             if fuzzy:
                 return self._fuzzy(term, TEXT_COLUMN)
+            self.reads_text = True
             return "%s LIKE %s" % (TEXT_COLUMN, self.param(like_pattern(value)))
         if fuzzy and field not in SUBSTRING_FIELDS and field not in SUBSTRING_JSON_FIELDS:
             raise lucene.UnsupportedOperator("fuzzy search", "%s~" % term.value, field)
@@ -149,10 +158,12 @@ class Compiler:
         if field in SUBSTRING_FIELDS:
             if fuzzy:
                 return self._fuzzy(term, SUBSTRING_FIELDS[field])
+            self.reads_text = True
             pattern = like_pattern(normalise_text(term.value.rstrip("*")))
             return "%s LIKE %s" % (SUBSTRING_FIELDS[field], self.param(pattern))
         if field in SUBSTRING_JSON_FIELDS:
-            column = "lower((fields -> %s)::text)" % self.param(field)
+            self.reads_text = True
+            column = "lower((fields -> %s)::text)" % self.key(field)
             if fuzzy:
                 return self._fuzzy(term, column)
             pattern = like_pattern(normalise_text(term.value.rstrip("*")))
@@ -167,15 +178,17 @@ class Compiler:
             return "%s = %s" % (field, self.param(term.value))
         if term.is_wildcard:
             return ("EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> %s) v "
-                    "WHERE v LIKE %s)" % (self.param(field),
+                    "WHERE v LIKE %s)" % (self.key(field),
                                           self.param(like_pattern(term.value[:-1], True))))
+        self.keys.add(field)
         return "fields @> CAST(%s AS jsonb)" % self.param(json.dumps({field: [term.value]}))
 
     def _exists(self, field: str) -> str:
         if field in EXACT_COLUMNS | DATE_COLUMNS or field in SUBSTRING_FIELDS:
+            self.reads_text = self.reads_text or field in SUBSTRING_FIELDS
             column = SUBSTRING_FIELDS.get(field, field)
             return "%s IS NOT NULL" % column
-        return "fields ? %s" % self.param(field)
+        return "fields ? %s" % self.key(field)
 
     def _range(self, node: lucene.Range) -> str:
         if node.field in DATE_COLUMNS:
@@ -194,5 +207,5 @@ class Compiler:
         condition = " AND ".join(conditions) or "TRUE"
         if column == "v":
             return ("EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> %s) v WHERE %s)"
-                    % (self.param(node.field), condition))
+                    % (self.key(node.field), condition))
         return "(%s IS NOT NULL AND %s)" % (column, condition)

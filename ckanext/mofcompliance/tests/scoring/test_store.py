@@ -91,6 +91,30 @@ def test_the_bulk_rescore_stores_any_text_as_the_dataset_write_did(org):
     assert rescored == written
 
 
+@pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "advisory")
+def test_a_rescore_scored_by_forked_processes_stores_the_same_rows(org):
+    """Large catalogs are scored by one process per core while this one reads and writes:
+    the same rows, written in the caller's transaction."""
+    for number, missing in enumerate(({}, {"objective": []}, {"geo_coverage": ""})):
+        helpers.call_action("package_create", **complete_dataset(
+            org["id"], name="dataset-%d" % number, resources=[{
+                "url": "https://x.go.th/%d.csv" % number, "name": "ชุด\t%d" % number,
+                "format": "CSV"}], **missing))
+
+    def rows():
+        return {r.package_id: {k: v for k, v in r._mapping.items() if k != "scored_at"}
+                for r in model.Session.execute(dataset_score_table.select())}
+
+    assert rebuild.rescore(processes=1) == 3
+    alone = rows()
+    model.Session.execute(dataset_score_table.delete())
+    model.Session.commit()
+    assert rebuild.rescore(processes=2) == 3
+    assert rows() == alone
+    model.Session.rollback()  # the caller's transaction: nothing written by the children
+    assert rows() == {}
+
+
 def test_snapshots_record_each_organisation_and_the_site(org):
     helpers.call_action("package_create", **complete_dataset(org["id"]))
     assert reads.take_snapshots() == 2 * len(kpi.profile_ids())

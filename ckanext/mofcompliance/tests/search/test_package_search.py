@@ -1,13 +1,16 @@
 """Contract tests: the package_search calls CKAN's pages, API and harvesters make,
 answered by ``mofcompliance_pgsearch`` (the README's "Search without Solr")."""
+from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.lib import search
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance.search.model import search_facet_table
 from ckanext.mofcompliance.search.query import PgPackageSearchQuery
 
 # These tests are about search: the datasets need not carry all 14 DGA items.
@@ -300,6 +303,71 @@ class TestCountsAndIndexLifecycle:
         shown = helpers.call_action("package_show", id="fiscal-balance")
         assert shown["title"] == "ดุลการคลังตามกระแสเงินสด รายเดือน"
         assert PgPackageSearchQuery().get_index("fiscal-balance")["id"] == shown["id"]
+
+
+FACETS = ["organization", "tags", "res_format", "license_id", "groups"]
+
+
+def counted_one_by_one(result):
+    """The facet counts of a search's results, counted from each dataset's own dict."""
+    counts = {field: Counter() for field in FACETS}
+    for dataset in result["results"]:
+        counts["organization"][dataset["organization"]["name"]] += 1
+        counts["tags"].update({t["name"] for t in dataset["tags"]})
+        counts["res_format"].update({r["format"] for r in dataset["resources"] if r["format"]})
+        counts["license_id"].update([dataset["license_id"]] if dataset["license_id"] else [])
+        counts["groups"].update({g["name"] for g in dataset["groups"]})
+    return {field: dict(values) for field, values in counts.items()}
+
+
+class TestNarrowFacetRows:
+    """A search without text counts its facets over the narrow facet rows: the counts are
+    those of the datasets the reader may see, counted one by one."""
+
+    @pytest.mark.parametrize("who", [None, "member", "outsider", "sysadmin"])
+    @pytest.mark.parametrize("params", [
+        {}, {"include_private": True}, {"fq": 'organization:"mof-ops"'},
+        {"fq": 'res_format:"CSV"', "include_private": True}, {"fq": "tags:การคลัง"},
+        {"fq": "-organization:mof-ops"}, {"include_drafts": True, "include_private": True},
+    ])
+    def test_counts_equal_the_datasets_counted_one_by_one(self, catalog, who, params):
+        user = factories.Sysadmin() if who == "sysadmin" else catalog.get(who)
+        result = search_as(user, rows=1000, **{"facet.field": FACETS}, **params)
+        assert result["count"] == len(result["results"])
+        assert result["facets"] == counted_one_by_one(result)
+
+    def test_private_datasets_counted_only_for_those_who_may_read_them(self, catalog):
+        asked = {"facet.field": ["tags", "organization"], "include_private": True, "rows": 0}
+        for user in (None, catalog["outsider"]):
+            facets = search_as(user, **asked)["facets"]
+            assert facets["tags"]["การคลัง"] == 1
+            assert facets["organization"] == {"mof-ops": 2, "other-agency": 1}
+        facets = search_as(catalog["member"], **asked)["facets"]
+        assert facets["tags"]["การคลัง"] == 2
+        assert facets["organization"] == {"mof-ops": 3, "other-agency": 1}
+
+    def test_rows_follow_updates_privacy_and_deletion(self, catalog):
+        def tags():
+            return search_as(**{"facet.field": ["tags"], "rows": 0})["facets"]["tags"]
+        helpers.call_action("package_patch", id="public-debt", tags=[{"name": "monthly"}])
+        assert tags() == {"monthly": 3, "การคลัง": 1, "รายได้": 1}
+        helpers.call_action("package_patch", id="government-revenue", private=True)
+        assert tags() == {"monthly": 2, "การคลัง": 1}
+        helpers.call_action("package_delete", id="fiscal-balance")
+        assert tags() == {"monthly": 1}
+
+    def test_rows_hold_no_free_text(self, catalog):
+        fields = model.Session.execute(sa.select(search_facet_table.c.fields).where(
+            search_facet_table.c.name == "fiscal-balance")).scalar()
+        assert sorted(fields["tags"]) == sorted(["การคลัง", "monthly"])
+        assert "notes" not in fields and "extras_legacy_code" not in fields
+
+    def test_a_search_reading_free_text_or_an_extras_copy_answers_from_the_index(self,
+                                                                                catalog):
+        result = search_as(fq="notes:revenue", **{"facet.field": ["extras_legacy_code"]})
+        assert names(result) == ["government-revenue"]
+        facets = search_as(**{"facet.field": ["extras_legacy_code", "tags"]})["facets"]
+        assert facets["extras_legacy_code"] == {"MOF-FB-0001": 1}
 
 
 class TestPages:

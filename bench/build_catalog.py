@@ -167,11 +167,11 @@ def _start_worker(ini: str) -> None:
 
 def _index_organization(org_id: str) -> int:
     import ckan.model as model
-    from ckanext.mofcompliance.scoring import rebuild
+    from ckanext.mofcompliance.dataset import rows
     from ckanext.mofcompliance.search.index import build_row, upsert_rows
     organization = model.Group.get(org_id)
     count = 0
-    for batch in rebuild.package_dicts(org_id):
+    for batch in rows.package_dicts(org_id):
         upsert_rows(build_row(_as_shown(model, p, organization)) for p in batch)
         count += len(batch)
     model.Session.commit()

@@ -44,13 +44,14 @@ def timed(call: Callable[[], Any]) -> float:
 
 
 def measure_rescore(model, score_store, rebuild, helpers) -> None:
+    from ckanext.mofcompliance.dataset import rows
     rebuild.rescore()
     model.Session.commit()
     seconds = timed(lambda: (rebuild.rescore(), model.Session.commit()))
     count = model.Session.execute(
         score_store.sa.select(score_store.sa.func.count()).select_from(
             rebuild._active_packages(None).subquery())).scalar()
-    bare = timed(lambda: [None for _batch in rebuild.package_dicts()])
+    bare = timed(lambda: [None for _batch in rows.package_dicts()])
     ids = [r[0] for r in model.Session.execute(score_store.sa.text(
         "SELECT id FROM package WHERE state = 'active' AND type = 'dataset'"))]
     sample = random.Random(1).sample(ids, min(300, len(ids)))

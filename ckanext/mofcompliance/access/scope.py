@@ -1,6 +1,6 @@
 """Who sees which compliance numbers, read where the data is read (``dashboard_scope``).
 
-Sysadmins and the users in ``ckanext.mofcompliance.evaluators`` see every
+``organization_of`` finds the organisation a request names. Sysadmins and the users in ``ckanext.mofcompliance.evaluators`` see every
 organisation with its private datasets; members of an organisation see their
 organisations; anyone else sees a summary computed from public datasets only, and
 only when ``ckanext.mofcompliance.public_dashboard`` is on. The GD Catalog's harvester
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple, Optional
 
 import ckan.authz as authz
+import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
@@ -58,3 +59,12 @@ def dashboard_scope(context: dict[str, Any]) -> Scope:
     if config.public_dashboard():
         return Scope(True, None, True)
     return NOBODY
+
+
+def organization_of(reference: str) -> dict[str, str]:
+    """An active organisation by id or name (without counting its datasets, as
+    organization_show would)."""
+    group = model.Group.get(reference) if reference else None
+    if group is None or not group.is_organization or group.state != "active":
+        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / organisation not found")
+    return {"id": group.id, "name": group.name, "title": group.title}

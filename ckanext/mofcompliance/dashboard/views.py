@@ -71,7 +71,7 @@ def _existing_organisation(org: str) -> None:
     """A form posted to ``/compliance/<org>/...`` of no organisation is answered 404 before
     its action runs."""
     try:
-        reads.organization_of(org)
+        scope.organization_of(org)
     except tk.ObjectNotFound:
         tk.abort(404, tk._("Organisation not found"))
 

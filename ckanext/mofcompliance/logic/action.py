@@ -31,7 +31,7 @@ from ..standard.json_schema import package_json_schema
 from ..standard.labels import field_title
 from ..access.private_resources import package_search
 from ..quality import store as quality_store
-from ..access.scope import dashboard_scope
+from ..access.scope import dashboard_scope, organization_of
 from ..model import commit_unless_deferred
 from . import schema, validators
 
@@ -134,7 +134,7 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     """
     tk.check_access("mofcompliance_org_kpi", context, data_dict)
     profile = data_dict["profile"]
-    org = reads.organization_of(data_dict.get("id"))
+    org = organization_of(data_dict.get("id"))
     scope = dashboard_scope(context)
     results = reads.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
     levels = reads.open_levels(profile, [org["id"]], scope.public_only)
@@ -217,7 +217,7 @@ def _owner(data_dict: dict[str, Any]) -> str:
     owner = data_dict.get("owner") or ""
     if not owner:
         return ""
-    return reads.organization_of(owner)["id"]
+    return organization_of(owner)["id"]
 
 
 USE_CASE_FIELDS = ("dataset", "link", "change", "result")

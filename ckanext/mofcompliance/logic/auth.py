@@ -8,8 +8,7 @@ from typing import Any
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 
-from ..access.scope import dashboard_scope
-from ..scoring import reads
+from ..access.scope import dashboard_scope, organization_of
 from ..access.private_resources import resource_show
 
 __all__ = [
@@ -41,7 +40,7 @@ def mofcompliance_site_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -
 
 @tk.auth_allow_anonymous_access
 def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) -> dict:
-    org = reads.organization_of(data_dict.get("id"))
+    org = organization_of(data_dict.get("id"))
     if dashboard_scope(context).covers(org["id"]):
         return {"success": True}
     return _refuse(tk._("Not allowed to see this organisation's compliance results"))

@@ -23,8 +23,7 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ..access.scope import dashboard_scope
-from ..scoring import reads
+from ..access.scope import dashboard_scope, organization_of
 from . import disclosure, jobs, service, store, sweeps
 from .model import resource_check_table as checks
 
@@ -39,7 +38,7 @@ def _target(data_dict: dict[str, Any]) -> tuple[Optional[model.Package], Optiona
     package = model.Package.get(reference) if reference else None
     if package is not None:
         return package, None
-    return None, reads.organization_of(reference)
+    return None, organization_of(reference)
 
 
 def _readable_package_ids(context: dict[str, Any], org: dict[str, Any]) -> list[str]:

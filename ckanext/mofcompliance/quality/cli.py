@@ -8,7 +8,7 @@ from typing import Optional
 import click
 
 
-from ..scoring import reads
+from ..access.scope import organization_of
 from .. import config
 from . import jobs, store
 
@@ -37,7 +37,7 @@ def _line_progress(every: int):
 def check_resources(org: Optional[str], stale_days: Optional[int], background: bool,
                     every: int) -> None:
     """Check the resources never checked, whose URL changed, or whose check is stale."""
-    org_id = reads.organization_of(org)["id"] if org else None
+    org_id = organization_of(org)["id"] if org else None
     refs = store.due(org_id, config.quality_stale_days() if stale_days is None else stale_days)
     if background:
         job_ids = jobs.enqueue(refs)

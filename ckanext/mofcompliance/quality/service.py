@@ -18,9 +18,8 @@ import sqlalchemy as sa
 import ckan.model as model
 
 
-from ..scoring import rebuild
 
-from ..scoring import reads
+from ..dataset.rows import package_dicts
 from ..access.scope import Scope
 from . import catalog_grade, grading, messages, store, stored_grade
 
@@ -65,7 +64,7 @@ def current_grades(scope: Scope, org_id: Optional[str], now: datetime
     day since it was stored)."""
     moment = now.astimezone(timezone.utc).replace(tzinfo=None)  # as the score store keeps it
     found: list[tuple[dict[str, Any], Optional[grading.DatasetGrade]]] = []
-    for row in reads.stored_grades(org_id):
+    for row in store.stored_grades(org_id):
         if not _visible(row, scope):
             continue
         holds = row["grade"] is not None and (row["grade_changes_at"] is None
@@ -76,7 +75,7 @@ def current_grades(scope: Scope, org_id: Optional[str], now: datetime
     afresh = {}
     if stale:
         afresh = {pkg["id"]: grade for pkg, grade in grades_of(
-            rebuild.package_dicts(org_id, package_ids=stale), now)}
+            package_dicts(org_id, package_ids=stale), now)}
     return [(row, grade or afresh[row["id"]]) for row, grade in found]
 
 

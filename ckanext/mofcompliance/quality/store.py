@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
 
+from ..model import dataset_score_table
 from .model import HISTORY_LENGTH, resource_check_table as checks
 
 # What a check needs to know of a resource (kept small: it travels in the job queue).
@@ -130,4 +131,18 @@ def newly_broken(org_ids: Optional[Iterable[str]]) -> list[dict[str, Any]]:
              .order_by(checks.c.checked_at.desc()))
     if org_ids is not None:
         query = query.where(package.c.owner_org.in_(list(org_ids)))
+    return [dict(row._mapping) for row in model.Session.execute(query)]
+
+
+def stored_grades(org_id: Optional[str] = None) -> list[dict[str, Any]]:
+    """The active datasets of an organisation (or of the site), by id, each with the grade
+    stored with its score row (``grade``: None when not stored) and when it changes."""
+    package, score = model.package_table, dataset_score_table
+    query = (sa.select(package.c.id, package.c.name, package.c.title, package.c.private,
+                       package.c.owner_org, score.c.grade, score.c.grade_changes_at)
+             .outerjoin(score, score.c.package_id == package.c.id)
+             .where(package.c.state == "active", package.c.type == "dataset")
+             .order_by(package.c.id))
+    if org_id:
+        query = query.where(package.c.owner_org == org_id)
     return [dict(row._mapping) for row in model.Session.execute(query)]

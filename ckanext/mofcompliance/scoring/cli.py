@@ -14,7 +14,7 @@ import click
 
 import ckan.model as model
 
-from . import rebuild
+from ..dataset.rows import package_dicts
 
 from . import reads
 from . import kpi_cache
@@ -75,7 +75,7 @@ def _line(name: str, result: kpi.KpiResult) -> str:
 def score_lines(checked: kpi.Profile) -> list[str]:
     """The site's score, level and criteria, then each organisation's score and level."""
     by_owner: dict[str, list[kpi.DatasetResult]] = defaultdict(list)
-    for batch in rebuild.package_dicts():
+    for batch in package_dicts():
         for pkg in batch:
             by_owner[pkg.get("owner_org") or ""].append(kpi.assess_dataset(pkg, checked))
     orgs = model.Session.query(model.Group).filter_by(

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from .. import config
 from ..model import (dataset_score_table, plan_table, registration_table, snapshot_table,
@@ -21,15 +20,6 @@ from ..kpi import evaluation as kpi
 from ..kpi.inputs import openness_result_from_json
 
 from .store import ruleset_of
-
-
-def organization_of(reference: str) -> dict[str, str]:
-    """An active organisation by id or name (without counting its datasets, as
-    organization_show would)."""
-    group = model.Group.get(reference) if reference else None
-    if group is None or not group.is_organization or group.state != "active":
-        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / organisation not found")
-    return {"id": group.id, "name": group.name, "title": group.title}
 
 
 def _scores(org_ids: Optional[Iterable[str]], public_only: bool, *columns: Any) -> Any:
@@ -44,20 +34,6 @@ def _scores(org_ids: Optional[Iterable[str]], public_only: bool, *columns: Any) 
     if public_only:
         query = query.where(package.c.private.is_(False))
     return model.Session.execute(query)
-
-
-def stored_grades(org_id: Optional[str] = None) -> list[dict[str, Any]]:
-    """The active datasets of an organisation (or of the site), by id, each with the grade
-    stored with its score row (``grade``: None when not stored) and when it changes."""
-    package, score = model.package_table, dataset_score_table
-    query = (sa.select(package.c.id, package.c.name, package.c.title, package.c.private,
-                       package.c.owner_org, score.c.grade, score.c.grade_changes_at)
-             .outerjoin(score, score.c.package_id == package.c.id)
-             .where(package.c.state == "active", package.c.type == "dataset")
-             .order_by(package.c.id))
-    if org_id:
-        query = query.where(package.c.owner_org == org_id)
-    return [dict(row._mapping) for row in model.Session.execute(query)]
 
 
 def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,

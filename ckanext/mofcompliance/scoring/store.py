@@ -15,7 +15,7 @@ It is recomputed when the dataset is written and when a check of one of its reso
 stored (``quality/jobs.py`` indexes the dataset again). With ``verify_openness`` the KPI
 counts it (``reads.dataset_results``). Written at the same moments, the row keeps the dataset's
 NSO QC grade and when it would change by itself (``quality/stored_grade.py``'s ``stored_form``
-and ``changes_at``): an organisation's and the site's grades read it (``reads.stored_grades``).
+and ``changes_at``): an organisation's and the site's grades read it (``quality.store.stored_grades``).
 """
 from __future__ import annotations
 
@@ -39,7 +39,6 @@ from ..kpi import evaluation as kpi
 from ..standard.completeness import metadata_complete
 from ..standard.openness import OpennessResult, open_level
 
-BATCH_SIZE = 1000
 
 
 @functools.lru_cache(maxsize=1)

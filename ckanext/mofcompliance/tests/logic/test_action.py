@@ -8,6 +8,7 @@ import ckan.lib.jobs as jobs
 import ckan.model as model
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance.access.scope import organization_of
 from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.scoring import kpi_cache
 from ckanext.mofcompliance.dashboard import summaries
@@ -87,11 +88,11 @@ def test_a_change_after_the_refresh_is_seen_at_once(catalog):
 
 
 def _plan_issue():
-    return reads.plan_of(reads.organization_of("mof-ops")["id"])["issue"]
+    return reads.plan_of(organization_of("mof-ops")["id"])["issue"]
 
 
 def _use_cases():
-    return reads.use_cases_of(reads.organization_of("mof-ops")["id"])
+    return reads.use_cases_of(organization_of("mof-ops")["id"])
 
 
 def _scores():

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.tests import factories, helpers
 
+from ckanext.mofcompliance.dataset.rows import package_dicts
 from ckanext.mofcompliance.scoring import rebuild
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.quality import catalog_grade, grading, service, store
@@ -28,7 +29,7 @@ def fiscal(request):
 def graded_afresh(org_id=None):
     """The organisation's (or the site's) grade as it was computed on every view."""
     grades = []
-    for batch in rebuild.package_dicts(org_id):
+    for batch in package_dicts(org_id):
         checks = store.latest([p["id"] for p in batch])
         grades += [grading.grade_dataset(p, checks, service.utc_now()) for p in batch]
     return catalog_grade.grade_catalog(grades).to_dict()

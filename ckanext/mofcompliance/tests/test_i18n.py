@@ -201,9 +201,10 @@ def catalog(clean_db, app, ckan_config, monkeypatch, tmp_path) -> Iterator[dict[
     dataset, a use case, a rescore job and a staged NSO import, all in ASCII."""
     monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
     monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.enforcement", "advisory")
-    # a fixed name: a random one (shown in the header) could spell an English msgid
+    # a fixed name and no description: a random one (shown in the header, the organisation's
+    # sidebar) could spell an English msgid ("Level ...": the browser journeys met it)
     admin = factories.SysadminWithToken(name="kanda", fullname="Kanda Srisuk")
-    org = factories.Organization(name=ORG, title=ORG_TITLE, users=[
+    org = factories.Organization(name=ORG, title=ORG_TITLE, description="", users=[
         {"name": admin["name"], "capacity": "admin"}])
     context = {"user": admin["name"]}
     helpers.call_action("package_create", context=dict(context), **complete_dataset(

@@ -131,7 +131,7 @@ def finance_office(site: str, worker_queues: None) -> dict[str, Any]:
     """An organisation with its plan and one complete dataset whose valid CSV is an upload
     (in ASCII, so that the page's language shows), never checked yet; a sysadmin."""
     admin = factories.Sysadmin(password=PASSWORD, image_url="")
-    org = factories.Organization(name=ORG, title=test_i18n.ORG_TITLE, image_url="")
+    org = factories.Organization(description="", name=ORG, title=test_i18n.ORG_TITLE, image_url="")
     dataset = helpers.call_action("package_create", **complete_dataset(
         org["id"], name=test_i18n.DATASET, **dict(test_i18n.ASCII_TEXTS, **MAPPED)))
     helpers.call_action("resource_create", package_id=dataset["id"], name="Cash balance CSV",

@@ -41,7 +41,7 @@ PLAN = {"focus_area": "1", "issue": "ติดตามฐานะการค�
 def steward() -> dict[str, Any]:
     """An editor of an organisation whose admin has stated its plan."""
     user = factories.User(password=PASSWORD, image_url="")
-    org = factories.Organization(name="revenue-office", title=ORG_TITLE, image_url="",
+    org = factories.Organization(description="", name="revenue-office", title=ORG_TITLE, image_url="",
                                  users=[{"name": user["name"], "capacity": "editor"}])
     helpers.call_action("mofcompliance_plan_update", owner=org["name"], **PLAN)
     return dict(user, org=org)

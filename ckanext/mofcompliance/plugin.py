@@ -11,13 +11,14 @@ from . import cli, facets, private_resources, score_store
 from . import config as mofconfig
 from .dashboard import views
 from .excel import views as excel_views
+from .logic import action
 from .standard import profiles as kpi_profiles
 from .quality import jobs as quality_jobs
 from .quality import store as quality_store
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions
+@tk.blanket.actions(action.registered)
 @tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.helpers

@@ -21,6 +21,7 @@ from ckan.lib import jobs
 
 from ckanext.mofcompliance.ops import doctor
 from ckanext.mofcompliance.ops.queues import extension_queues
+from ckanext.mofcompliance.tests.configs import resolved_ini
 
 ROOT = Path(__file__).resolve().parents[4]
 CKAN = Path(sys.executable).parent / "ckan"
@@ -40,9 +41,7 @@ def activity_tables(clean_db, migrate_db_for):
 def production_ini(tmp_path) -> Path:
     """test.ini with the production settings merged in, as the image and serve.sh merge them."""
     ini = tmp_path / "ckan.ini"
-    # the copy lives elsewhere: test.ini's own folder stands for its %(here)s
-    ini.write_text((ROOT / "test.ini").read_text(encoding="utf-8").replace(
-        "%(here)s", str(ROOT)), encoding="utf-8")
+    ini.write_text(resolved_ini(ROOT / "test.ini"), encoding="utf-8")
     subprocess.run([str(CKAN), "config-tool", str(ini), "-f", str(ROOT / "docker/settings.ini")],
                    check=True, capture_output=True)
     return ini

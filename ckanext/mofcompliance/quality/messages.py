@@ -124,6 +124,7 @@ PROBLEMS: Mapping[str, str] = {
     "not-utf8": N_("the text is not encoded as UTF-8"),
     "tabular-errors": N_("the table has errors"),
     "checker-error": N_("the checker failed on this resource"),
+    "check-timeout": N_("the file could not be read within the time a check is allowed"),
 }
 # What a code without words of its own (one a newer checker adds) is called.
 OTHER_PROBLEM = N_("another problem")

@@ -17,6 +17,7 @@ from ckanext.mofcompliance import outbound
 from ckanext.mofcompliance.quality.checker import Settings, check
 from ckanext.mofcompliance.quality.checker.nso import count_table
 from ckanext.mofcompliance.quality.grading import grade_dataset
+from ckanext.mofcompliance.quality.messages import render
 
 from . import servers
 
@@ -212,3 +213,10 @@ def test_a_pdf_served_as_text_csv_is_a_csv_to_nso(site):
     # (checked with NSO's validator): 20 + 20 + 15 + 20 + 25 = 100
     assert found["nso"]["table"] == {"valid": True, "error_count": 0}
     assert (grade.score, grade.letter) == (100.0, "A")
+    # the steward is told: NSO credits it by its content type, and the file is a PDF
+    [note] = grade.lost
+    assert (note.code, note.points) == ("nso-credits-content-type", 0.0)
+    found_words = render(note.code, note.params).found
+    assert "credits report.csv as CSV by the server's content type" in found_words
+    assert "the file is really PDF" in found_words
+    assert found["problems"][0]["code"] == "format-mismatch"   # the better finding

@@ -108,6 +108,11 @@ def _delimiter(body: bytes, encoding: Optional[str]) -> str:
         or ","
 
 
+def _late(settings: Settings) -> Problem:
+    return _problem("check-timeout", "the check's %g s deadline passed while the file was read"
+                    % settings.policy.total_timeout)
+
+
 def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings,
              due: float) -> None:
     """The table's validation, within the check's deadline ``due``: cut by it, the file
@@ -116,9 +121,7 @@ def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings,
         _validate(result, fetched, settings, due)
     except tabular.Late:
         result["tabular"] = tabular.not_validated("not read within the check's deadline")
-        result["problems"].append(_problem(
-            "check-timeout", "the check's %g s deadline passed while the file was read"
-            % settings.policy.total_timeout))
+        result["problems"].append(_late(settings))
 
 
 def _validate(result: dict[str, Any], fetched: Fetched, settings: Settings,
@@ -207,7 +210,7 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
             fetched = fetch_url(url, settings, declared)
             head = nso.head(url, settings.policy, time.monotonic() - started)
         result["nso"] = nso.reading(url, declared, *head, fetched.body, fetched.truncated,
-                                    fetched.tail)
+                                    fetched.tail, due)
     except outbound.RefusedAddress as error:
         result["outcome"] = "refused"
         result["problems"].append(_problem(error.code, str(error)))
@@ -218,6 +221,8 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
                 "bad-url": "bad-url"}.get(error.code, "dead-link")
         result["problems"].append(_problem(code, str(error)))
         return
+    if (result["nso"].get("table") or {}).get("valid", False) is None:  # cut by ``due``
+        result["problems"].append(_late(settings))
     if _reached(result, fetched):
         _contents(result, fetched, settings, due)
     if result["outcome"] == "error":

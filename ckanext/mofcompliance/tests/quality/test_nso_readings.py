@@ -9,6 +9,7 @@ timeliness give 20 + 20; accessibility 15, machine-readable 20 and validity 25 f
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -145,6 +146,21 @@ def test_unquoted_thousands_count_twice_as_nso_counts_them(site):
 def test_table_errors_are_counted_as_nso_counts_them(body, errors):
     """Each count checked against NSO's worker (frictionless 5.17) on the same bytes."""
     assert count_table(body, "utf-8", "csv") == {"valid": False, "error_count": errors}
+
+
+def test_types_are_inferred_from_the_first_hundred_rows_and_errors_counted_to_the_end():
+    """One pass: the first 100 data rows give the types, every later row is judged by them,
+    and an error far past the checker's 1,000 rows is counted, as NSO reads the whole file."""
+    body = (b"id,amount\n" + b"".join(b"%d,10\n" % i for i in range(150)) + b"x,y\n"
+            + b"".join(b"%d,10\n" % i for i in range(5000)) + b"1,2,3\n")
+    # x and y are not integers (2); 1,2,3: one extra cell and one unquoted-number row (1)
+    assert count_table(body, "utf-8", "csv") == {"valid": False, "error_count": 3}
+
+
+def test_a_count_cut_by_the_checks_deadline_is_no_count():
+    body = b"id,amount\n" + b"1,10\n" * 10
+    assert count_table(body, "utf-8", "csv", due=time.monotonic() - 1) == {
+        "valid": None, "error_count": 0}
 
 
 @pytest.mark.parametrize("path,content_type,body", [

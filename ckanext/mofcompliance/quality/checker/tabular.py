@@ -16,6 +16,7 @@ import io
 import itertools
 import json
 import re
+import time
 import zipfile
 from typing import IO, Any, Iterator, Optional
 from xml.parsers import expat
@@ -348,30 +349,46 @@ def _nothing(_pairs: Any) -> None:
 JSON_SCALAR = re.compile(rb'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
                          rb"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 SHAPE_ONLY = 1024 * 1024  # bytes of JSON past which only its shape is parsed
+SCALARS_BETWEEN_CLOCKS = 65536  # values shaped between two looks at the deadline
 
 
-def _shape(text: bytes) -> bytes:
+class Late(Exception):
+    """The check's deadline passed while the file was being read."""
+
+
+def on_time(due: Optional[float]) -> None:
+    """Raise ``Late`` once ``due`` (a ``time.monotonic()`` instant; None: no deadline)
+    has passed."""
+    if due is not None and time.monotonic() >= due:
+        raise Late()
+
+
+def _shape(text: bytes, due: Optional[float]) -> bytes:
     """``text`` with every valid string made ``""`` and every valid number ``0`` (an
     invalid one stays, and fails): as valid or invalid as it was, and parsed without
-    building millions of values."""
+    building millions of values. Stopped (``Late``) at the deadline ``due``."""
     shape, last = bytearray(), 0
-    for scalar in JSON_SCALAR.finditer(text):
+    for number, scalar in enumerate(JSON_SCALAR.finditer(text)):
+        if number % SCALARS_BETWEEN_CLOCKS == 0:
+            on_time(due)
         shape += text[last:scalar.start()]
         shape += b'""' if text[scalar.start()] == 0x22 else b"0"
         last = scalar.end()
     shape += text[last:]
+    on_time(due)
     return bytes(shape)
 
 
-def validate_json(body: bytes, encoding: Optional[str]) -> dict[str, Any]:
+def validate_json(body: bytes, encoding: Optional[str],
+                  due: Optional[float] = None) -> dict[str, Any]:
     """That the text parses; objects are dropped as they are read. A large text is
-    parsed for its shape (``_shape``)."""
+    parsed for its shape (``_shape``), within the check's deadline ``due`` (``Late``)."""
     shape_only = len(body) > SHAPE_ONLY
     try:
         if shape_only:
             utf8 = body if encoding in (None, "utf-8", "ascii") else \
                 decoded(body, encoding).encode("utf-8")
-            value = json.loads(_shape(utf8.removeprefix(codecs.BOM_UTF8)),
+            value = json.loads(_shape(utf8.removeprefix(codecs.BOM_UTF8), due),
                                object_pairs_hook=_nothing)
         else:
             value = json.loads(decoded(body, encoding).lstrip("\ufeff"),

@@ -19,6 +19,7 @@ from ckanext.mofcompliance.quality.checker import Settings, check
 from ckanext.mofcompliance.quality.checker.nso import count_table
 from ckanext.mofcompliance.quality.grading import grade_dataset
 from ckanext.mofcompliance.quality.messages import render
+from ckanext.mofcompliance.quality import service
 
 from . import servers
 
@@ -236,3 +237,5 @@ def test_a_pdf_served_as_text_csv_is_a_csv_to_nso(site):
     assert "credits report.csv as CSV by the server's content type" in found_words
     assert "the file is really PDF" in found_words
     assert found["problems"][0]["code"] == "format-mismatch"   # the better finding
+    # a note costs nothing: the organisation's table counts no lost point for it
+    assert service.dataset_row({"name": "report"}, grade)["lost"] == 0

@@ -51,7 +51,12 @@ def actor_id(context: Mapping[str, Any]) -> str:
 def _add(user_id: str, object_id: str, activity_type: str, data: dict[str, Any],
          labels: Optional[list[str]] = None) -> None:
     from ckanext.activity.model import Activity
-    model.Session.add(Activity(user_id, object_id, activity_type, data, labels))
+    if hasattr(Activity, "permission_labels"):
+        model.Session.add(Activity(user_id, object_id, activity_type, data, labels))
+    elif labels is None or labels == ["public"]:
+        # CKAN 2.10's activities carry no permission labels: as 2.10 does for its own,
+        # nothing is recorded about a private dataset (everyone would read the record)
+        model.Session.add(Activity(user_id, object_id, activity_type, data))
 
 
 def _organization(org_id: str) -> dict[str, Any]:

@@ -25,9 +25,8 @@ with_activity = pytest.mark.ckan_config("ckan.plugins", PLUGINS)
 
 
 @pytest.fixture
-def agency(clean_db, migrate_db_for) -> dict[str, Any]:
+def agency(activity_tables) -> dict[str, Any]:
     """An organisation, its admin (who acts) and a public and a private dataset."""
-    migrate_db_for("activity")
     admin = factories.UserWithToken(name="kanda", fullname="Kanda Srisuk")
     org = factories.Organization(name="mof-ops", title="Office of the Permanent Secretary",
                                  users=[{"name": admin["name"], "capacity": "admin"}])

@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from . import config
+from .access.scope import organization_of
 from .common import dates
 from .dataset import evidence_activity, field_layout, site_schema
 from .scoring import store as score_store
@@ -26,7 +27,7 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_year", "mofcompliance_today", "render_datetime",
            "mofcompliance_not_enforced", "mofcompliance_absent_extension_fields",
            "mofcompliance_form_errors", "mofcompliance_name_label",
-           "mofcompliance_evidence_value"]
+           "mofcompliance_evidence_value", "mofcompliance_kpi_organization"]
 
 
 def mofcompliance_label(obj: Any, key: str) -> str:
@@ -173,6 +174,20 @@ def mofcompliance_linkable_resource(resource: dict[str, Any]) -> dict[str, Any]:
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
     """The dataset's compact verdict (shown to everyone who may see the dataset)."""
     return score_store.badges([package_id]).get(package_id)
+
+
+def mofcompliance_kpi_organization(reference: str | None) -> str | None:
+    """The name of the organisation whose KPI page the current user may open, or None.
+
+    Only an active organisation has one. A dataset's ``owner_org`` may still name a deleted
+    organisation (CKAN 2.11 keeps it when the organisation is deleted; 2.12 clears it), and
+    its members may still open a deleted organisation's page: there ``check_access`` would
+    meet the auth function's "organisation not found", which it does not catch (a 500)."""
+    try:
+        org = organization_of(reference or "")
+    except tk.ObjectNotFound:
+        return None
+    return org["name"] if tk.h.check_access("mofcompliance_org_kpi", {"id": org["id"]}) else None
 
 
 def mofcompliance_choice_values(field: dict[str, Any], data: dict[str, Any]) -> list[str]:

@@ -29,7 +29,7 @@ def _exported(*modules: ModuleType) -> dict[str, Any]:
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions(lambda: _exported(action, quality_action))
+@tk.blanket.actions(lambda: {**action.registered(), **_exported(quality_action)})
 @tk.blanket.auth_functions(lambda: _exported(auth, quality_auth))
 @tk.blanket.validators(lambda: _exported(validators, name_validators, parameter_validators))
 @tk.blanket.helpers

@@ -9,6 +9,12 @@ then filters it by the dataset's permission labels) — in the organisation's st
 datasets, as CKAN shows dataset activity there), the dataset's stream and the dashboards.
 ``templates/snippets/activities/`` renders each type. Nothing is recorded when the
 ``activity`` plugin is not loaded or activity streams are off.
+
+The plan and the use cases are evidence of the organisation's KPI, and are read by those who
+may read its KPI page (``access.scope.dashboard_scope``: its members, evaluators, sysadmins, and
+everyone only with ``public_dashboard``). CKAN shows an organisation's activity stream to
+anyone, so the activity lists (``STREAM_ACTIONS``) leave their records out for the others. A
+registration state follows its dataset's permission labels instead.
 """
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import get_permission_labels
 
+from ..access.scope import dashboard_scope
 from ..standard import definition as std
 
 PLAN_CHANGED = "changed mofcompliance plan"
@@ -44,7 +51,12 @@ def actor_id(context: Mapping[str, Any]) -> str:
 def _add(user_id: str, object_id: str, activity_type: str, data: dict[str, Any],
          labels: Optional[list[str]] = None) -> None:
     from ckanext.activity.model import Activity
-    model.Session.add(Activity(user_id, object_id, activity_type, data, labels))
+    if hasattr(Activity, "permission_labels"):
+        model.Session.add(Activity(user_id, object_id, activity_type, data, labels))
+    elif labels is None or labels == ["public"]:
+        # CKAN 2.10's activities carry no permission labels: as 2.10 does for its own,
+        # nothing is recorded about a private dataset (everyone would read the record)
+        model.Session.add(Activity(user_id, object_id, activity_type, data))
 
 
 def _organization(org_id: str) -> dict[str, Any]:
@@ -115,3 +127,41 @@ def latest(org_id: str, limit: int = 5) -> list[dict[str, Any]]:
     return tk.get_action("organization_activity_list")(
         {"user": getattr(tk.current_user, "name", "") or ""},
         {"id": org_id, "activity_types": list(EVIDENCE_TYPES), "limit": limit})
+
+
+KPI_EVIDENCE_TYPES = frozenset((PLAN_CHANGED, USE_CASE_ADDED, USE_CASE_DELETED))
+
+
+def readable(context: dict[str, Any], activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The activities but the plan and use-case records of organisations whose KPI the
+    context's user may not read. Dropped after the activity plugin's query: a page of the
+    stream may hold fewer records than its limit."""
+    scope = dashboard_scope(context)
+    return [a for a in activities if a.get("activity_type") not in KPI_EVIDENCE_TYPES
+            or scope.covers(a.get("object_id") or "")]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_activity_list(original: Any, context: dict[str, Any],
+                               data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    return readable(context, original(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def user_activity_list(original: Any, context: dict[str, Any],
+                       data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    return readable(context, original(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dashboard_activity_list(original: Any, context: dict[str, Any],
+                            data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    return readable(context, original(context, data_dict))
+
+
+# Registered only while the activity plugin is loaded (a chained action needs its original).
+STREAM_ACTIONS = {f.__name__: f for f in (organization_activity_list, user_activity_list,
+                                          dashboard_activity_list)}

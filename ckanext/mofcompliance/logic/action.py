@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 import ckan.model as model
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.logic import validate  # not in the toolkit before CKAN 2.11
 
@@ -44,6 +45,15 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def registered() -> dict[str, Any]:
+    """The actions the plugin registers: ``__all__``, and the activity lists that keep the
+    KPI's evidence to its readers while CKAN's activity plugin is loaded."""
+    actions = {name: globals()[name] for name in __all__}
+    if plugins.plugin_loaded("activity"):
+        actions.update(evidence_activity.STREAM_ACTIONS)
+    return actions
 
 
 def _item_summary(item: std.Item) -> dict[str, Any]:

@@ -235,8 +235,10 @@ def check_search() -> Finding:
 def _stuck(worker: rq.Worker, now: datetime) -> str:
     """Why ``worker`` looks stuck, or ''."""
     heartbeat = worker.last_heartbeat
+    # RQ 1.16 (CKAN 2.11+) names it ``worker_ttl``; RQ 1.11 (CKAN 2.10) ``default_worker_ttl``
+    ttl = getattr(worker, "worker_ttl", None) or worker.default_worker_ttl
     if heartbeat and now - heartbeat.replace(tzinfo=timezone.utc) > \
-            timedelta(seconds=worker.worker_ttl) + STUCK_GRACE:
+            timedelta(seconds=ttl) + STUCK_GRACE:
         return "%s: no heartbeat since %s" % (worker.name, heartbeat.isoformat(timespec="seconds"))
     job = worker.get_current_job() if worker.get_state() == "busy" else None
     if job and job.started_at and job.timeout:

@@ -24,7 +24,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..access.scope import dashboard_scope, organization_of
-from . import disclosure, jobs, service, store, sweeps
+from . import claims, disclosure, jobs, service, store, sweeps
 from .model import resource_check_table as checks
 
 __all__ = ["mofcompliance_resource_checks", "mofcompliance_resource_check_now",
@@ -104,9 +104,9 @@ def mofcompliance_resource_checks(context: dict[str, Any], data_dict: dict[str, 
     return answer
 
 
-def _enqueue(refs: list[dict[str, Any]]) -> list[str]:
+def _enqueue(refs: list[dict[str, Any]], asked: datetime) -> list[str]:
     try:
-        return jobs.enqueue(refs, title="mofcompliance check now")
+        return jobs.enqueue(claims.asked_at(refs, asked), title="mofcompliance check now")
     except redis.exceptions.RedisError:
         raise _queue_unavailable() from None
 
@@ -124,17 +124,18 @@ def mofcompliance_resource_check_now(context: dict[str, Any], data_dict: dict[st
     :param id: a dataset or an organisation (id or name)
     """
     package, org = _target(data_dict)
-    since = datetime.now(timezone.utc).isoformat()
+    asked = datetime.now(timezone.utc)
+    since = asked.isoformat()
     if package is not None:
         tk.check_access("package_update", context, {"id": package.id})
         refs = store.refs_of_packages([package.id])
-        return {"queued": len(refs), "jobs": _enqueue(refs), "since": since,
+        return {"queued": len(refs), "jobs": _enqueue(refs, asked), "since": since,
                 "already_queued": False}
     tk.check_access("mofcompliance_resource_check_now", context, {"id": org["id"]})
 
     def queue() -> tuple[int, list[str]]:
         refs = store.due(org["id"], stale_days=0)
-        return len(refs), _enqueue(refs)
+        return len(refs), _enqueue(refs, asked)
 
     try:
         sweep, already = sweeps.start(org["id"], since, queue)

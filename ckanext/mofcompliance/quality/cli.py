@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime, timezone
 from typing import Optional
 
 import click
@@ -10,7 +11,7 @@ import click
 
 from ..access.scope import organization_of
 from .. import config
-from . import jobs, store
+from . import claims, jobs, store
 
 
 def _line_progress(every: int):
@@ -38,7 +39,9 @@ def check_resources(org: Optional[str], stale_days: Optional[int], background: b
                     every: int) -> None:
     """Check the resources never checked, whose URL changed, or whose check is stale."""
     org_id = organization_of(org)["id"] if org else None
-    refs = store.due(org_id, config.quality_stale_days() if stale_days is None else stale_days)
+    refs = claims.asked_at(store.due(org_id, config.quality_stale_days()
+                                     if stale_days is None else stale_days),
+                           datetime.now(timezone.utc))
     if background:
         job_ids = jobs.enqueue(refs)
         click.echo("%d resources queued in %d jobs on %s / เข้าคิว %d รายการ"
@@ -51,5 +54,5 @@ def check_resources(org: Optional[str], stale_days: Optional[int], background: b
     else:
         outcomes = jobs.check_many(refs, _line_progress(max(every, 1)))
     summary = ", ".join("%s %d" % item for item in sorted(outcomes.items())) or "none"
-    click.echo("%d resources checked: %s / ตรวจแล้ว %d รายการ"
-               % (len(refs), summary, len(refs)))
+    checked = sum(outcomes.values())
+    click.echo("%d resources checked: %s / ตรวจแล้ว %d รายการ" % (checked, summary, checked))

@@ -25,6 +25,8 @@ from .rules import DIMENSIONS, Frequency, Rules, default_rules
 MAX_ERRORS_SHOWN = 3
 # NSO's readings that explain a lost machine-readable point (docs/nso-qc-grade.md)
 MACHINE_READINGS = ("nso-head-refused", "nso-format-from-url")
+# NSO's reading that credits a file by its content type or extension, not its content
+CREDITED = "nso-credits-content-type"
 
 
 class LostPoint(NamedTuple):
@@ -58,6 +60,7 @@ class ResourceAssessment(NamedTuple):
     problems: tuple[str, ...]   # the checker's problem codes
     table_errors: tuple[str, ...] = ()   # the first distinct error codes of its table
     readings: tuple[str, ...] = ()       # where NSO's reading parts from the checker's
+    detected: str = ""                   # the format the checker found in the content
 
     def to_dict(self) -> dict[str, Any]:
         return {**self._asdict(), "problems": list(self.problems),
@@ -163,6 +166,7 @@ def _assess(res: Mapping[str, Any], check: Mapping[str, Any] | None, freq: Frequ
         int(table.get("error_count") or 0) if validated else 0, status, days,
         tuple(str(p.get("code")) for p in check.get("problems") or () if isinstance(p, dict)),
         _table_errors(tab) if validated else (), readings,
+        str(check.get("detected_format") or ""),
     )
 
 
@@ -183,7 +187,8 @@ def _nso_reading(check: Mapping[str, Any], nso: Mapping[str, Any], url: str, dec
     if downloadable and detected and detected != fmt and (
             fmt in rules.machine_readable_formats) != (
             detected in rules.machine_readable_formats):
-        readings.append("nso-format-from-url")
+        readings.append(CREDITED if fmt in rules.machine_readable_formats
+                        else "nso-format-from-url")
     table: Mapping[str, Any] = tab
     if isinstance(nso.get("table"), dict):
         table = {"validated": nso["table"].get("valid") is not None, **nso["table"]}
@@ -263,6 +268,10 @@ def _machine_readable(assessed: list[ResourceAssessment], rules: Rules
     lost = []
     for r in assessed:
         if r.machine_readable:
+            if CREDITED in r.readings:   # no point lost, but the steward is told
+                lost.append(LostPoint("machine_readable", CREDITED, 0.0, {
+                    "resource": r.name, "format": r.format.upper(), "real": r.detected},
+                    r.resource_id))
             continue
         code = ("link-not-fetched" if not r.fetched else
                 next((c for c in r.readings if c in MACHINE_READINGS), None) or

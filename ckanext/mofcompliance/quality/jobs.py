@@ -12,7 +12,8 @@ the search index follow the checks.
 Queueing follows the database: a dataset change puts its new or re-pointed resources on
 the session, and they are queued after the commit (a rolled-back edit queues nothing). A
 queue that cannot be reached never breaks an edit: a warning is logged and the resource,
-still unchecked, is found by the next ``ckan mofcompliance check-resources``.
+still unchecked, is found by the next ``ckan mofcompliance check-resources``. A resource
+queued twice (an edit while a sweep waits) is fetched once (``claims.py``).
 """
 from __future__ import annotations
 
@@ -31,11 +32,13 @@ import ckan.plugins.toolkit as tk
 from .. import config
 from ..scoring import store as score_store
 from . import checker, store
+from .claims import asked_at, claimed
 from .settings import checker_settings
 
 log = logging.getLogger(__name__)
 
 BATCH = 100          # resources per queued job
+JOB_TIMEOUT = 3600   # seconds a check job may run (and a resource stays leased to it)
 COMMIT_EVERY = 50
 PENDING = "mofcompliance_quality_pending"
 Progress = Callable[[int, int], None]
@@ -148,13 +151,19 @@ def reindex(package_ids: Iterable[str]) -> None:
     """Index these datasets again, in the caller's transaction, as CKAN does after an edit:
     the index hook rescores them (``score_store.on_dataset_index``) with their new checks.
     Datasets deleted or purged meanwhile are left alone. A search index that cannot be
-    written (Solr down) leaves the scores right and the index behind until the next edit."""
+    written (Solr down) leaves the scores right and the index behind until the next edit.
+
+    Their rows are locked first (``FOR UPDATE``, in id order), as an edit's ``UPDATE``
+    locks its dataset: an edit under way is waited for and read as committed, and an edit
+    that comes after waits and then reads these checks. Without it, an edit scoring the
+    dataset without these checks and this job scoring it from the dataset before the edit
+    could both commit, and the stored score would miss one of the two."""
     from ckan.lib import search
 
     package = model.package_table
     active = model.Session.execute(sa.select(package.c.id).where(
         package.c.id.in_(list(package_ids)), package.c.state == "active")
-        .order_by(package.c.id)).scalars().all()
+        .order_by(package.c.id).with_for_update()).scalars().all()
     index = search.index_for(model.Package)
     context = {"ignore_auth": True, "validate": False, "use_cache": False}
     for package_id in active:
@@ -172,14 +181,10 @@ def _commit(checked_packages: set[str]) -> None:
     model.Session.commit()
 
 
-def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
-               settings: Optional[checker.Settings] = None) -> dict[str, int]:
-    """Check ``refs`` and store each result as it comes, with the scores of their datasets;
-    how many ended in each outcome."""
-    outcomes: dict[str, int] = {}
+def _check(refs: list[dict[str, Any]], settings: checker.Settings,
+           outcomes: dict[str, int], progress: Optional[Progress]) -> None:
     checked_packages: set[str] = set()
-    results = _results(refs, settings or checker_settings())
-    for done, (ref, result) in enumerate(results, start=1):
+    for done, (ref, result) in enumerate(_results(refs, settings), start=1):
         store.save(ref, result)
         checked_packages.add(ref["package_id"])
         outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
@@ -188,6 +193,21 @@ def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
         if progress:
             progress(done, len(refs))
     _commit(checked_packages)
+
+
+def check_many(refs: list[dict[str, Any]], progress: Optional[Progress] = None,
+               settings: Optional[checker.Settings] = None) -> dict[str, int]:
+    """Check ``refs`` and store each result as it comes, with the scores of their datasets;
+    how many ended in each outcome. A resource is fetched once however often it was asked
+    for (``claims.py``): those another process is checking are looked at again once these
+    checks are stored."""
+    outcomes: dict[str, int] = {}
+    settings = settings or checker_settings()
+    with claimed(refs, JOB_TIMEOUT) as (mine, others):
+        _check(mine, settings, outcomes, progress)
+    if others:
+        with claimed(others, JOB_TIMEOUT) as (mine, _):
+            _check(mine, settings, outcomes, progress)
     return outcomes
 
 
@@ -210,13 +230,15 @@ def _batches(refs: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
 
 
 def _plain(ref: dict[str, Any]) -> dict[str, Any]:
-    return {k: ref.get(k) for k in store.REF_COLUMNS + ("owner_org",)}
+    return {k: ref.get(k) for k in store.REF_COLUMNS + ("owner_org", "asked")}
 
 
 def enqueue(refs: list[dict[str, Any]], title: str = "mofcompliance resource checks") -> list[str]:
-    """Queue ``refs`` in jobs of ``BATCH``; the job ids. Raises Redis's errors."""
+    """Queue ``refs`` (asked for when ``claims.asked_at`` says) in jobs of ``BATCH``; the
+    job ids. Raises Redis's errors."""
     return [tk.enqueue_job(check_job, [[_plain(r) for r in batch]], title=title,
-                           queue=config.quality_queue(), rq_kwargs={"timeout": 3600}).id
+                           queue=config.quality_queue(),
+                           rq_kwargs={"timeout": JOB_TIMEOUT}).id
             for batch in _batches(refs)]
 
 
@@ -238,7 +260,7 @@ def _queue_pending(session: Any) -> None:
     if not pending:
         return
     try:
-        enqueue(list(pending.values()))
+        enqueue(asked_at(list(pending.values()), None))
     except Exception as error:  # noqa: BLE001 - no queue failure may break an edit
         log.warning("resource checks not queued (%s: %s); `ckan mofcompliance "
                     "check-resources` will find them unchecked", type(error).__name__, error)

@@ -71,6 +71,12 @@ MESSAGES: Mapping[str, Message] = {
            "machine-readable."),
         N_("Name the file of {resource} with the extension of its real format (e.g. .csv), "
            "or serve it with that content type.")),
+    "nso-credits-content-type": Message(
+        N_("NSO's system credits {resource} as {format} by the server's content type or the "
+           "link's file extension, but the file is really {real}: NSO's grade counts it as "
+           "machine-readable data, though it is not."),
+        N_("Publish the data of {resource} as a real {format} file, or declare and serve it "
+           "as {real}.")),
     "unreachable-not-machine-readable": Message(
         N_("{resource} could not be downloaded, so it does not count as machine-readable."),
         N_("Fix the link of {resource}.")),
@@ -124,6 +130,7 @@ PROBLEMS: Mapping[str, str] = {
     "not-utf8": N_("the text is not encoded as UTF-8"),
     "tabular-errors": N_("the table has errors"),
     "checker-error": N_("the checker failed on this resource"),
+    "check-timeout": N_("the file could not be read within the time a check is allowed"),
 }
 # What a code without words of its own (one a newer checker adds) is called.
 OTHER_PROBLEM = N_("another problem")
@@ -148,6 +155,7 @@ SUMMARIES: Mapping[str, str] = {
     "timeliness-outdated": N_("Data out of date"),
     "timeliness-unknown": N_("No date of last modification"),
     "not-downloadable": N_("Link does not download the file"),
+    "nso-credits-content-type": N_("Credited by NSO for its content type, not its content"),
     "link-not-fetched": N_("Link to an API or a web page only"),
     "nso-head-refused": N_("Server refuses NSO's HEAD request"),
     "nso-format-from-url": N_("Format NSO reads from the link"),

@@ -105,7 +105,7 @@ def dataset_row(pkg: Mapping[str, Any], grade: grading.DatasetGrade) -> dict[str
             "title": pkg.get("title") or pkg.get("name"), "private": bool(pkg.get("private")),
             "score": grade.score, "letter": grade.letter,
             "ungraded_reason": grade.ungraded_reason, "not_checked": len(grade.not_checked),
-            "lost": len(grade.lost)}
+            "lost": sum(1 for point in grade.lost if point.points)}  # notes cost nothing
 
 
 def catalog_answer(catalog: catalog_grade.CatalogGrade, translate: Translate) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from .model import HISTORY_LENGTH, resource_check_table as checks
 
 # What a check needs to know of a resource (kept small: it travels in the job queue).
 REF_COLUMNS = ("id", "url", "format", "url_type", "package_id")
+ANY = "any"   # a ref's ``asked`` when any check of its URL answers it
 
 
 def _refs_query() -> sa.sql.Select:
@@ -44,6 +45,32 @@ def due(org_id: Optional[str], stale_days: int,
     if org_id:
         query = query.where(model.package_table.c.owner_org == org_id)
     return [dict(row._mapping) for row in model.Session.execute(query)]
+
+
+def answered(refs: Iterable[dict[str, Any]]) -> set[str]:
+    """The ids of the refs a stored check answers: one of the ref's URL made since the ref
+    was asked for (``asked``: an ISO time, or ``ANY`` for any check of that URL).
+    A ref without ``asked`` is never answered."""
+    asked = {ref["id"]: ref for ref in refs if ref.get("asked")}
+    if not asked:
+        return set()
+    rows = model.Session.execute(sa.select(checks.c.resource_id, checks.c.url,
+                                           checks.c.checked_at)
+                                 .where(checks.c.resource_id.in_(list(asked))))
+    return {row.resource_id for row in rows
+            if row.url == asked[row.resource_id]["url"]
+            and _since(row.checked_at, asked[row.resource_id]["asked"])}
+
+
+def _since(checked_at: datetime, asked: str) -> bool:
+    """Whether a check made at ``checked_at`` (UTC without a zone, as stored) answers a
+    request made at ``asked``."""
+    if asked == ANY:
+        return True
+    moment = datetime.fromisoformat(asked)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return checked_at >= moment
 
 
 def _summary(result: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 """Fixtures shared by the extension's tests."""
+import importlib.util
 import os
 import threading
 
@@ -31,6 +32,14 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
     reset_db()
     migrate_db_for("mofcompliance")
     migrate_db_for("mofcompliance_pgsearch")
+
+
+@pytest.fixture
+def activity_tables(clean_db, migrate_db_for):
+    """The activity plugin's tables: its own migrations from CKAN 2.11; in CKAN 2.10 they
+    are core's (``clean_db`` made them) and the plugin has none."""
+    if importlib.util.find_spec("ckanext.activity.migration") is not None:
+        migrate_db_for("activity")
 
 
 @pytest.fixture

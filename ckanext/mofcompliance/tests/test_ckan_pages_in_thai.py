@@ -27,6 +27,22 @@ def test_the_front_page_footer_and_follow_button_speak_thai(app):
     assert "</i> Follow</a>" in english
 
 
+def test_the_dataset_forms_buttons_speak_thai(app):
+    """CKAN 2.12's "Unpublish" (the edit form) and "Publish" (a draft's resource form), which
+    its Thai catalog leaves in English; CKAN 2.11 has neither button."""
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    active = factories.Dataset(**complete_dataset(org["id"]))
+    draft = factories.Dataset(**complete_dataset(org["id"], state="draft"))
+    headers = {"Authorization": user["token"]}
+    edit = app.get("/th/dataset/edit/" + active["name"], headers=headers).get_data(as_text=True)
+    add = app.get("/th/dataset/%s/resource/new" % draft["name"], headers=headers).get_data(
+        as_text=True)
+    assert "Unpublish</button>" not in edit and "Publish</button>" not in add
+    if "go-metadata-unpublish" in edit:
+        assert "ยกเลิกการเผยแพร่</button>" in edit and "เผยแพร่</button>" in add
+
+
 def test_error_pages_name_the_error_in_the_pages_language(app):
     user = {"Authorization": factories.UserWithToken()["token"]}
     forbidden = app.get("/th/ckan-admin", headers=user, status=403).get_data(as_text=True)

@@ -4,7 +4,6 @@ dataset is found in whatever state it is, and who may read it is ``package_show`
 answer. Never an HTTP 500, never "organisation not found" for a dataset."""
 import pytest
 
-import ckan
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.tests.factories import complete_dataset
@@ -38,21 +37,28 @@ def _dataset(steward, kind):
     return dataset
 
 
-# Found by this test and not fixed yet: on CKAN 2.11 the Thai page of a dataset whose
-# organisation was deleted answers 500 (2.12 shows it). strict: the fix turns this red.
-ORGANISATION_DELETED_TH_500 = pytest.mark.xfail(
-    ckan.__version__.startswith("2.11"), strict=True,
-    reason="CKAN 2.11: /th/dataset/<id> of a dataset whose organisation was deleted")
-
-
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=ORGANISATION_DELETED_TH_500)
-                                  if k == "organisation-deleted" else k for k in KINDS])
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_dataset_pages_open_for_its_steward(app, steward, kind):
     name = _dataset(steward, kind)["name"]
     sysadmin = factories.SysadminWithToken()
     for user in (steward, sysadmin):
         for url in ("/dataset/" + name, "/th/dataset/" + name, "/dataset/edit/" + name):
             app.get(url, headers={"Authorization": user["token"]}, status=200)
+
+
+def test_a_deleted_organisation_offers_no_kpi_page(app, steward):
+    """CKAN 2.11 keeps a deleted organisation's id in its datasets' ``owner_org`` (2.12
+    clears it): the dataset's page links no KPI page (it was a 500), nor does the deleted
+    organisation's own page (sysadmins still open it)."""
+    dataset = _dataset(steward, "organisation-deleted")
+    headers = {"Authorization": steward["token"]}
+    page = app.get("/dataset/" + dataset["name"], headers=headers, status=200).body
+    assert "mofcompliance-kpi-link" not in page
+    sysadmin = {"Authorization": factories.SysadminWithToken()["token"]}
+    page = app.get("/organization/" + dataset["owner_org"], headers=sysadmin, status=200).body
+    assert "mofcompliance-kpi-link" not in page
+    live = app.get("/dataset/" + _dataset(steward, "private")["name"], headers=headers).body
+    assert 'class="mofcompliance-kpi-link" href="/compliance/%s"' % steward["org"]["name"] in live
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -34,6 +34,7 @@ from ckanext.mofcompliance.excel import layout
 from ckanext.mofcompliance.model import dataset_score_table
 from ckanext.mofcompliance.standard import definition as std
 from ckanext.mofcompliance.standard.completeness import as_list
+from ckanext.mofcompliance.tests.forms import form_data
 from ckanext.mofcompliance.tests.harvest.conftest import GDCATALOG_PLUGINS
 
 pytestmark = [pytest.mark.ckan_config("ckanext.mofcompliance.enforcement", "strict")]
@@ -414,15 +415,6 @@ def test_a_patch_of_one_field_keeps_every_other_field(migrated, sysadmin, record
     check_unchanged(dict(record, maintainer="ฝ่ายข้อมูลกลาง"), pkg)
 
 
-def _form_data(html: str) -> dict[str, list[str]]:
-    """What a browser submits from the dataset form, untouched."""
-    form = lxml.html.fromstring(html).get_element_by_id("dataset-edit")
-    data: dict[str, list[str]] = {}
-    for name, value in form.form_values():
-        data.setdefault(name, []).append(value)
-    return data
-
-
 @pytest.mark.parametrize("record", THAI_GDC_DATASETS, ids=lambda r: r["name"])
 def test_a_form_edit_of_one_field_keeps_every_other_field(app, migrated, sysadmin, record):
     headers = {"Authorization": helpers.call_action(
@@ -430,7 +422,7 @@ def test_a_form_edit_of_one_field_keeps_every_other_field(app, migrated, sysadmi
         user=sysadmin["name"], name="form")["token"]}
     page = app.get("/th/dataset/edit/%s" % record["name"], headers=headers)
     assert page.status_code == 200
-    data = _form_data(page.get_data(as_text=True))
+    data = form_data(page.get_data(as_text=True))
     data["maintainer"] = ["ฝ่ายข้อมูลกลาง"]
     data["save"] = [""]
     response = app.post("/th/dataset/edit/%s" % record["name"], data=data, headers=headers,

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Optional
 
 from ... import outbound
-from . import formats, nso, tabular
+from . import decoding, formats, nso, tabular
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +103,29 @@ def _reached(result: dict[str, Any], fetched: Fetched) -> bool:
 
 def _delimiter(body: bytes, encoding: Optional[str]) -> str:
     """The table's delimiter, from its first rows (a one-column table has none: any)."""
-    head = tabular.decoded(body[:formats.HEAD], encoding)
-    return tabular.sniff_delimiter(tabular.complete_lines(head, len(body) > formats.HEAD)) \
+    head = decoding.decoded(body[:formats.HEAD], encoding)
+    return decoding.sniff_delimiter(decoding.complete_lines(head, len(body) > formats.HEAD)) \
         or ","
 
 
-def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings) -> None:
+def _late(settings: Settings) -> Problem:
+    return _problem("check-timeout", "the check's %g s deadline passed while the file was read"
+                    % settings.policy.total_timeout)
+
+
+def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings,
+             due: float) -> None:
+    """The table's validation, within the check's deadline ``due``: cut by it, the file
+    is recorded as not validated, with a ``check-timeout`` problem."""
+    try:
+        _validate(result, fetched, settings, due)
+    except tabular.Late:
+        result["tabular"] = tabular.not_validated("not read within the check's deadline")
+        result["problems"].append(_late(settings))
+
+
+def _validate(result: dict[str, Any], fetched: Fetched, settings: Settings,
+              due: float) -> None:
     kind, encoding = result["detected_format"], result["encoding"]
     if kind in ("CSV", "TSV"):
         result["tabular"] = tabular.validate_delimited(
@@ -127,7 +144,7 @@ def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings) -> No
             result["problems"].append(_problem(
                 "too-large", result["tabular"]["errors"][0]["message"]))
     elif kind == "JSON":
-        result["tabular"] = tabular.validate_json(fetched.body, encoding)
+        result["tabular"] = tabular.validate_json(fetched.body, encoding, due)
     table = result["tabular"]
     if table and table["validated"] and not table["valid"]:
         code = "tabular-errors" if kind in ("CSV", "TSV") else "unparsable"
@@ -135,7 +152,8 @@ def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings) -> No
             e["message"] for e in table["errors"][:3])))
 
 
-def _contents(result: dict[str, Any], fetched: Fetched, settings: Settings) -> None:
+def _contents(result: dict[str, Any], fetched: Fetched, settings: Settings,
+              due: float) -> None:
     declared = result["declared_format"]
     finding = formats.detect(fetched.body, fetched.content_type, declared)
     detected = finding.kind
@@ -150,11 +168,11 @@ def _contents(result: dict[str, Any], fetched: Fetched, settings: Settings) -> N
         result["problems"].append(_problem(
             "format-mismatch", "declared %s, found %s" % (declared, detected)))
     if detected in ("CSV", "TSV", "JSON", "TXT", "XML"):
-        result["encoding"] = tabular.encoding_of(fetched.body)
+        result["encoding"] = decoding.encoding_of(fetched.body)
         if detected in ("CSV", "TSV") and result["encoding"] not in UTF8:
             result["problems"].append(_problem(
                 "not-utf8", "the text is encoded as %s, not UTF-8" % result["encoding"]))
-    _tabular(result, fetched, settings)
+    _tabular(result, fetched, settings, due)
 
 
 def check(resource: dict[str, Any], settings: Settings,
@@ -175,6 +193,7 @@ def check(resource: dict[str, Any], settings: Settings,
 def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
            upload_path: Optional[Callable[[dict[str, Any]], Optional[str]]]) -> None:
     url, declared = resource.get("url") or "", str(resource.get("format") or "")
+    due = time.monotonic() + settings.policy.total_timeout   # the check's one deadline
     try:
         if resource.get("url_type") == "upload" and upload_path is not None:
             path = upload_path(resource)
@@ -191,7 +210,7 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
             fetched = fetch_url(url, settings, declared)
             head = nso.head(url, settings.policy, time.monotonic() - started)
         result["nso"] = nso.reading(url, declared, *head, fetched.body, fetched.truncated,
-                                    fetched.tail)
+                                    fetched.tail, due)
     except outbound.RefusedAddress as error:
         result["outcome"] = "refused"
         result["problems"].append(_problem(error.code, str(error)))
@@ -202,7 +221,9 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
                 "bad-url": "bad-url"}.get(error.code, "dead-link")
         result["problems"].append(_problem(code, str(error)))
         return
+    if (result["nso"].get("table") or {}).get("valid", False) is None:  # cut by ``due``
+        result["problems"].append(_late(settings))
     if _reached(result, fetched):
-        _contents(result, fetched, settings)
+        _contents(result, fetched, settings, due)
     if result["outcome"] == "error":
         result["outcome"] = "problem" if result["problems"] else "ok"

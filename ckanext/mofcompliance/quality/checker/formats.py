@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from . import containers, tabular
+from . import containers, decoding
 
 # Declared formats that promise a file (an HTML page served for one is not the file).
 FILE_FORMATS = frozenset({
@@ -90,7 +90,7 @@ def _text_kind(head: str, by_type: Optional[str], declared_format: str) -> str:
         return "XML"
     if lowered.startswith(("{", "[")):
         return "JSON"
-    delimiter = tabular.sniff_delimiter(head)
+    delimiter = decoding.sniff_delimiter(head)
     if delimiter is not None:
         return "TSV" if delimiter == "\t" else "CSV"
     for kind in (declared_format, by_type):  # one column: a table if it is said to be one
@@ -115,11 +115,11 @@ def detect(body: bytes, content_type: Optional[str], declared_format: str = "") 
     if body.startswith(containers.ZIP_MAGIC):
         found = containers.zip_kind(body)
         return Finding(found) if found else _in_family("ZIP", declared_format, by_type)
-    encoding = tabular.text_encoding(body[:HEAD])
+    encoding = decoding.text_encoding(body[:HEAD])
     if encoding is None:
         return Finding(by_type or "BINARY", sure=False)
-    head = body[:HEAD].decode(tabular.python_codec(encoding), errors="replace")
-    return Finding(_text_kind(tabular.complete_lines(head, len(body) > HEAD), by_type,
+    head = body[:HEAD].decode(decoding.python_codec(encoding), errors="replace")
+    return Finding(_text_kind(decoding.complete_lines(head, len(body) > HEAD), by_type,
                               declared_format))
 
 

@@ -7,8 +7,8 @@ HTML page only at the start of a tabular, JSON or XML download, and counts a CSV
 over the whole file, twice: per cell (frictionless) and per row (its own pass, which calls
 a row whose extra cells are all numbers an unquoted number), keeping the larger count of
 each kind. docs/nso-qc-grade.md, "Readings of a check", gives each reading and its source.
-Counting keeps nothing but numbers: a body of any size costs no more memory than its rows'
-text, one row at a time.
+Counting keeps nothing but numbers, in one pass: a body of any size costs no more memory
+than its rows' text, one row at a time, and the 100 rows types are inferred from.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from typing import Any, Iterator, Optional
 
 from ... import outbound
 from ..check_inputs import nso_format
-from . import jsonscan, tabular
+from . import decoding, jsonscan, tabular
 
 HTML_START = (b"<!doctype", b"<html", b"<head", b"<body")
 HTML_WINDOW = 64            # bytes NSO reads, lower-cased, to look for them
@@ -68,26 +68,6 @@ def _blank(row: list[str]) -> bool:
     return not row or all(not cell.strip() for cell in row)
 
 
-def _rows_counts(rows: Iterator[list[str]]) -> Counter:
-    """NSO's own pass: the first row (even an empty one) is the header; every other row is
-    blank, short, long (``extra``) or long with numbers only past the header
-    (``unquoted``), one count per row."""
-    counts: Counter = Counter()
-    header = next(rows, None)
-    if header is None:
-        return counts
-    width = len(header)
-    for row in rows:
-        if _blank(row):
-            counts["blank-row"] += 1
-        elif len(row) > width:
-            counts["format-error" if all(_numeric(c) for c in row[width:])
-                   else "extra-value"] += 1
-        elif len(row) < width:
-            counts["missing-value"] += 1
-    return counts
-
-
 def _column_types(sample: list[list[str]], width: int) -> list[Optional[Any]]:
     """A column's type as frictionless infers it: the first of integer, number, date read
     by at least 90 % of its non-empty sampled values; else any text."""
@@ -99,37 +79,86 @@ def _column_types(sample: list[list[str]], width: int) -> list[Optional[Any]]:
     return types
 
 
-def _cells_counts(rows: Iterator[list[str]]) -> Counter:
+class _RowsPass:
+    """NSO's own pass: the first row (even an empty one) is the header; every other row is
+    blank, short, long (``extra``) or long with numbers only past the header
+    (``unquoted``), one count per row."""
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self.width: Optional[int] = None
+
+    def add(self, row: list[str]) -> None:
+        if self.width is None:
+            self.width = len(row)
+        elif _blank(row):
+            self.counts["blank-row"] += 1
+        elif len(row) > self.width:
+            self.counts["format-error" if all(_numeric(c) for c in row[self.width:])
+                        else "extra-value"] += 1
+        elif len(row) < self.width:
+            self.counts["missing-value"] += 1
+
+
+class _CellsPass:
     """The frictionless pass: blank rows before the header are skipped; a label blank or
     repeated, and per data row a blank row, each cell past the header, each cell missing,
-    each value not of its column's type; the first 1,000 errors only."""
-    counts: Counter = Counter()
-    header = next((row for row in rows if not _blank(row)), None)
-    if header is None:
-        counts["source-error"] = 1      # "the source is empty"
-        return counts
-    labels = [label.strip() for label in header]
-    counts["blank-header"] = sum(1 for label in labels if not label)
-    counts["duplicate-header"] = sum(1 for i, label in enumerate(labels)
-                                     if label and label in labels[:i])
-    width = len(header)
-    sample = list(itertools.islice(rows, TYPE_SAMPLE))
-    types = _column_types(sample, width)
+    each value not of its column's type (inferred from the first 100 data rows, held
+    until then); the first 1,000 errors only."""
 
-    def add(kind: str, count: int) -> None:
-        counts[kind] += min(count, FRICTIONLESS_LIMIT - sum(counts.values()))
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self.width: Optional[int] = None
+        self.sample: list[list[str]] = []
+        self.types: Optional[list[Optional[Any]]] = None
 
-    for row in itertools.chain(sample, rows):
+    def add(self, row: list[str]) -> None:
+        if self.width is None:
+            if not _blank(row):
+                self._header(row)
+        elif self.types is None:
+            self.sample.append(row)
+            if len(self.sample) == TYPE_SAMPLE:
+                self._typed()
+        elif sum(self.counts.values()) < FRICTIONLESS_LIMIT:
+            self._row(row)
+
+    def end(self) -> Counter:
+        if self.width is None:
+            return Counter({"source-error": 1})     # "the source is empty"
+        if self.types is None:
+            self._typed()
+        return self.counts
+
+    def _header(self, header: list[str]) -> None:
+        labels = [label.strip() for label in header]
+        self.counts["blank-header"] = sum(1 for label in labels if not label)
+        self.counts["duplicate-header"] = sum(1 for i, label in enumerate(labels)
+                                              if label and label in labels[:i])
+        self.width = len(header)
+
+    def _typed(self) -> None:
+        self.types = _column_types(self.sample, self.width or 0)
+        sample, self.sample = self.sample, []
+        for row in sample:
+            self.add(row)
+
+    def _add(self, kind: str, count: int) -> None:
+        self.counts[kind] += min(count, FRICTIONLESS_LIMIT - sum(self.counts.values()))
+
+    def _row(self, row: list[str]) -> None:
+        width, types = self.width or 0, self.types or []
         if _blank(row):
-            add("blank-row", 1)
+            self._add("blank-row", 1)
         else:
-            add("extra-value", max(0, len(row) - width))
-            add("missing-value", max(0, width - len(row)))
-            add("format-error", sum(1 for cell, kind in zip(row, types, strict=False)
-                                    if kind and cell.strip() and not kind.match(cell.strip())))
-        if sum(counts.values()) >= FRICTIONLESS_LIMIT:
-            break
-    return counts
+            self._add("extra-value", max(0, len(row) - width))
+            self._add("missing-value", max(0, width - len(row)))
+            self._add("format-error", sum(
+                1 for cell, kind in zip(row, types, strict=False)
+                if kind and cell.strip() and not kind.match(cell.strip())))
+
+
+ROWS_BETWEEN_CLOCKS = 4096   # rows counted between two looks at the check's deadline
 
 
 def _reader(body: bytes, encoding: Optional[str], truncated: bool, delimiter: str
@@ -137,20 +166,29 @@ def _reader(body: bytes, encoding: Optional[str], truncated: bool, delimiter: st
     return csv.reader(tabular._lines(body, encoding, truncated), delimiter=delimiter)
 
 
-def count_table(body: bytes, encoding: Optional[str], fmt: str,
-                truncated: bool = False) -> dict[str, Any]:
-    """A CSV/TSV's errors as NSO counts them over the whole body: per kind, the larger of
-    the per-cell and the per-row count (an unquoted ``1,234`` is one extra cell and one
-    unquoted-number row: 2 errors)."""
+def count_table(body: bytes, encoding: Optional[str], fmt: str, truncated: bool = False,
+                due: Optional[float] = None) -> dict[str, Any]:
+    """A CSV/TSV's errors as NSO counts them over the whole body, in one pass keeping
+    counts and at most 100 rows: per kind, the larger of the per-cell and the per-row
+    count (an unquoted ``1,234`` is one extra cell and one unquoted-number row: 2 errors).
+    Cut by the check's deadline ``due``: not counted (``valid`` None)."""
     if not body:
         return {"valid": False, "error_count": 1}     # frictionless: the source is empty
-    delimiter = "\t" if fmt == "tsv" else ","
+    cells, rows = _CellsPass(), _RowsPass()
     try:
-        cells = _cells_counts(_reader(body, encoding, truncated, delimiter))
-        rows = _rows_counts(_reader(body, encoding, truncated, delimiter))
+        for number, row in enumerate(_reader(body, encoding, truncated,
+                                             "\t" if fmt == "tsv" else ",")):
+            if number % ROWS_BETWEEN_CLOCKS == 0:
+                tabular.on_time(due)
+            cells.add(row)
+            rows.add(row)
     except (csv.Error, tabular._LongLine):
         return {"valid": False, "error_count": 1}     # frictionless: a source error
-    every = {kind: max(cells[kind], rows[kind]) for kind in set(cells) | set(rows)}
+    except tabular.Late:
+        return {"valid": None, "error_count": 0}
+    per_cell = cells.end()
+    every = {kind: max(per_cell[kind], rows.counts[kind])
+             for kind in set(per_cell) | set(rows.counts)}
     total = sum(every.values())
     return {"valid": total == 0, "error_count": total}
 
@@ -158,8 +196,8 @@ def count_table(body: bytes, encoding: Optional[str], fmt: str,
 def _nso_encoding(head: bytes) -> str:
     """The codec NSO's validator opens a file with: UTF-8 with or without a byte-order
     mark is read as plain UTF-8 (the mark stays, and ``json.load`` refuses it)."""
-    encoding = tabular.encoding_of(bytes(head[:ENCODING_SAMPLE])) or "utf-8"
-    return tabular.python_codec("utf-8" if encoding == "utf-8-sig" else encoding)
+    encoding = decoding.encoding_of(bytes(head[:ENCODING_SAMPLE])) or "utf-8"
+    return decoding.python_codec("utf-8" if encoding == "utf-8-sig" else encoding)
 
 
 def count_json(head: bytes, rest: Iterator[bytes]) -> dict[str, Any]:
@@ -195,7 +233,8 @@ def json_tail(url: str, declared: str) -> outbound.Tail:
 
 def reading(url: str, declared: str, status: Optional[int], content_type: Optional[str],
             body: Optional[bytes] = None, truncated: bool = False,
-            tail: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+            tail: Optional[dict[str, Any]] = None, due: Optional[float] = None
+            ) -> dict[str, Any]:
     """The check's ``nso`` dict: the HEAD's status and content type; when the file was
     read, whether it starts like an HTML page and, for a table by NSO's format, its
     errors counted NSO's way (an empty file: 1 error; an empty workbook, which frictionless
@@ -209,8 +248,8 @@ def reading(url: str, declared: str, status: Optional[int], content_type: Option
     if fmt in NSO_JSON and tail is not None:
         found["table"] = tail
     elif fmt in NSO_TABLES:
-        encoding = tabular.encoding_of(bytes(body[:ENCODING_SAMPLE]))
-        found["table"] = count_table(body, encoding, fmt, truncated)
+        encoding = decoding.encoding_of(bytes(body[:ENCODING_SAMPLE]))
+        found["table"] = count_table(body, encoding, fmt, truncated, due)
     elif not body:
         found["table"] = {"valid": False, "error_count": 0 if fmt in WORKBOOKS else 1}
     return found

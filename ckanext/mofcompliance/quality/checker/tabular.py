@@ -1,5 +1,5 @@
-"""What is inside a file: its text encoding, and whether its rows (a bounded sample) or
-its structure can be read.
+"""What is inside a file: whether its rows (a bounded sample) or its structure can be read
+(its text encoding: ``decoding``).
 
 CSV/TSV rows are validated here with the error vocabulary of frictionless (the Frictionless
 Data tool NSO's quality-control system uses), so an error has the code that system
@@ -16,11 +16,12 @@ import io
 import itertools
 import json
 import re
+import time
 import zipfile
 from typing import IO, Any, Iterator, Optional
 from xml.parsers import expat
 
-import charset_normalizer
+from .decoding import decoded, python_codec
 
 MAX_ERRORS_KEPT = 20
 MAX_CELL_CHARS = 32767     # the most a spreadsheet cell holds (Excel's limit)
@@ -29,112 +30,6 @@ MAX_LINE_CHARS = 1024 * 1024  # a CSV line longer than this is not read
 QUOTED_CHARS = 100         # characters of a cell quoted in an error
 MB = 1024 * 1024
 CHUNK = 64 * 1024
-THAI_8BIT = "tis-620"  # cp874 is reported as TIS-620, its Thai subset
-
-
-def _utf8_prefix_ok(body: bytes) -> bool:
-    """Whether ``body`` is UTF-8, allowing a character cut at its end (a sample); read
-    a piece at a time, never decoded whole."""
-    decoder, view = codecs.getincrementaldecoder("utf-8")(), memoryview(body)
-    try:
-        for start in range(0, len(view), CHUNK):
-            decoder.decode(view[start:start + CHUNK], final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def utf16_of(body: bytes) -> Optional[str]:
-    """``utf-16`` with a byte-order mark (Excel's "Unicode text"), ``utf-16-le`` or
-    ``utf-16-be`` without one when every other byte of the start is zero (Latin text)."""
-    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = body[:4096]
-    half = len(sample) // 2
-    if half >= 4:
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        if odd > 0.4 * half and even < 0.05 * half:
-            return "utf-16-le"
-        if even > 0.4 * half and odd < 0.05 * half:
-            return "utf-16-be"
-    return None
-
-
-def text_encoding(head: bytes) -> Optional[str]:
-    """A codec that reads the shape of ``head`` (exact for UTF-8 and UTF-16, Latin-1
-    for any other 8-bit text); None when it is not text."""
-    utf16 = utf16_of(head)
-    if utf16:
-        return utf16
-    if b"\x00" in head[:4096]:
-        return None
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    return "utf-8" if _utf8_prefix_ok(head) else "latin-1"
-
-
-def encoding_of(body: bytes) -> Optional[str]:
-    """``utf-8``, ``utf-8-sig`` (with a byte-order mark), ``utf-16`` (``-le``/``-be``
-    without a mark), ``tis-620`` (TIS-620 or Windows-874, which Thai files often use) or
-    what charset-normalizer finds."""
-    if not body:
-        return None
-    if body.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    utf16 = utf16_of(body)
-    if utf16:
-        return utf16
-    if _utf8_prefix_ok(body):
-        return "utf-8"
-    try:
-        text = body.decode("cp874")
-    except UnicodeDecodeError:
-        text = ""
-    if text and any("\u0e00" <= ch <= "\u0e7f" for ch in text):
-        return THAI_8BIT
-    best = charset_normalizer.from_bytes(body[:65536]).best()
-    return best.encoding.replace("_", "-") if best else None
-
-
-def python_codec(encoding: str) -> str:
-    return "cp874" if encoding == THAI_8BIT else encoding
-
-
-def complete_lines(text: str, truncated: bool) -> str:
-    """A cut text loses its last, partial line."""
-    if truncated and "\n" in text:
-        return text[:text.rindex("\n") + 1]
-    return text
-
-
-def decoded(body: bytes, encoding: Optional[str]) -> str:
-    return body.decode(python_codec(encoding or "utf-8"), errors="replace")
-
-
-DELIMITERS = (",", ";", "\t", "|")
-SNIFF_ROWS = 50
-
-
-def sniff_delimiter(sample: str) -> Optional[str]:
-    """The delimiter of a table's first rows: of comma, semicolon, tab and pipe, the one
-    that splits the header into columns and the most rows into as many (ragged rows
-    still tell their delimiter); None when none splits the header (one column)."""
-    best, best_score = None, (0.0, 0)
-    for delimiter in DELIMITERS:
-        try:
-            widths = [len(row) for row in itertools.islice(
-                csv.reader(io.StringIO(sample.lstrip("\ufeff"), newline=""),
-                           delimiter=delimiter), SNIFF_ROWS) if row]
-        except csv.Error:
-            continue
-        if not widths or widths[0] < 2:
-            continue
-        score = (sum(w == widths[0] for w in widths) / len(widths), widths[0])
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
 TYPE_SAMPLE = 100  # values per column from which its type is inferred, as frictionless
 TYPES = [("integer", re.compile(r"[+-]?\d+\Z")),
          ("number", re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")),
@@ -348,30 +243,46 @@ def _nothing(_pairs: Any) -> None:
 JSON_SCALAR = re.compile(rb'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
                          rb"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 SHAPE_ONLY = 1024 * 1024  # bytes of JSON past which only its shape is parsed
+SCALARS_BETWEEN_CLOCKS = 65536  # values shaped between two looks at the deadline
 
 
-def _shape(text: bytes) -> bytes:
+class Late(Exception):
+    """The check's deadline passed while the file was being read."""
+
+
+def on_time(due: Optional[float]) -> None:
+    """Raise ``Late`` once ``due`` (a ``time.monotonic()`` instant; None: no deadline)
+    has passed."""
+    if due is not None and time.monotonic() >= due:
+        raise Late()
+
+
+def _shape(text: bytes, due: Optional[float]) -> bytes:
     """``text`` with every valid string made ``""`` and every valid number ``0`` (an
     invalid one stays, and fails): as valid or invalid as it was, and parsed without
-    building millions of values."""
+    building millions of values. Stopped (``Late``) at the deadline ``due``."""
     shape, last = bytearray(), 0
-    for scalar in JSON_SCALAR.finditer(text):
+    for number, scalar in enumerate(JSON_SCALAR.finditer(text)):
+        if number % SCALARS_BETWEEN_CLOCKS == 0:
+            on_time(due)
         shape += text[last:scalar.start()]
         shape += b'""' if text[scalar.start()] == 0x22 else b"0"
         last = scalar.end()
     shape += text[last:]
+    on_time(due)
     return bytes(shape)
 
 
-def validate_json(body: bytes, encoding: Optional[str]) -> dict[str, Any]:
+def validate_json(body: bytes, encoding: Optional[str],
+                  due: Optional[float] = None) -> dict[str, Any]:
     """That the text parses; objects are dropped as they are read. A large text is
-    parsed for its shape (``_shape``)."""
+    parsed for its shape (``_shape``), within the check's deadline ``due`` (``Late``)."""
     shape_only = len(body) > SHAPE_ONLY
     try:
         if shape_only:
             utf8 = body if encoding in (None, "utf-8", "ascii") else \
                 decoded(body, encoding).encode("utf-8")
-            value = json.loads(_shape(utf8.removeprefix(codecs.BOM_UTF8)),
+            value = json.loads(_shape(utf8.removeprefix(codecs.BOM_UTF8), due),
                                object_pairs_hook=_nothing)
         else:
             value = json.loads(decoded(body, encoding).lstrip("\ufeff"),

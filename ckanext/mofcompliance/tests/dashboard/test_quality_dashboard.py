@@ -93,6 +93,23 @@ def test_in_thai_under_th(app, catalog):
     assert "<td>ไม่มีไฟล์ที่เปิดเป็นตารางได้</td><td>2</td>" in html
 
 
+def test_a_pdf_served_as_csv_keeps_nsos_credit_and_tells_the_steward(app, catalog, files):
+    files.routes["/report.csv"] = (200, {"Content-Type": "text/csv"},
+                                   b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    org = helpers.call_action("organization_show", id="mof-ops")
+    helpers.call_action("package_create", **complete_dataset(
+        org["id"], name="pdf-fiscal", title="รายงาน",
+        resources=[{"url": files.url("/report.csv"), "format": "CSV", "name": "report"}]))
+    run_queued()
+    thai = page(app, "/th/dataset/pdf-fiscal", catalog["editor"])
+    lost = thai.split("mofcompliance-lost-points", 1)[1].split("</ul>", 1)[0]
+    assert "ระบบของ สสช. นับ report เป็น CSV ตามประเภทเนื้อหา" in lost
+    assert "แต่ไฟล์จริงเป็น PDF" in lost and "(−0" not in lost   # no point lost
+    english = page(app, "/en/dataset/pdf-fiscal", catalog["editor"])
+    assert "the file is really PDF" in english
+    assert "the file is not in its declared format" in english   # the checker's finding
+
+
 @pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
 def test_outsiders_see_public_datasets_only(app, catalog):
     for user in (None, catalog["outsider"]):

@@ -25,10 +25,9 @@ with_activity = pytest.mark.ckan_config("ckan.plugins", PLUGINS)
 
 
 @pytest.fixture
-def agency(clean_db, migrate_db_for) -> dict[str, Any]:
+def agency(activity_tables) -> dict[str, Any]:
     """An organisation, its admin (who acts) and a public and a private dataset."""
-    migrate_db_for("activity")
-    admin = factories.User(name="kanda", fullname="Kanda Srisuk")
+    admin = factories.UserWithToken(name="kanda", fullname="Kanda Srisuk")
     org = factories.Organization(name="mof-ops", title="Office of the Permanent Secretary",
                                  users=[{"name": admin["name"], "capacity": "admin"}])
     context = {"user": admin["name"]}
@@ -44,8 +43,10 @@ def as_admin(agency: dict[str, Any]) -> dict[str, Any]:
 
 
 def org_stream(agency: dict[str, Any], user: str | None = None) -> list[dict[str, Any]]:
+    """The organisation's stream as ``user`` reads it ("": anonymous; by default its admin)."""
+    reader = agency["admin"]["name"] if user is None else user
     return helpers.call_action("organization_activity_list",
-                               context={"user": user or "", "ignore_auth": False},
+                               context={"user": reader, "ignore_auth": False},
                                id=agency["org"]["id"])
 
 
@@ -171,10 +172,44 @@ def test_the_organisation_s_activity_page_reads_each_record_in_the_page_language
     for state in ("VALIDATE", "COMPLETED"):
         helpers.call_action("mofcompliance_registration_update", context=dict(context),
                             id="fiscal", state=state)
-    page = app.get("/%s/organization/activity/mof-ops" % locale)
+    page = app.get("/%s/organization/activity/mof-ops" % locale,
+                   headers={"Authorization": agency["admin"]["token"]})
     text = " ".join(re.sub(r"<[^>]+>", " ", page.body).split())
     for expected in texts:
         assert expected in text
+
+
+def _evidence(activities: list[dict[str, Any]]) -> set[str]:
+    return {a["activity_type"] for a in activities} & evidence_activity.KPI_EVIDENCE_TYPES
+
+
+@with_activity
+@pytest.mark.parametrize("public_dashboard", [False, True])
+def test_the_plan_and_use_cases_are_shown_to_those_who_read_the_kpi(
+        app, agency, ckan_config, monkeypatch, public_dashboard):
+    """The plan and use cases are the KPI's evidence: an outsider reads them in the activity
+    streams only when the dashboard is public, as on the KPI page; a member always."""
+    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.public_dashboard", public_dashboard)
+    helpers.call_action("mofcompliance_plan_update", context=as_admin(agency),
+                        owner="mof-ops", **PLAN)
+    helpers.call_action("mofcompliance_use_case_create", context=as_admin(agency),
+                        owner="mof-ops", **USE_CASE)
+    helpers.call_action("mofcompliance_registration_update", context=as_admin(agency),
+                        id="fiscal", state="COMPLETED")
+    outsider, member = factories.User(), factories.User()
+    helpers.call_action("organization_member_create", id="mof-ops", username=member["name"],
+                        role="member")
+    every = {evidence_activity.PLAN_CHANGED, evidence_activity.USE_CASE_ADDED}
+    expected = every if public_dashboard else set()
+    for user in ("", outsider["name"]):
+        context = {"user": user, "ignore_auth": False}
+        assert _evidence(org_stream(agency, user)) == expected
+        assert _evidence(helpers.call_action("user_activity_list", context=dict(context),
+                                             id=agency["admin"]["id"])) == expected
+        assert of_type(org_stream(agency, user), evidence_activity.REGISTRATION_CHANGED)
+    assert _evidence(org_stream(agency, member["name"])) == every
+    page = app.get("/en/organization/activity/mof-ops").body
+    assert ("changed the data use plan of" in page) is public_dashboard
 
 
 @with_activity

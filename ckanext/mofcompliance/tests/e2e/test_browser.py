@@ -22,7 +22,7 @@ def test_an_evaluator_logs_in_and_sees_the_level(served_catalog, ckan_config, mo
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
     admin = factories.Sysadmin(password=PASSWORD, image_url="")
-    org = factories.Organization(name="mof-ops", title="สำนักงานปลัดกระทรวงการคลัง",
+    org = factories.Organization(description="", name="mof-ops", title="สำนักงานปลัดกระทรวงการคลัง",
                                  image_url="")  # the factory's picture is off-machine
     for _ in range(3):
         helpers.call_action("package_create", **complete_dataset(

@@ -36,7 +36,7 @@ def _form_height(browser: Any) -> float:
 def steward() -> dict[str, Any]:
     user = factories.User(password=PASSWORD, image_url="")
     # No picture: the page would fetch the factory's made-up address from the internet.
-    factories.Organization(users=[{"name": user["name"], "capacity": "editor"}],
+    factories.Organization(description="", users=[{"name": user["name"], "capacity": "editor"}],
                            image_url="")
     return user
 

@@ -40,7 +40,7 @@ FIGURES = re.compile(r"(\d+(?:\.\d+)?)\D+(\d+)")  # "75.0 points, level 75" → 
 def agency() -> dict[str, Any]:
     """An organisation with one open dataset, its plan, and its admin (the steward)."""
     steward = factories.User(password=PASSWORD, image_url="")
-    org = factories.Organization(name="mof-ops", title=ORG_TITLE, image_url="",
+    org = factories.Organization(description="", name="mof-ops", title=ORG_TITLE, image_url="",
                                  users=[{"name": steward["name"], "capacity": "admin"}])
     helpers.call_action("package_create", **complete_dataset(
         org["id"], name="already-open", **MAPPED))
@@ -121,6 +121,10 @@ def test_a_steward_imports_the_workbook_and_finds_the_foretold_score(site, agenc
         thai = visit(browser, status_url, "th")
         screenshot(browser, "journey-nso-dry-run-th.png")
         assert "ตรวจสอบผ่าน" in thai and "nso-journey-1" in thai
+        after_labels = browser.execute_script(
+            "return [...document.querySelectorAll('.mofcompliance-publish-offer label')]"
+            ".map(label => getComputedStyle(label, '::after').content)")
+        assert set(after_labels) == {"none"}  # a choice, not a field name: no colon after it
         before, after = _effect(browser, profile, "before"), _effect(browser, profile, "after")
         published = _effect(browser, profile, "published")
         assert after[0] < published[0]  # private, the public category counts level 0
@@ -174,7 +178,7 @@ def evaluated() -> dict[str, Any]:
     """An organisation of four datasets (one with a CSV link, one missing an item), its
     plan, and a sysadmin evaluating it."""
     evaluator = factories.Sysadmin(password=PASSWORD, image_url="")
-    org = factories.Organization(name="mof-ops", title=ORG_TITLE, image_url="")
+    org = factories.Organization(description="", name="mof-ops", title=ORG_TITLE, image_url="")
     for number in range(3):
         helpers.call_action("package_create", **complete_dataset(
             org["id"], name="fiscal-%d" % number, title="สถิติการคลังชุดที่ %d" % number,

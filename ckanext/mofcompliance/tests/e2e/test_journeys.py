@@ -32,6 +32,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.cli import DEMO_CATALOG
 from ckanext.mofcompliance.tests import test_i18n
+from ckanext.mofcompliance.tests.configs import resolved_ini
 from ckanext.mofcompliance.tests.factories import MAPPED, complete_dataset
 from ckanext.mofcompliance.tests.quality import servers
 
@@ -87,10 +88,7 @@ def run_ckan(site_url: str, request: pytest.FixtureRequest, *args: str) -> None:
     demo's settings (scripts/serve.sh's) and the served catalog's address."""
     config = configparser.RawConfigParser(strict=False)
     config.optionxform = str  # type: ignore[assignment,method-assign]  # keep the case
-    source = Path(request.config.getoption("ckan_ini")).resolve()
-    config.read(source)
-    for key, value in config["app:main"].items():  # the copy lives elsewhere
-        config["app:main"][key] = value.replace("%(here)s", str(source.parent))
+    config.read_string(resolved_ini(Path(request.config.getoption("ckan_ini"))))
     config["app:main"].update({"ckan.site_url": site_url, "ckan.uploads_enabled": "true",
                                "ckanext.mofcompliance.enforcement": "advisory"})
     ini = request.getfixturevalue("tmp_path") / "operator.ini"
@@ -133,7 +131,7 @@ def finance_office(site: str, worker_queues: None) -> dict[str, Any]:
     """An organisation with its plan and one complete dataset whose valid CSV is an upload
     (in ASCII, so that the page's language shows), never checked yet; a sysadmin."""
     admin = factories.Sysadmin(password=PASSWORD, image_url="")
-    org = factories.Organization(name=ORG, title=test_i18n.ORG_TITLE, image_url="")
+    org = factories.Organization(description="", name=ORG, title=test_i18n.ORG_TITLE, image_url="")
     dataset = helpers.call_action("package_create", **complete_dataset(
         org["id"], name=test_i18n.DATASET, **dict(test_i18n.ASCII_TEXTS, **MAPPED)))
     helpers.call_action("resource_create", package_id=dataset["id"], name="Cash balance CSV",

@@ -21,7 +21,7 @@ def test_a_steward_meets_the_sites_form_and_the_dashboards_notice(served_catalog
     monkeypatch.setitem(ckan_config, "ckan.site_url", served_catalog)
     from selenium.webdriver.common.by import By
     admin = factories.Sysadmin(password=PASSWORD, image_url="")
-    org = factories.Organization(name="mof-ops", title="สำนักงานปลัดกระทรวงการคลัง",
+    org = factories.Organization(description="", name="mof-ops", title="สำนักงานปลัดกระทรวงการคลัง",
                                  image_url="")
     helpers.call_action("package_create", **complete_dataset(org["id"], name="no-keywords",
                                                              tags=[]))

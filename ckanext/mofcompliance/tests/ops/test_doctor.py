@@ -21,6 +21,7 @@ from ckan.lib import jobs
 
 from ckanext.mofcompliance.ops import doctor
 from ckanext.mofcompliance.ops.queues import extension_queues
+from ckanext.mofcompliance.tests.configs import resolved_ini
 
 ROOT = Path(__file__).resolve().parents[4]
 CKAN = Path(sys.executable).parent / "ckan"
@@ -31,18 +32,10 @@ production_plugins = pytest.mark.ckan_config("ckan.plugins", PRODUCTION)
 
 
 @pytest.fixture
-def activity_tables(clean_db, migrate_db_for):
-    """The activity plugin's tables, which the production plugins include."""
-    migrate_db_for("activity")
-
-
-@pytest.fixture
 def production_ini(tmp_path) -> Path:
     """test.ini with the production settings merged in, as the image and serve.sh merge them."""
     ini = tmp_path / "ckan.ini"
-    # the copy lives elsewhere: test.ini's own folder stands for its %(here)s
-    ini.write_text((ROOT / "test.ini").read_text(encoding="utf-8").replace(
-        "%(here)s", str(ROOT)), encoding="utf-8")
+    ini.write_text(resolved_ini(ROOT / "test.ini"), encoding="utf-8")
     subprocess.run([str(CKAN), "config-tool", str(ini), "-f", str(ROOT / "docker/settings.ini")],
                    check=True, capture_output=True)
     return ini
@@ -173,20 +166,28 @@ def test_the_extension_after_scheming_and_no_activity_are_plugin_order_problems(
     assert PRODUCTION in finding.todo
 
 
+def bad_profiles(monkeypatch):
+    """A config that start-up would refuse, undone before the plugins are unloaded (CKAN
+    2.10 configures the plugins again at each unload)."""
+    return monkeypatch.context()
+
+
 def test_a_bad_profile_in_the_operator_s_folder_names_its_file(ckan_config, monkeypatch,
                                                                tmp_path):
     """A file edited since start-up: the next start would refuse it, doctor says so now."""
     (tmp_path / "fy2570.yaml").write_text("id: fy2570\nversion: [\n", encoding="utf-8")
-    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.profiles_path", [str(tmp_path)])
-    [finding] = doctor.run(["profiles"])
+    with bad_profiles(monkeypatch) as patch:
+        patch.setitem(ckan_config, "ckanext.mofcompliance.profiles_path", [str(tmp_path)])
+        [finding] = doctor.run(["profiles"])
     assert not finding.ok
     assert "invalid profile" in finding.found and "fy2570.yaml" in finding.found
     assert "ckan mofcompliance profile check" in finding.todo
 
 
 def test_an_unknown_default_profile_is_a_problem(ckan_config, monkeypatch):
-    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.profile", "fy2599")
-    [finding] = doctor.run(["profiles"])
+    with bad_profiles(monkeypatch) as patch:
+        patch.setitem(ckan_config, "ckanext.mofcompliance.profile", "fy2599")
+        [finding] = doctor.run(["profiles"])
     assert not finding.ok and "no profile fy2599 is loaded" in finding.found
 
 

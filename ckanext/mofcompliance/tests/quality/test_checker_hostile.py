@@ -87,13 +87,13 @@ def served(site, path, body, declared, content_type="application/octet-stream", 
 
 
 
-def checked_with_peak(site, path, fmt):
+def checked_with_peak(site, path, fmt, **policy):
     """The check of ``path`` on ``site`` (10 MB read at most) and the peak of the memory
     Python allocated meanwhile."""
     tracemalloc.start()
     try:
         result = check({"id": "r1", "url": site.url(path), "format": fmt},
-                       settings(max_bytes=10 * MB))
+                       settings(max_bytes=10 * MB, **policy))
         return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -128,17 +128,31 @@ def test_errors_past_the_kept_twenty_are_counted_not_built(site):
 
 def test_a_json_of_a_million_strings_is_parsed_for_its_shape(site):
     """5 MB of JSON strings: judged as json.loads would, without building a million
-    values (the plain parse takes about 60 MB here)."""
+    values (the plain parse takes about 60 MB here). Traced, the parse is slow: the
+    deadline is one no parse reaches."""
     body = b"[" + b'"ab", ' * (MB - 1) + b'"ab"]'
     site.routes["/strings.json"] = (200, {"Content-Type": "application/json"}, body)
     site.routes["/broken.json"] = (200, {"Content-Type": "application/json"},
                                    body[:-1] + b",]")
-    result, peak = checked_with_peak(site, "/strings.json", "JSON")
+    result, peak = checked_with_peak(site, "/strings.json", "JSON", total_timeout=600)
     assert result["tabular"]["valid"] is True and result["tabular"]["rows_checked"] == MB
     assert peak < 24 * MB, "%d MB allocated at the peak" % (peak // MB)
     broken = check({"id": "r2", "url": site.url("/broken.json"), "format": "JSON"},
-                   settings(max_bytes=10 * MB))
+                   settings(max_bytes=10 * MB, total_timeout=600))
     assert broken["tabular"]["valid"] is False and codes(broken) == ["unparsable"]
+
+
+def test_parsing_a_downloaded_json_stops_at_the_checks_deadline(site):
+    """20 MB of JSON strings arrive over the loopback at once, but shaping two million
+    values takes seconds more than the check's 1.5 s: the parse after the download is
+    cut by the same deadline and recorded, never run on past it."""
+    body = b"[" + b'"ab",' * (4 * MB - 1) + b'"ab"]'
+    site.routes["/strings.json"] = (200, {"Content-Type": "application/json"}, body)
+    result = check({"id": "r1", "url": site.url("/strings.json"), "format": "JSON"},
+                   settings(max_bytes=32 * MB))
+    assert result["downloadable"] is True and result["detected_format"] == "JSON"
+    assert result["tabular"]["validated"] is False
+    assert result["outcome"] == "problem" and codes(result) == ["check-timeout"]
 
 
 def _check_in_child(url, answers):

@@ -7,9 +7,10 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 import ckan.lib.jobs as ckan_jobs
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
-from ckanext.mofcompliance.quality import jobs, store
+from ckanext.mofcompliance.quality import claims, jobs, store
 from ckanext.mofcompliance.tests.factories import complete_dataset
 from ckanext.mofcompliance.tests.security.test_faults import DEAD_REDIS
 
@@ -260,3 +261,60 @@ def test_the_command_checks_what_is_due_with_a_line_per_n_resources(org, site):
     stale = CliRunner().invoke(check_resources, ["--stale-days", "0", "--background"])
     assert "3 resources queued in 1 jobs on mofcompliance_quality" in stale.output
     assert len(queued()) == 1
+
+
+# ---------------------------------------------------------------- one fetch per request
+
+def fetches(site, path):
+    return [request for request in site.requests if request[:2] == ("GET", path)]
+
+
+@pytest.mark.usefixtures("queues")
+def test_an_edit_and_a_check_now_queued_before_either_ran_fetch_once(org, site):
+    dataset = dataset_with(org, site.url("/fiscal.csv"))      # the edit queues its check
+    helpers.call_action("mofcompliance_resource_check_now", id=org["name"])
+    assert len(queued()) == 2
+    run_queued()
+    assert len(fetches(site, "/fiscal.csv")) == 1
+    [check] = helpers.call_action("mofcompliance_resource_checks",
+                                  id=dataset["id"])["resources"]
+    assert check["outcome"] == "ok" and check["history"] == []
+
+
+@pytest.mark.usefixtures("queues")
+def test_check_now_after_a_check_fetches_again(org, site):
+    dataset_with(org, site.url("/fiscal.csv"))
+    run_queued()
+    helpers.call_action("mofcompliance_resource_check_now", id=org["name"])
+    run_queued()
+    assert len(fetches(site, "/fiscal.csv")) == 2
+
+
+@pytest.mark.usefixtures("queues")
+def test_a_resource_another_worker_holds_is_left_to_it_and_the_leases_are_returned(org, site):
+    dataset = dataset_with(org, site.url("/fiscal.csv"))
+    other = dataset_with(org, site.url("/fiscal.csv?v=2"), name="other-fiscal")
+    [held], [free] = [job.args[0] for job in queued()]
+    redis = connect_to_redis()
+    redis.set(claims._key(held), "another worker", ex=60)
+    run_queued()
+    assert [request[1] for request in site.requests if request[0] == "GET"] == \
+        ["/fiscal.csv?v=2"]
+    assert redis.get(claims._key(held)) == b"another worker"   # not taken from its holder
+    assert not redis.exists(claims._key(free))                   # returned
+    redis.delete(claims._key(held))
+    assert helpers.call_action("mofcompliance_resource_checks",
+                               id=dataset["id"])["resources"] == []
+    assert len(helpers.call_action("mofcompliance_resource_checks",
+                                   id=other["id"])["resources"]) == 1
+
+
+@pytest.mark.usefixtures("queues")
+def test_a_job_queued_before_requests_were_dated_checks_every_resource(org, site):
+    dataset_with(org, site.url("/fiscal.csv"))
+    [job] = queued()
+    undated = [{k: v for k, v in ref.items() if k != "asked"} for ref in job.args[0]]
+    run_queued()
+    ckan_jobs.enqueue(jobs.check_job, [undated], queue=QUEUE)
+    run_queued()
+    assert len(fetches(site, "/fiscal.csv")) == 2

@@ -9,6 +9,7 @@ timeliness give 20 + 20; accessibility 15, machine-readable 20 and validity 25 f
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -17,6 +18,8 @@ from ckanext.mofcompliance import outbound
 from ckanext.mofcompliance.quality.checker import Settings, check
 from ckanext.mofcompliance.quality.checker.nso import count_table
 from ckanext.mofcompliance.quality.grading import grade_dataset
+from ckanext.mofcompliance.quality.messages import render
+from ckanext.mofcompliance.quality import service
 
 from . import servers
 
@@ -146,6 +149,21 @@ def test_table_errors_are_counted_as_nso_counts_them(body, errors):
     assert count_table(body, "utf-8", "csv") == {"valid": False, "error_count": errors}
 
 
+def test_types_are_inferred_from_the_first_hundred_rows_and_errors_counted_to_the_end():
+    """One pass: the first 100 data rows give the types, every later row is judged by them,
+    and an error far past the checker's 1,000 rows is counted, as NSO reads the whole file."""
+    body = (b"id,amount\n" + b"".join(b"%d,10\n" % i for i in range(150)) + b"x,y\n"
+            + b"".join(b"%d,10\n" % i for i in range(5000)) + b"1,2,3\n")
+    # x and y are not integers (2); 1,2,3: one extra cell and one unquoted-number row (1)
+    assert count_table(body, "utf-8", "csv") == {"valid": False, "error_count": 3}
+
+
+def test_a_count_cut_by_the_checks_deadline_is_no_count():
+    body = b"id,amount\n" + b"1,10\n" * 10
+    assert count_table(body, "utf-8", "csv", due=time.monotonic() - 1) == {
+        "valid": None, "error_count": 0}
+
+
 @pytest.mark.parametrize("path,content_type,body", [
     ("/places.kml", "application/vnd.google-earth.kml+xml",
      b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>'),
@@ -212,3 +230,12 @@ def test_a_pdf_served_as_text_csv_is_a_csv_to_nso(site):
     # (checked with NSO's validator): 20 + 20 + 15 + 20 + 25 = 100
     assert found["nso"]["table"] == {"valid": True, "error_count": 0}
     assert (grade.score, grade.letter) == (100.0, "A")
+    # the steward is told: NSO credits it by its content type, and the file is a PDF
+    [note] = grade.lost
+    assert (note.code, note.points) == ("nso-credits-content-type", 0.0)
+    found_words = render(note.code, note.params).found
+    assert "credits report.csv as CSV by the server's content type" in found_words
+    assert "the file is really PDF" in found_words
+    assert found["problems"][0]["code"] == "format-mismatch"   # the better finding
+    # a note costs nothing: the organisation's table counts no lost point for it
+    assert service.dataset_row({"name": "report"}, grade)["lost"] == 0

@@ -213,3 +213,19 @@ def test_the_dataset_page_shows_the_declared_and_the_verified_level(app, advance
     assert "The resource checks found a level other than the declared one" in panel
     (declared, verified), panel = levels("th")
     assert (declared, verified) == ("3", "1") and "ระดับที่ตรวจสอบแล้ว" in panel
+
+
+def test_an_ungraded_dataset_names_its_coming_losses_as_such(app, clean_db, files):
+    """Not checked yet, the dataset has no grade; the points it loses whatever the checks
+    find are listed as points to come, not as a grade's losses."""
+    org = factories.Organization()
+    dataset = helpers.call_action("package_create", **complete_dataset(
+        org["id"], resources=[{"url": files.url("/fiscal.csv"), "format": "CSV", "name": "fiscal"}]))
+    headers = {"Authorization": factories.SysadminWithToken()["token"]}
+    html = app.get("/en/dataset/" + dataset["name"], headers=headers).get_data(as_text=True)
+    quality = html.split('id="quality"', 1)[1].split("</section>", 1)[0]
+    assert "not graded yet" in quality and "−" in quality
+    assert "Points it will lose once graded, and what to do" in quality
+    assert "Points lost, and what to do" not in quality
+    html = app.get("/th/dataset/" + dataset["name"], headers=headers).get_data(as_text=True)
+    assert "คะแนนที่จะเสียเมื่อประเมินเกรด และสิ่งที่ควรทำ" in html

@@ -116,12 +116,6 @@ def world(clean_db, app, ckan_config, monkeypatch, tmp_path) -> Iterator[dict[st
     ckan_jobs.job_from_id(job).delete()
 
 
-@pytest.fixture
-def activity_tables(clean_db, migrate_db_for):
-    """The activity plugin's table, for the walks that switch it on."""
-    migrate_db_for("activity")
-
-
 def ours(interface: Any, method: str) -> list[Any]:
     """What this extension's loaded plugins give through ``interface``'s ``method``."""
     return [getattr(plugin, method)() for plugin in p.PluginImplementations(interface)

@@ -10,20 +10,30 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from ckan.model.base import BaseModel
 
+
+def _filter_columns() -> list[sa.Column]:
+    """The columns a filter reads, and the fields facets count, in both tables."""
+    return [sa.Column("state", sa.UnicodeText),
+            sa.Column("capacity", sa.UnicodeText),
+            sa.Column("dataset_type", sa.UnicodeText),
+            sa.Column("metadata_created", sa.DateTime),
+            sa.Column("metadata_modified", sa.DateTime),
+            sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
+            sa.Column("fields", JSONB, nullable=False)]
+
+
+def _key_columns() -> list[sa.Column]:
+    return [sa.Column("id", sa.UnicodeText, primary_key=True),
+            sa.Column("site_id", sa.UnicodeText, nullable=False),
+            sa.Column("name", sa.UnicodeText, nullable=False)]
+
+
 search_index_table = sa.Table(
     "mofcompliance_search_index",
     BaseModel.metadata,
-    sa.Column("id", sa.UnicodeText, primary_key=True),
-    sa.Column("site_id", sa.UnicodeText, nullable=False),
-    sa.Column("name", sa.UnicodeText, nullable=False),
+    *_key_columns(),
     sa.Column("title", sa.UnicodeText),
-    sa.Column("state", sa.UnicodeText),
-    sa.Column("capacity", sa.UnicodeText),
-    sa.Column("dataset_type", sa.UnicodeText),
-    sa.Column("metadata_created", sa.DateTime),
-    sa.Column("metadata_modified", sa.DateTime),
-    sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
-    sa.Column("fields", JSONB, nullable=False),
+    *_filter_columns(),
     sa.Column("search_text", sa.UnicodeText, nullable=False),
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
@@ -37,15 +47,7 @@ search_index_table = sa.Table(
 search_facet_table = sa.Table(
     "mofcompliance_search_facets",
     BaseModel.metadata,
-    sa.Column("id", sa.UnicodeText, primary_key=True),
-    sa.Column("site_id", sa.UnicodeText, nullable=False),
-    sa.Column("name", sa.UnicodeText, nullable=False),
-    sa.Column("state", sa.UnicodeText),
-    sa.Column("capacity", sa.UnicodeText),
-    sa.Column("dataset_type", sa.UnicodeText),
-    sa.Column("metadata_created", sa.DateTime),
-    sa.Column("metadata_modified", sa.DateTime),
-    sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
-    sa.Column("fields", JSONB, nullable=False),
+    *_key_columns(),
+    *_filter_columns(),
     extend_existing=True,
 )

@@ -53,9 +53,10 @@ def _add(user_id: str, object_id: str, activity_type: str, data: dict[str, Any],
     from ckanext.activity.model import Activity
     if hasattr(Activity, "permission_labels"):
         model.Session.add(Activity(user_id, object_id, activity_type, data, labels))
-    elif labels is None or labels == ["public"]:
+    elif labels is None or "public" in labels:
         # CKAN 2.10's activities carry no permission labels: as 2.10 does for its own,
-        # nothing is recorded about a private dataset (everyone would read the record)
+        # nothing is recorded about a private dataset (everyone would read the record).
+        # A public dataset may carry other labels too (the GD Catalog offer's).
         model.Session.add(Activity(user_id, object_id, activity_type, data))
 
 

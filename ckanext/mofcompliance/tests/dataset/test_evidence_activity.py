@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from ckanext.activity.model import Activity
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -119,9 +120,14 @@ def test_a_private_dataset_s_registration_is_shown_only_to_those_who_read_it(age
                             id="payroll")
     assert of_type(org_stream(agency, outsider["name"]),
                    evidence_activity.REGISTRATION_CHANGED) == []
-    [record] = of_type(helpers.call_action("package_activity_list",
-                                           context=as_admin(agency), id="payroll"),
-                       evidence_activity.REGISTRATION_CHANGED)
+    records = of_type(helpers.call_action("package_activity_list",
+                                          context=as_admin(agency), id="payroll"),
+                      evidence_activity.REGISTRATION_CHANGED)
+    if not hasattr(Activity, "permission_labels"):
+        # CKAN 2.10's activities carry no labels: nothing is recorded about a private dataset
+        assert records == []
+        return
+    [record] = records
     assert record["permission_labels"] == ["member-%s" % agency["org"]["id"]]
 
 

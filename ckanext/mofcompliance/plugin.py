@@ -106,4 +106,5 @@ class MofcompliancePlugin(p.SingletonPlugin, DefaultTranslation):
     def get_signal_subscriptions(self) -> dict[Any, Any]:
         return {tk.signals.action_succeeded: [
             {"sender": "dataset_purge", "receiver": score_store.on_dataset_purged},
-            {"sender": "dataset_purge", "receiver": quality_store.on_dataset_purged}]}
+            {"sender": "dataset_purge", "receiver": quality_store.on_dataset_purged}],
+            quality_jobs.not_indexed: [score_store.on_checked_not_indexed]}

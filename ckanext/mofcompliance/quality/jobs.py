@@ -30,7 +30,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .. import config
-from ..scoring import store as score_store
 from . import checker, store
 from .claims import asked_at, claimed
 from .settings import checker_settings
@@ -147,9 +146,15 @@ def _results(refs: list[dict[str, Any]], settings: checker.Settings
             yield original, dict(result, url=original.get("url") or "")
 
 
+# Sent (sender: the dataset's id; ``pkg_dict``) when a dataset's checks are stored but the
+# search index could not be written, so no index hook scored it: the score store, which
+# the plugin subscribes, scores it itself (the checker knows nothing of the score store).
+not_indexed = tk.signals.ckanext.signal("mofcompliance_checked_not_indexed")
+
+
 def reindex(package_ids: Iterable[str]) -> None:
     """Index these datasets again, in the caller's transaction, as CKAN does after an edit:
-    the index hook rescores them (``score_store.on_dataset_index``) with their new checks.
+    the index hook rescores them (``scoring/store.py``'s ``on_dataset_index``) with their new checks.
     Datasets deleted or purged meanwhile are left alone. A search index that cannot be
     written (Solr down) leaves the scores right and the index behind until the next edit.
 
@@ -172,7 +177,7 @@ def reindex(package_ids: Iterable[str]) -> None:
             index.update_dict(pkg_dict, defer_commit=True)
         except search.SearchIndexError as error:
             log.warning("dataset %s not indexed after its checks (%s)", package_id, error)
-            score_store.store_score(pkg_dict)
+            not_indexed.send(package_id, pkg_dict=pkg_dict)
 
 
 def _commit(checked_packages: set[str]) -> None:

@@ -151,6 +151,12 @@ def on_dataset_index(index_dict: dict[str, Any]) -> dict[str, Any]:
     return index_dict
 
 
+def on_checked_not_indexed(package_id: str, pkg_dict: dict[str, Any], **_: Any) -> None:
+    """``quality.jobs.not_indexed``: a dataset's checks are stored and the search index could
+    not be written (Solr down): score it here, as the index hook would have."""
+    store_score(pkg_dict)
+
+
 def badges(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The compact verdict of each dataset (no item names: anyone who sees it may read it)."""
     table = dataset_score_table

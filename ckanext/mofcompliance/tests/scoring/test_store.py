@@ -120,3 +120,15 @@ def test_snapshots_record_each_organisation_and_the_site(org):
     assert reads.take_snapshots() == 2 * len(kpi.profile_ids())
     history = reads.snapshots_of(org["id"], "fy2565")
     assert len(history) == 1 and history[0]["datasets"] == 1 and history[0]["complete"] == 1
+
+
+def test_checks_stored_without_the_index_still_score_the_dataset(org):
+    """When the search index cannot be written after a check (Solr down), the checker's
+    signal has the score store score the dataset, as the index hook would have."""
+    from ckanext.mofcompliance.quality import jobs
+    dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
+    model.Session.execute(dataset_score_table.delete())
+    assert stored(dataset["id"]) is None
+    jobs.not_indexed.send(dataset["id"], pkg_dict=helpers.call_action(
+        "package_show", id=dataset["id"]))
+    assert stored(dataset["id"]).metadata_complete is True

@@ -23,7 +23,7 @@ cp "$ROOT/.local/ckan.ini" "$INI"
     "ckan.site_id=mofcompliance-bench" "ckan.site_url=http://127.0.0.1:$BENCH_PORT" \
     "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/$BENCH_REDIS_DB" >/dev/null
 "$VENV/bin/ckan" config-tool "$INI" -s logger_ckan "level=WARNING" >/dev/null
-"$VENV/bin/ckan" -c "$INI" db upgrade >/dev/null
+migrate_database "$INI"
 "$VENV/bin/ckan" -c "$INI" user add bench email=bench@localhost.localdomain \
     password="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(16))')" >/dev/null
 "$VENV/bin/ckan" -c "$INI" sysadmin add bench >/dev/null

@@ -96,6 +96,16 @@ ensure_database() {
 
 database_url() { echo "postgresql://$DB_USER:$DB_PASSWORD@$PGHOST:$PGPORT/$1"; }
 
+# migrate_database INI: CKAN's migrations, then this extension's plugins' (CKAN 2.10's
+# `db upgrade` migrates core only; from 2.11 it migrates plugins too, and `-p` is a no-op).
+migrate_database() {
+    "$VENV/bin/ckan" -c "$1" db upgrade >/dev/null
+    local plugin
+    for plugin in mofcompliance mofcompliance_pgsearch; do
+        "$VENV/bin/ckan" -c "$1" db upgrade -p "$plugin" >/dev/null
+    done
+}
+
 # pip, without the lines this workplace's pip configuration adds to every call.
 quiet_pip() {
     "$VENV/bin/pip" -q --disable-pip-version-check "$@" 2>&1 | { grep -v '^WARNING: Location' || true; }

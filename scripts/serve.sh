@@ -47,7 +47,7 @@ fi
 "$VENV/bin/ckan" config-tool "$INI" -s logger_ckanext "level=WARNING" >/dev/null
 
 say "Migrating the database"
-ckan db upgrade >/dev/null
+migrate_database "$INI"
 
 if [ ! -s "$LOCAL/admin-password" ]; then
     "$VENV/bin/python" -c "import secrets; print(secrets.token_urlsafe(12))" > "$LOCAL/admin-password"

@@ -192,8 +192,11 @@ def check_migrations() -> Finding:
         trigram = connection.execute(sa.text(
             "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
     if behind:
+        # CKAN 2.10's `db upgrade` migrates core only: each plugin is named
+        commands = ["`ckan db upgrade`" if name == "ckan" else "`ckan db upgrade -p %s`" % name
+                    for name in behind]
         return _problem("migrations", "ฐานข้อมูลยังไม่ปรับรุ่น / migrations not applied: "
-                        + ", ".join(behind), "run `ckan db upgrade`")
+                        + ", ".join(behind), "run " + " then ".join(commands))
     if "mofcompliance_pgsearch" in _plugins() and not trigram:
         return _problem("migrations", "ไม่มี pg_trgm / the pg_trgm extension is missing "
                         "(mofcompliance_pgsearch needs it)",

@@ -42,6 +42,8 @@ sqlalchemy.url = {db_url}
 ckan.redis.url = {redis_url}?socket_timeout=86400
 solr_url = http://127.0.0.1:8983/solr/ckan
 SECRET_KEY = gdcatalog-test-only-not-a-secret-padded-to-32-bytes
+# CKAN 2.10 signs sessions and API tokens with this one, not with SECRET_KEY
+beaker.session.secret = gdcatalog-test-only-not-a-secret-padded-to-32-bytes
 ckan.plugins = {plugins}
 ckanext.mofcompliance.dataset_schema = site
 scheming.dataset_schemas = ckanext.mofcompliance.tests:fixtures/thai_gdc_dataset.yaml
@@ -140,6 +142,8 @@ class GDCatalog:
                                        workdir=self.workdir), encoding="utf-8")
         self._empty_database()
         self.ckan("db", "upgrade")
+        for plugin in ("mofcompliance", "mofcompliance_pgsearch", "harvest"):
+            self.ckan("db", "upgrade", "-p", plugin)  # CKAN 2.10 migrates only core above
         self.ckan("sysadmin", "add", "nso-admin", "email=nso-admin@example.org",
                   "password=" + uuid.uuid4().hex, answer="y\n")
         self.token = self.ckan("user", "token", "add", "nso-admin", "e2e").split()[-1]
@@ -193,7 +197,7 @@ class GDCatalog:
         """A POST by the GD Catalog's sysadmin (NSO's administrator)."""
         response = requests.post("%s/api/3/action/%s" % (self.url, action), json=data,
                                  headers={"Authorization": self.token}, timeout=60)
-        assert response.ok, response.text
+        assert response.ok, response.text + "\n" + self.logs()
         return response.json()["result"]
 
     # ------------------------------------------------------------ harvesting

@@ -18,6 +18,7 @@ from ckanext.mofcompliance.ops.queues import extension_queues
 
 ROOT = Path(__file__).resolve().parents[4]
 DOCKER = ROOT / "docker"
+MIGRATIONS = ROOT / "ckanext" / "mofcompliance" / "migration"
 
 
 def _ini(path: Path) -> configparser.SectionProxy:
@@ -87,6 +88,11 @@ def test_the_image_ships_the_settings_and_the_start_up_steps():
     assert steps == ["10_mofcompliance_settings.sh", "20_mofcompliance_db_upgrade.sh"]
     upgrade = (DOCKER / "docker-entrypoint.d/20_mofcompliance_db_upgrade.sh").read_text()
     assert 'ckan -c "$CKAN_INI" db upgrade' in upgrade
+    # CKAN 2.10 migrates only core unless each plugin with migrations is named
+    plugins = [d.name for d in MIGRATIONS.iterdir() if (d / "alembic.ini").is_file()]
+    assert plugins
+    for plugin in plugins:
+        assert 'ckan -c "$CKAN_INI" db upgrade -p %s' % plugin in upgrade
 
 
 def test_the_worker_starts_through_the_settings_step_on_every_extension_queue(compose):

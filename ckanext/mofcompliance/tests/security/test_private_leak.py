@@ -228,12 +228,15 @@ def test_ckan_activity_streams_show_no_secret(app, activity_tables, world, role)
 @pytest.mark.ckan_config("ckan.plugins",
                          "mofcompliance scheming_datasets mofcompliance_pgsearch activity")
 def test_the_activity_probes_find_the_secret_where_it_may_be_read(app, activity_tables, world):
-    """The control of the activity walk: the secret's author is shown its activity."""
+    """The control of the activity walk: the secret's author is shown its activity. CKAN
+    2.10 records no activity for a private dataset, so there even its author sees none."""
+    records_private = p.toolkit.check_ckan_version(min_version="2.11")
     admin = {"Authorization": world["admin"]["token"]}
-    for url in ("/dataset/activity/" + SECRET_NAME,
-                "/api/3/action/package_activity_list?id=" + SECRET_NAME,
+    # the dataset's own activity page names it in its heading on every version
+    assert shows_secret(app.get("/dataset/activity/" + SECRET_NAME, headers=admin))
+    for url in ("/api/3/action/package_activity_list?id=" + SECRET_NAME,
                 "/user/activity/" + world["admin"]["name"]):
-        assert shows_secret(app.get(url, headers=admin)), url
+        assert shows_secret(app.get(url, headers=admin)) == records_private, url
 
 
 def test_the_probes_find_the_secret_where_it_may_be_read(app, world):

@@ -4,9 +4,11 @@ import io
 import logging
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 import ckan.lib.jobs as ckan_jobs
+from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckan.tests import factories, helpers
 
@@ -318,3 +320,24 @@ def test_a_job_queued_before_requests_were_dated_checks_every_resource(org, site
     ckan_jobs.enqueue(jobs.check_job, [undated], queue=QUEUE)
     run_queued()
     assert len(fetches(site, "/fiscal.csv")) == 2
+
+
+def test_the_rescore_after_checks_waits_for_an_edit_under_way_and_reads_it_committed(org):
+    """``jobs.reindex`` locks the datasets it rescores, as an edit's UPDATE does: with an
+    edit's transaction open it cannot go on (here it gives up after 200 ms), and once the
+    edit commits it indexes the edited dataset, not the one before it."""
+    dataset = dataset_with(org, "https://data.mof.go.th/fiscal.csv")
+    edit = model.meta.engine.connect()
+    transaction = edit.begin()
+    edit.execute(sa.text("UPDATE package SET title = 'งบที่แก้แล้ว' WHERE id = :id"),
+                 {"id": dataset["id"]})
+    model.Session.execute(sa.text("SET LOCAL lock_timeout = '200ms'"))
+    with pytest.raises(sa.exc.OperationalError, match="lock"):
+        jobs.reindex([dataset["id"]])
+    model.Session.rollback()
+    transaction.commit()
+    edit.close()
+    jobs.reindex([dataset["id"]])
+    model.Session.commit()
+    found = helpers.call_action("package_search", q="id:" + dataset["id"])["results"]
+    assert [d["title"] for d in found] == ["งบที่แก้แล้ว"]

@@ -111,10 +111,15 @@ quiet_pip() {
     "$VENV/bin/pip" -q --disable-pip-version-check "$@" 2>&1 | { grep -v '^WARNING: Location' || true; }
 }
 
-# compile_translations: the Thai catalog (.po) compiled to the .mo that CKAN reads. An
-# editable install reads the source tree, where the .mo is not kept in git.
+# compile_translations: each catalog (.po) compiled to the .mo that CKAN reads. An editable
+# install reads the source tree, where the .mo is not kept in git. Written aside and renamed
+# into place: runs side by side (.ci/run) never read a half-written .mo.
 compile_translations() {
-    "$VENV/bin/pybabel" -q compile -D ckanext-mofcompliance -d "$ROOT/ckanext/mofcompliance/i18n"
+    local po
+    for po in "$ROOT"/ckanext/mofcompliance/i18n/*/LC_MESSAGES/ckanext-mofcompliance.po; do
+        "$VENV/bin/pybabel" -q compile -i "$po" -o "${po%.po}.mo.$$"
+        mv -f "${po%.po}.mo.$$" "${po%.po}.mo"
+    done
 }
 
 # ensure_venv: a virtualenv with the pinned CKAN, this extension and the test tools,

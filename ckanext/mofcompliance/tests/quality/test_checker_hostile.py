@@ -1,13 +1,14 @@
 """The resource checker against hostile servers on 127.0.0.1: it stops at its one
 deadline whatever the server does, and stays small whatever the file holds."""
 import multiprocessing
+import time
 import tracemalloc
 import zipfile
 
 import pytest
 
 from ckanext.mofcompliance import outbound
-from ckanext.mofcompliance.quality.checker import Settings, check
+from ckanext.mofcompliance.quality.checker import Settings, check, tabular
 
 from . import servers
 
@@ -142,11 +143,22 @@ def test_a_json_of_a_million_strings_is_parsed_for_its_shape(site):
     assert broken["tabular"]["valid"] is False and codes(broken) == ["unparsable"]
 
 
-def test_parsing_a_downloaded_json_stops_at_the_checks_deadline(site):
-    """20 MB of JSON strings arrive over the loopback at once, but shaping two million
-    values takes seconds more than the check's 1.5 s: the parse after the download is
-    cut by the same deadline and recorded, never run on past it."""
-    body = b"[" + b'"ab",' * (4 * MB - 1) + b'"ab"]'
+def test_shaping_a_json_looks_at_the_deadline_as_it_goes():
+    """A large JSON is shaped (``tabular._shape``) with a look at the deadline every few
+    thousand values: one that has passed stops it."""
+    body = b"[" + b'"ab",' * (MB - 1) + b'"ab"]'
+    with pytest.raises(tabular.Late):
+        tabular.validate_json(body, None, due=time.monotonic())
+
+
+def test_parsing_a_downloaded_json_stops_at_the_checks_deadline(site, monkeypatch):
+    """The parse after the download is cut by the check's one deadline and recorded, never
+    run on past it. The clock here says the deadline has passed once the download is done
+    (a parse that outlasts it, whatever the machine's speed)."""
+    def late(due):
+        raise tabular.Late()
+    monkeypatch.setattr(tabular, "on_time", late)
+    body = b"[" + b'"ab",' * (MB - 1) + b'"ab"]'
     site.routes["/strings.json"] = (200, {"Content-Type": "application/json"}, body)
     result = check({"id": "r1", "url": site.url("/strings.json"), "format": "JSON"},
                    settings(max_bytes=32 * MB))

@@ -29,6 +29,7 @@ from ckan.lib.navl.dictization_functions import MissingNullEncoder
 from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import SearchIndex
 
+from . import counts
 from .model import search_facet_table, search_index_table
 from .sql import SUBSTRING_JSON_FIELDS, normalise_text
 
@@ -187,12 +188,16 @@ def _upsert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
 
 
 def upsert_rows(rows: Iterable[dict[str, Any]]) -> None:
-    """Write index rows and their narrow facet rows, in the caller's transaction."""
+    """Write index rows and their narrow facet rows, in the caller's transaction, and
+    note the change of the facet counts (written at commit)."""
     rows = list(rows)
     if not rows:
         return
+    narrow = [facet_row(row) for row in rows]
+    replaced = counts.locked_rows(search_facet_table.c.id.in_([row["id"] for row in rows]))
     _upsert(search_index_table, rows)
-    _upsert(search_facet_table, [facet_row(row) for row in rows])
+    _upsert(search_facet_table, narrow)
+    counts.note(replaced, narrow)
 
 
 class PgPackageSearchIndex(SearchIndex):
@@ -219,6 +224,9 @@ class PgPackageSearchIndex(SearchIndex):
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")
+        facets = search_facet_table.c
+        counts.note(counts.locked_rows(sa.or_(facets.id == reference,
+                                              facets.name == reference)), [])
         for table in (search_facet_table, search_index_table):
             model.Session.execute(table.delete().where(
                 sa.or_(table.c.id == reference, table.c.name == reference)))
@@ -227,6 +235,7 @@ class PgPackageSearchIndex(SearchIndex):
         for table in (search_facet_table, search_index_table):
             model.Session.execute(table.delete().where(
                 table.c.site_id == config.get("ckan.site_id")))
+        counts.clear()
         model.Session.commit()
 
     def commit(self) -> None:

@@ -51,3 +51,30 @@ search_facet_table = sa.Table(
     *_filter_columns(),
     extend_existing=True,
 )
+
+# Facet counts kept, not counted (issue 25): how many datasets of a site, type, state,
+# capacity and whole set of permission labels (sorted, each label once) hold each value
+# of each kept field; ``field`` "" (value "") counts the datasets themselves. Kept
+# current by the index (``counts.py``: deltas applied at commit, in key order), recounted
+# from the narrow rows by ``search-index rebuild``.
+COUNT_KEY = ("site_id", "dataset_type", "state", "capacity", "permission_labels", "field",
+             "value")
+facet_count_table = sa.Table(
+    "mofcompliance_search_facet_counts",
+    BaseModel.metadata,
+    *[sa.Column(name, ARRAY(sa.UnicodeText) if name == "permission_labels" else sa.UnicodeText,
+                primary_key=True) for name in COUNT_KEY],
+    sa.Column("count", sa.Integer, nullable=False),
+    extend_existing=True,
+)
+
+# The fields whose counts are complete for a site (those counted by the last recount):
+# a field newly kept is read from its counts only once ``search-index rebuild`` has
+# counted it. Not on CKAN's metadata: ``clean_db`` empties every table it lists, and an
+# empty catalog's counts are complete.
+kept_field_table = sa.Table(
+    "mofcompliance_search_kept_fields",
+    sa.MetaData(),
+    sa.Column("site_id", sa.UnicodeText, primary_key=True),
+    sa.Column("field", sa.UnicodeText, primary_key=True),
+)

@@ -21,7 +21,7 @@ from ckan.lib.search.query import (
     MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS, SearchQuery,
 )
 
-from . import lucene
+from . import counts, lucene
 from .index import wide_field
 from .model import search_facet_table, search_index_table
 from .sql import Compiler, like_pattern
@@ -148,9 +148,14 @@ class PgPackageSearchQuery(SearchQuery):
             order_by = self._order_by(query.get("sort"), "score", merged)
             if len(merged) == 2 and "fields" not in order_by:
                 page = dict(merged, _order_by=order_by, _rank=rank)
-        table = TABLE if keys is None or page is not None else self._table(query, keys)
-        self.count, self.facets, ranked = self._count_and_facets(
-            where, params, query, page, table)
+        kept = None if rank != "0" else counts.read(
+            query.get("q"), self._filters(query), permission_labels, self._facet_fields(query))
+        if kept is not None:
+            self.count, self.facets, ranked = kept[0], self._facets(kept[1], query), None
+        else:
+            table = TABLE if keys is None or page is not None else self._table(query, keys)
+            self.count, self.facets, ranked = self._count_and_facets(
+                where, params, query, page, table)
         if ranked is None:
             ranked = self._ranked(where, params, rank, query.get("sort"), rows, start)
         self.results = self._page(ranked, fl)
@@ -172,8 +177,7 @@ class PgPackageSearchQuery(SearchQuery):
         if not q or q in ('""', "''"):
             q = "*:*"
         conditions = [_compile(compiler, _parse(q, "query"), collect_terms=True)]
-        filters = [query["fq"]] if isinstance(query.get("fq"), str) else list(query.get("fq") or [])
-        filters.extend(query.get("fq_list") or [])
+        filters = self._filters(query)
         conditions.extend(_compile(compiler, _parse(f, "filter query")) for f in filters if f)
         conditions.append("site_id = %s" % compiler.param(config.get("ckan.site_id")))
         if not any("+state:" in f for f in filters):
@@ -182,6 +186,11 @@ class PgPackageSearchQuery(SearchQuery):
             conditions.append("permission_labels && CAST(%s AS text[])" % compiler.param(list(labels)))
         keys = None if compiler.reads_text else compiler.keys
         return " AND ".join(conditions), compiler.params, self._rank(compiler), keys
+
+    @staticmethod
+    def _filters(query: dict[str, Any]) -> list[str]:
+        filters = [query["fq"]] if isinstance(query.get("fq"), str) else list(query.get("fq") or [])
+        return filters + list(query.get("fq_list") or [])
 
     @staticmethod
     def _rank(compiler: Compiler) -> str:

@@ -1,9 +1,12 @@
 """Facet counts kept, not counted (issue 25).
 
 A search without text whose filters are only what the counts are keyed by (site, dataset
-type, state, capacity; the reader's permission labels) reads its count and facets from
+type, state, capacity; the reader's permission labels; and at most one value of a kept
+field, ``organization:x`` or ``tags:y``) reads its count and facets from
 ``mofcompliance_search_facet_counts`` instead of counting every readable dataset: the
-/dataset page as it opens and CKAN's organisation and group counts.
+/dataset page as it opens and after a facet click, an organisation's page, and CKAN's
+organisation and group counts. Each dataset counts in every pair of its counted values
+(the filter's, the facet's): about 13 x 13 count rows a dataset.
 
 The index keeps the counts current. Each index write notes, for the narrow rows it
 replaces or deletes, the row as it was (read ``FOR UPDATE``: a concurrent write of the
@@ -32,24 +35,31 @@ from .model import COUNT_KEY, facet_count_table, kept_field_table, search_facet_
 
 TOTAL = ""  # the field (and value) of the rows that count the datasets themselves
 KEYED = ("site_id", "dataset_type", "state", "capacity")
+BY = "by"  # in ``Constraints``: the (field, value) a search is filtered by
 DELTAS = "mofcompliance_facet_count_deltas"  # the session's changes, in ``Session.info``
 COUNTS, KEPT = facet_count_table.name, kept_field_table.name
 Key = tuple[Any, ...]
-Constraints = dict[str, frozenset[str]]
+Constraints = dict[str, frozenset[Any]]
 
 
-def contributions(row: Mapping[str, Any], fields: Iterable[str]) -> list[Key]:
-    """The count rows a narrow row counts once in: its datasets', and one per distinct
-    value of each kept field (a dataset counts once per value, as in Solr)."""
-    base = (row["site_id"], row["dataset_type"] or "", row["state"] or "",
-            row["capacity"] or "", tuple(sorted(set(row["permission_labels"] or []))))
-    keys = [base + (TOTAL, TOTAL)]
+def counted_values(row: Mapping[str, Any], fields: Iterable[str]) -> list[tuple[str, str]]:
+    """A narrow row's counted values: ("", "") and each distinct value of each kept field
+    (a dataset counts once per value, as in Solr)."""
+    found = [(TOTAL, TOTAL)]
     for field in fields:
         values = row["fields"].get(field)
         if values is not None:
             listed = values if isinstance(values, list) else [values]
-            keys.extend(base + (field, value) for value in sorted({str(v) for v in listed}))
-    return keys
+            found.extend((field, value) for value in sorted({str(v) for v in listed}))
+    return found
+
+
+def contributions(row: Mapping[str, Any], fields: Iterable[str]) -> list[Key]:
+    """The count rows a narrow row counts once in: one per pair of its counted values."""
+    scope = (row["dataset_type"] or "", row["state"] or "", row["capacity"] or "",
+             tuple(sorted(set(row["permission_labels"] or []))))
+    values = counted_values(row, fields)
+    return [(row["site_id"], *by, *scope, *value) for by in values for value in values]
 
 
 def locked_rows(condition: Any) -> Sequence[Mapping[str, Any]]:
@@ -73,8 +83,8 @@ def apply(session: Any) -> None:
     """Write the session's count changes: one statement, rows in key order (the
     ``before_commit`` listener the search plugin registers)."""
     deltas = session.info.pop(DELTAS, None) or {}
-    rows = [dict(zip(COUNT_KEY, key[:4] + (list(key[4]),) + key[5:]), count=change)
-            for key, change in sorted(deltas.items()) if change]
+    rows = [dict(zip(COUNT_KEY, [list(v) if isinstance(v, tuple) else v for v in key]),
+                 count=change) for key, change in sorted(deltas.items()) if change]
     if not rows:
         return
     statement = insert(facet_count_table).values(rows)
@@ -102,6 +112,7 @@ def recount() -> None:
     then adds its change to the counts of the rows as they were before it."""
     site, fields = config.get("ckan.site_id"), settings.search_kept_facets()
     model.Session.execute(sa.text("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE" % COUNTS))
+    model.Session.execute(sa.text("SET LOCAL work_mem = '256MB'"))  # one grouping
     for table in (facet_count_table, kept_field_table):
         model.Session.execute(table.delete().where(table.c.site_id == site))
     model.Session.execute(sa.text(RECOUNT.format(counts=COUNTS, facets=search_facet_table.name)),
@@ -117,27 +128,29 @@ def clear() -> None:
         facet_count_table.c.site_id == config.get("ckan.site_id")))
 
 
-# The narrow rows counted: per dataset its own row (field "") and one per distinct value
-# of each kept field; labels sorted by code point (COLLATE "C"), as ``contributions`` sorts.
-RECOUNT = """
-INSERT INTO {counts} (site_id, dataset_type, state, capacity, permission_labels, field,
-                      value, count)
-SELECT f.site_id, COALESCE(f.dataset_type, ''), COALESCE(f.state, ''),
-       COALESCE(f.capacity, ''),
-       ARRAY(SELECT DISTINCT l COLLATE "C" FROM unnest(f.permission_labels) AS l ORDER BY 1),
-       k.field, k.value, count(*)
-FROM {facets} AS f CROSS JOIN LATERAL (
+# The narrow rows counted: each dataset once per pair of its counted values (``VALUES``,
+# as ``counted_values`` lists them); labels sorted by code point (COLLATE "C"), as
+# ``contributions`` sorts them.
+VALUES = """
     SELECT '' AS field, '' AS value
     UNION
     SELECT e.key, v.value
     FROM unnest(CAST(:fields AS text[])) AS e(key)
     CROSS JOIN LATERAL jsonb_array_elements_text(CASE jsonb_typeof(f.fields -> e.key)
-        WHEN 'array' THEN f.fields -> e.key ELSE jsonb_build_array(f.fields -> e.key) END)
-        AS v(value)
-    WHERE f.fields ? e.key) AS k
+        WHEN 'array' THEN f.fields -> e.key ELSE jsonb_build_array(f.fields -> e.key)
+        END) AS v(value)
+    WHERE f.fields ? e.key"""
+RECOUNT = """
+INSERT INTO {counts} (site_id, filter_field, filter_value, dataset_type, state, capacity,
+                      permission_labels, field, value, count)
+SELECT f.site_id, a.field, a.value, COALESCE(f.dataset_type, ''), COALESCE(f.state, ''),
+       COALESCE(f.capacity, ''),
+       ARRAY(SELECT DISTINCT l COLLATE "C" FROM unnest(f.permission_labels) AS l ORDER BY 1),
+       b.field, b.value, count(*)
+FROM {facets} AS f CROSS JOIN LATERAL (%s) AS a CROSS JOIN LATERAL (%s) AS b
 WHERE f.site_id = :site
-GROUP BY 1, 2, 3, 4, 5, 6, 7
-"""
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+""" % (VALUES, VALUES)
 
 
 # ---------------------------------------------------------------- reading the counts
@@ -147,10 +160,13 @@ def read(q: Optional[str], filters: list[str], labels: Optional[list[str]],
     """The number of matches and the facet counts of a search, read from the kept
     counts; None when they cannot answer it (text, another filter, a facet not kept)."""
     constraints = _search_constraints(q, filters)
-    if constraints is None or not set(fields) <= _kept_fields():
+    if constraints is None:
         return None
-    params: dict[str, Any] = {"fields": [TOTAL, *fields]}
-    conditions = ["field = ANY(:fields)"]
+    (by,) = constraints.pop(BY, {(TOTAL, TOTAL)})
+    if not set(fields) | {by[0]} <= _kept_fields():
+        return None
+    params: dict[str, Any] = {"fields": [TOTAL, *fields], "by_field": by[0], "by_value": by[1]}
+    conditions = ["filter_field = :by_field", "filter_value = :by_value", "field = ANY(:fields)"]
     for column, values in constraints.items():
         params[column] = sorted(values)
         conditions.append("%s = ANY(:%s)" % (column, column))
@@ -171,7 +187,7 @@ def _kept_fields() -> set[str]:
         kept_field_table.c.site_id == config.get("ckan.site_id"))).scalars().all()
     if TOTAL not in complete:
         return set()
-    return set(complete) & set(settings.search_kept_facets())
+    return set(complete) & {TOTAL, *settings.search_kept_facets()}
 
 
 def _search_constraints(q: Optional[str], filters: list[str]) -> Optional[Constraints]:
@@ -189,19 +205,27 @@ def _search_constraints(q: Optional[str], filters: list[str]) -> Optional[Constr
     return constraints
 
 
-def _both(one: Constraints, other: Constraints) -> Constraints:
+def _both(one: Constraints, other: Constraints) -> Optional[Constraints]:
+    """Both filters' constraints; None when both filter by a counted value (the counts
+    are kept for one at a time)."""
+    if BY in one and BY in other:
+        return None
     return {column: one.get(column, values) & other.get(column, values)
             for column, values in {**one, **other}.items()}
 
 
 def _constraints(node: lucene.Node) -> Optional[Constraints]:
-    """A filter as the values of keyed columns it allows, when it is only that:
-    ``a:x``, ``a:(x OR y)``, and conjunctions of them."""
+    """A filter as the values of keyed columns it allows and the counted value it asks
+    for, when it is only that: ``a:x``, ``a:(x OR y)`` for a keyed column, ``field:x``,
+    and conjunctions of them."""
     if isinstance(node, lucene.MatchAll):
         return {}
     if isinstance(node, lucene.Term):
-        plain = not (node.is_wildcard or node.fuzzy or node.slop)
-        return {node.field: frozenset([node.value])} if plain and node.field in KEYED else None
+        if node.field is None or node.is_wildcard or node.fuzzy or node.slop:
+            return None
+        if node.field in KEYED:
+            return {node.field: frozenset([node.value])}
+        return {BY: frozenset([(node.field, node.value)])}
     if isinstance(node, lucene.And):
         merged: Optional[Constraints] = {}
         for child in node.nodes:
@@ -211,7 +235,8 @@ def _constraints(node: lucene.Node) -> Optional[Constraints]:
     if isinstance(node, lucene.Or):
         parts = [_constraints(child) for child in node.nodes]
         columns = {column for part in parts if part is not None for column in part}
-        if any(part is None or len(part) != 1 for part in parts) or len(columns) != 1:
+        if any(part is None or len(part) != 1 for part in parts) or columns - set(KEYED) \
+                or len(columns) != 1:
             return None
         (column,) = columns
         return {column: frozenset().union(*(part[column] for part in parts if part))}

@@ -52,13 +52,14 @@ search_facet_table = sa.Table(
     extend_existing=True,
 )
 
-# Facet counts kept, not counted (issue 25): how many datasets of a site, type, state,
-# capacity and whole set of permission labels (sorted, each label once) hold each value
-# of each kept field; ``field`` "" (value "") counts the datasets themselves. Kept
-# current by the index (``counts.py``: deltas applied at commit, in key order), recounted
-# from the narrow rows by ``search-index rebuild``.
-COUNT_KEY = ("site_id", "dataset_type", "state", "capacity", "permission_labels", "field",
-             "value")
+# Facet counts kept, not counted (issue 25): how many datasets of a site, dataset type,
+# state, capacity and whole set of permission labels (sorted, each label once) that hold
+# ``filter_value`` in ``filter_field`` hold each value of each kept field. ``field`` ""
+# (value "") counts the datasets themselves; ``filter_field`` "" (value "") counts them
+# unfiltered. Kept current by the index (``counts.py``: changes written at commit, in key
+# order), recounted from the narrow rows by ``search-index rebuild``.
+COUNT_KEY = ("site_id", "filter_field", "filter_value", "dataset_type", "state", "capacity",
+             "permission_labels", "field", "value")
 facet_count_table = sa.Table(
     "mofcompliance_search_facet_counts",
     BaseModel.metadata,

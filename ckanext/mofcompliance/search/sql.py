@@ -84,8 +84,12 @@ def parse_solr_date(value: str, now: Optional[datetime] = None) -> datetime:
 class Compiler:
     """Compile one query tree; collects bound parameters and free-text terms."""
 
-    def __init__(self, prefix: str = "p") -> None:
+    def __init__(self, prefix: str = "p", walk_newest: bool = False) -> None:
         self.prefix = prefix
+        # Exact values matched without the GIN index, so that PostgreSQL lists a page of
+        # a common value by walking the newest-first index (it estimates every value
+        # rare, gathers all matches through the GIN index and sorts them).
+        self.walk_newest = walk_newest
         self.params: dict[str, Any] = {}
         self.text_terms: list[tuple[str, float]] = []   # (term, boost)
         self.boosted: list[tuple[str, float]] = []      # (a field clause's SQL, boost)
@@ -181,6 +185,9 @@ class Compiler:
                     "WHERE v LIKE %s)" % (self.key(field),
                                           self.param(like_pattern(term.value[:-1], True))))
         self.keys.add(field)
+        if self.walk_newest:
+            return "COALESCE((fields -> %s) @> CAST(%s AS jsonb), false)" % (
+                self.param(field), self.param(json.dumps([term.value])))
         return "fields @> CAST(%s AS jsonb)" % self.param(json.dumps({field: [term.value]}))
 
     def _exists(self, field: str) -> str:

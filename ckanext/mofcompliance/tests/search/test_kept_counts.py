@@ -127,6 +127,14 @@ class TestKeptCountsEqualCountedOnes:
         assert not cli.invoke(ckan, ["search-index", "rebuild", "--quiet"]).exit_code
         assert_kept_counts_are_right(catalog)
 
+    def test_search_index_rebuild_recounts_counts_gone_wrong(self, catalog, cli):
+        from ckan.cli.cli import ckan
+        model.Session.execute(facet_count_table.update().where(
+            facet_count_table.c.field == "tags").values(count=99))
+        model.Session.commit()
+        assert not cli.invoke(ckan, ["search-index", "rebuild", "--quiet"]).exit_code
+        assert_kept_counts_are_right(catalog)
+
 
 def _total(labels):
     """The kept number of active public datasets with exactly these labels."""

@@ -59,7 +59,7 @@ def contributions(row: Mapping[str, Any], fields: Iterable[str]) -> list[Key]:
     scope = (row["dataset_type"] or "", row["state"] or "", row["capacity"] or "",
              tuple(sorted(set(row["permission_labels"] or []))))
     values = counted_values(row, fields)
-    return [(row["site_id"], *by, *scope, *value) for by in values for value in values]
+    return [(row["site_id"], *by, *value, *scope) for by in values for value in values]
 
 
 def locked_rows(condition: Any) -> Sequence[Mapping[str, Any]]:

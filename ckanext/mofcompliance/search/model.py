@@ -58,8 +58,10 @@ search_facet_table = sa.Table(
 # (value "") counts the datasets themselves; ``filter_field`` "" (value "") counts them
 # unfiltered. Kept current by the index (``counts.py``: changes written at commit, in key
 # order), recounted from the narrow rows by ``search-index rebuild``.
-COUNT_KEY = ("site_id", "filter_field", "filter_value", "dataset_type", "state", "capacity",
-             "permission_labels", "field", "value")
+# The key in this order: a search reads the rows of one filtering value and of its facets'
+# fields, a prefix of the primary key (CKAN's organisation counts read 601 of 8,486).
+COUNT_KEY = ("site_id", "filter_field", "filter_value", "field", "value", "dataset_type",
+             "state", "capacity", "permission_labels")
 facet_count_table = sa.Table(
     "mofcompliance_search_facet_counts",
     BaseModel.metadata,

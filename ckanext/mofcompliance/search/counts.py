@@ -56,10 +56,11 @@ def counted_values(row: Mapping[str, Any], fields: Iterable[str]) -> list[tuple[
 
 def contributions(row: Mapping[str, Any], fields: Iterable[str]) -> list[Key]:
     """The count rows a narrow row counts once in: one per pair of its counted values."""
-    scope = (row["dataset_type"] or "", row["state"] or "", row["capacity"] or "",
-             tuple(sorted(set(row["permission_labels"] or []))))
+    labels = tuple(sorted(set(row["permission_labels"] or [])))
+    scope = (row["dataset_type"] or "", row["state"] or "", row["capacity"] or "")
     values = counted_values(row, fields)
-    return [(row["site_id"], *by, *value, *scope) for by in values for value in values]
+    return [(row["site_id"], *by, field, labels, *scope, value)
+            for by in values for field, value in values]
 
 
 def locked_rows(condition: Any) -> Sequence[Mapping[str, Any]]:
@@ -171,8 +172,12 @@ def read(q: Optional[str], filters: list[str], labels: Optional[list[str]],
         params[column] = sorted(values)
         conditions.append("%s = ANY(:%s)" % (column, column))
     if labels is not None:
+        # the label sets the reader holds a label of, each read as a prefix of the key
         params["labels"] = list(labels)
-        conditions.append("permission_labels && CAST(:labels AS text[])")
+        conditions.append(
+            "permission_labels IN (SELECT permission_labels FROM %s WHERE site_id = "
+            "ANY(:site_id) AND filter_field = '' AND filter_value = '' AND field = '' "
+            "AND permission_labels && CAST(:labels AS text[]))" % COUNTS)
     found: dict[str, Counter] = {field: Counter() for field in [TOTAL, *fields]}
     for row in model.Session.execute(sa.text(
             "SELECT field, value, sum(count) AS n FROM %s WHERE %s GROUP BY field, value "

@@ -58,10 +58,11 @@ search_facet_table = sa.Table(
 # (value "") counts the datasets themselves; ``filter_field`` "" (value "") counts them
 # unfiltered. Kept current by the index (``counts.py``: changes written at commit, in key
 # order), recounted from the narrow rows by ``search-index rebuild``.
-# The key in this order: a search reads the rows of one filtering value and of its facets'
-# fields, a prefix of the primary key (CKAN's organisation counts read 601 of 8,486).
-COUNT_KEY = ("site_id", "filter_field", "filter_value", "field", "value", "dataset_type",
-             "state", "capacity", "permission_labels")
+# The key in this order: a search reads, for one filtering value, each of its facets' fields
+# and each label set the reader holds a label of, a prefix of the primary key (for an
+# anonymous reader of /dataset 243 rows of 8,486; CKAN's organisation counts 601).
+COUNT_KEY = ("site_id", "filter_field", "filter_value", "field", "permission_labels",
+             "dataset_type", "state", "capacity", "value")
 facet_count_table = sa.Table(
     "mofcompliance_search_facet_counts",
     BaseModel.metadata,

@@ -31,8 +31,8 @@ KEPT = "mofcompliance_search_kept_fields"
 FACETS = "mofcompliance_search_facets"
 FIELDS = ["organization", "owner_org", "groups", "tags", "res_format", "license_id",
           "mofcompliance_complete", "mofcompliance_open_level", "mofcompliance_qc_grade"]
-KEY = ["site_id", "filter_field", "filter_value", "field", "value", "dataset_type", "state",
-       "capacity", "permission_labels"]
+KEY = ["site_id", "filter_field", "filter_value", "field", "permission_labels", "dataset_type",
+       "state", "capacity", "value"]
 
 # A dataset's counted values: "" once, and each distinct value of each kept field.
 VALUES = """

@@ -20,6 +20,7 @@ changes no count and locks none. ``recount`` counts afresh from the narrow rows
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -94,11 +95,18 @@ def apply(session: Any) -> None:
         index_elements=list(COUNT_KEY),
         set_={"count": table.c["count"] + statement.excluded["count"]})
     written = session.execute(statement.returning(*table.c)).mappings().all()
-    emptied = [row for row in written if row["count"] == 0]
+    emptied = [{name: row[name] for name in COUNT_KEY} for row in written if row["count"] == 0]
     if emptied:  # rows this transaction holds locked: deleting them locks nothing more
-        session.execute(table.delete().where(table.c["count"] == 0, sa.or_(*[
-            sa.and_(*[table.c[name] == row[name] for name in COUNT_KEY])
-            for row in emptied])))
+        session.execute(sa.text(DELETE_EMPTIED), {"rows": json.dumps(emptied)})
+
+
+# The rows a transaction's changes brought to 0, each found by its key (one statement
+# however many: a purged organisation empties thousands).
+DELETE_EMPTIED = "DELETE FROM %s AS c USING jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(%s) " \
+    "WHERE c.count = 0 AND %s" % (
+        COUNTS, ", ".join("%s %s" % (name, "text[]" if name == "permission_labels" else "text")
+                          for name in COUNT_KEY),
+        " AND ".join("c.%s = r.%s" % (name, name) for name in COUNT_KEY))
 
 
 def forget(session: Any, transaction: Any) -> None:

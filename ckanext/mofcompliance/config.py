@@ -203,4 +203,4 @@ def quality_threads() -> int:
 
 def search_kept_facets() -> list[str]:
     """The index fields whose facet counts the index keeps (``search/counts.py``)."""
-    return cast("list[str]", _option("search.kept_facets"))
+    return [str(field) for field in tk.aslist(_option("search.kept_facets"))]

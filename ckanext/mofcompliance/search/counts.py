@@ -33,6 +33,7 @@ from ckan.common import config
 from .. import config as settings
 from . import lucene
 from .model import COUNT_KEY, facet_count_table, kept_field_table, search_facet_table
+from .sql import exact_field
 
 TOTAL = ""  # the field (and value) of the rows that count the datasets themselves
 KEYED = ("site_id", "dataset_type", "state", "capacity")
@@ -41,6 +42,12 @@ DELTAS = "mofcompliance_facet_count_deltas"  # the session's changes, in ``Sessi
 COUNTS, KEPT = facet_count_table.name, kept_field_table.name
 Key = tuple[Any, ...]
 Constraints = dict[str, frozenset[Any]]
+
+
+def kept_fields() -> list[str]:
+    """The fields the index keeps counts of: those of ``search.kept_facets`` whose values
+    a filter matches exactly (free text, columns and dates are left out)."""
+    return [field for field in settings.search_kept_facets() if exact_field(field)]
 
 
 def counted_values(row: Mapping[str, Any], fields: Iterable[str]) -> list[tuple[str, str]]:
@@ -75,7 +82,7 @@ def locked_rows(condition: Any) -> Sequence[Mapping[str, Any]]:
 
 def note(old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]) -> None:
     """Count the change from the ``old`` narrow rows to the ``new`` ones at commit."""
-    fields = settings.search_kept_facets()
+    fields = kept_fields()
     deltas = model.Session().info.setdefault(DELTAS, Counter())
     deltas.subtract(key for row in old for key in contributions(row, fields))
     deltas.update(key for row in new for key in contributions(row, fields))
@@ -119,7 +126,7 @@ def recount() -> None:
     """Count the site's kept fields afresh from the narrow rows, in the caller's
     transaction. Writers of the counts wait meanwhile (a share lock on the table): each
     then adds its change to the counts of the rows as they were before it."""
-    site, fields = config.get("ckan.site_id"), settings.search_kept_facets()
+    site, fields = config.get("ckan.site_id"), kept_fields()
     model.Session.execute(sa.text("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE" % COUNTS))
     model.Session.execute(sa.text("SET LOCAL work_mem = '256MB'"))  # one grouping
     for table in (facet_count_table, kept_field_table):
@@ -172,7 +179,7 @@ def read(q: Optional[str], filters: list[str], labels: Optional[list[str]],
     if constraints is None:
         return None
     (by,) = constraints.pop(BY, {(TOTAL, TOTAL)})
-    if not set(fields) | {by[0]} <= _kept_fields():
+    if not set(fields) | {by[0]} <= _complete_fields():
         return None
     params: dict[str, Any] = {"fields": [TOTAL, *fields], "by_field": by[0], "by_value": by[1]}
     conditions = ["filter_field = :by_field", "filter_value = :by_value", "field = ANY(:fields)"]
@@ -194,13 +201,13 @@ def read(q: Optional[str], filters: list[str], labels: Optional[list[str]],
     return found.pop(TOTAL)[TOTAL], found
 
 
-def _kept_fields() -> set[str]:
+def _complete_fields() -> set[str]:
     """The fields the index keeps and whose counts are complete."""
     complete = model.Session.execute(sa.select(kept_field_table.c.field).where(
         kept_field_table.c.site_id == config.get("ckan.site_id"))).scalars().all()
     if TOTAL not in complete:
         return set()
-    return set(complete) & {TOTAL, *settings.search_kept_facets()}
+    return set(complete) & {TOTAL, *kept_fields()}
 
 
 def _search_constraints(q: Optional[str], filters: list[str]) -> Optional[Constraints]:

@@ -31,7 +31,7 @@ from ckan.lib.search.index import SearchIndex
 
 from . import counts
 from .model import search_facet_table, search_index_table
-from .sql import SUBSTRING_JSON_FIELDS, normalise_text
+from .sql import normalise_text, wide_field
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +53,7 @@ TEXT_SOURCES = (
     "res_name", "res_description", "maintainer", "author", "url", "license_id",
 )
 
-
-# Left out of the narrow facet rows: free text (matched as substrings, never counted) and
-# the flattened extras' ``extras_`` copies. Any other field is kept whole, so a search that
-# reads none of these gives the same answer from either table (``query.py`` checks).
-WIDE_FIELDS = SUBSTRING_JSON_FIELDS | {
-    "title_string", "accessible_condition", "calculation_method", "description"}
-WIDE_PREFIXES = ("extras_", "res_extras_")
 FACET_COLUMNS = [c.name for c in search_facet_table.columns if c.name != "fields"]
-
-
-def wide_field(key: str) -> bool:
-    """Whether an index field is left out of the narrow facet rows."""
-    return key in WIDE_FIELDS or key.startswith(WIDE_PREFIXES)
 
 
 def _as_strings(value: Any) -> list[str]:

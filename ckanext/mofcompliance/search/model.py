@@ -43,7 +43,7 @@ search_index_table = sa.Table(
 # A narrow copy of each index row for searches without text (issue 25): the columns a
 # filter reads and the short, exact-valued fields that facets count (their JSONB about
 # 1.3 kB a row at 50,000 datasets, against the index row's 3-4 kB). ``index.facet_row``
-# derives it from the index row; the fields it leaves out are ``index.wide_field``'s.
+# derives it from the index row; the fields it leaves out are ``sql.wide_field``'s.
 search_facet_table = sa.Table(
     "mofcompliance_search_facets",
     BaseModel.metadata,

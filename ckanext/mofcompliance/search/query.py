@@ -22,9 +22,8 @@ from ckan.lib.search.query import (
 )
 
 from . import counts, lucene
-from .index import wide_field
 from .model import search_facet_table, search_index_table
-from .sql import Compiler, like_pattern
+from .sql import Compiler, like_pattern, wide_field
 
 TABLE = search_index_table.name
 FACET_TABLE = search_facet_table.name

@@ -47,9 +47,28 @@ SUBSTRING_JSON_FIELDS = {
     "notes", "res_name", "res_description", "maintainer", "author", "url",
     "urls", "res_url", "organization_title",
 }
+# Left out of the narrow facet rows: free text (matched as substrings, never counted) and
+# the flattened extras' ``extras_`` copies. Any other field is kept whole, so a search that
+# reads none of these gives the same answer from either table (``query.py`` checks).
+WIDE_FIELDS = SUBSTRING_JSON_FIELDS | {
+    "title_string", "accessible_condition", "calculation_method", "description"}
+WIDE_PREFIXES = ("extras_", "res_extras_")
 _NOW_RE = re.compile(r"^NOW(?:/DAY)?(?:([+-])(\d+)(DAYS?|HOURS?|MINUTES?))?(?:/DAY)?$")
 _UNITS = {"DAY": "days", "HOUR": "hours", "MINUTE": "minutes"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def wide_field(key: str) -> bool:
+    """Whether an index field is left out of the narrow facet rows."""
+    return key in WIDE_FIELDS or key.startswith(WIDE_PREFIXES)
+
+
+def exact_field(key: str) -> bool:
+    """Whether a field is held whole in the narrow facet rows and a filter matches its
+    values exactly (``field:value``, as a Solr string field): a field whose counts can
+    be kept."""
+    special = EXACT_COLUMNS | DATE_COLUMNS | set(SUBSTRING_FIELDS) | {"text", "permission_labels"}
+    return not wide_field(key) and key not in special
 
 
 def normalise_text(value: str) -> str:

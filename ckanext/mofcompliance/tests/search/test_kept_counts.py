@@ -144,6 +144,12 @@ def _total(labels):
         facet_count_table.c.permission_labels == labels)).scalar()
 
 
+@pytest.mark.ckan_config("ckanext.mofcompliance.search.kept_facets",
+                         "tags notes extras_legacy name metadata_modified res_format")
+def test_only_fields_filtered_by_exact_values_are_kept():
+    assert counts.kept_fields() == ["tags", "res_format"]
+
+
 class TestWhatReadsTheKeptCounts:
     """A count row moved by hand shows which searches read the kept counts."""
 

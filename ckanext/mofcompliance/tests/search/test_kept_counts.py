@@ -118,6 +118,7 @@ class TestKeptCountsEqualCountedOnes:
         upsert_rows([dict(build_row(helpers.call_action(
             "package_show", id=catalog["datasets"][1]["id"])), state="deleted")])
         model.Session.rollback()
+        model.Session.commit()  # a later commit of the same session writes nothing stale
         assert stored_counts() == before
 
     def test_after_search_index_clear_and_rebuild(self, catalog, cli):

@@ -224,10 +224,11 @@ def analyse() -> None:
     (otherwise the first readers of every page write it back to set hint bits)."""
     import ckan.model as model
     from ckanext.mofcompliance.model import dataset_score_table
-    from ckanext.mofcompliance.search.model import search_facet_table, search_index_table
+    from ckanext.mofcompliance.search.model import (
+        facet_count_table, search_facet_table, search_index_table)
     tables = [model.package_table, model.resource_table, model.package_tag_table,
               model.tag_table, model.member_table, model.group_table, search_index_table,
-              search_facet_table, dataset_score_table]
+              search_facet_table, facet_count_table, dataset_score_table]
     if "extras" not in model.package_table.c:
         tables.append(model.package_extra_table)
     model.Session.commit()

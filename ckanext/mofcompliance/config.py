@@ -196,3 +196,11 @@ def quality_max_rows() -> int:
 
 def quality_threads() -> int:
     return cast(int, _option("quality.threads"))
+
+
+# ---------------------------------------------------------------- the PostgreSQL search
+# (declared by the mofcompliance_pgsearch plugin, read only where it is loaded)
+
+def search_kept_facets() -> list[str]:
+    """The index fields whose facet counts the index keeps (``search/counts.py``)."""
+    return [str(field) for field in tk.aslist(_option("search.kept_facets"))]

@@ -29,8 +29,9 @@ from ckan.lib.navl.dictization_functions import MissingNullEncoder
 from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import SearchIndex
 
+from . import counts
 from .model import search_facet_table, search_index_table
-from .sql import SUBSTRING_JSON_FIELDS, normalise_text
+from .sql import normalise_text, wide_field
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +53,7 @@ TEXT_SOURCES = (
     "res_name", "res_description", "maintainer", "author", "url", "license_id",
 )
 
-
-# Left out of the narrow facet rows: free text (matched as substrings, never counted) and
-# the flattened extras' ``extras_`` copies. Any other field is kept whole, so a search that
-# reads none of these gives the same answer from either table (``query.py`` checks).
-WIDE_FIELDS = SUBSTRING_JSON_FIELDS | {
-    "title_string", "accessible_condition", "calculation_method", "description"}
-WIDE_PREFIXES = ("extras_", "res_extras_")
 FACET_COLUMNS = [c.name for c in search_facet_table.columns if c.name != "fields"]
-
-
-def wide_field(key: str) -> bool:
-    """Whether an index field is left out of the narrow facet rows."""
-    return key in WIDE_FIELDS or key.startswith(WIDE_PREFIXES)
 
 
 def _as_strings(value: Any) -> list[str]:
@@ -187,12 +176,16 @@ def _upsert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
 
 
 def upsert_rows(rows: Iterable[dict[str, Any]]) -> None:
-    """Write index rows and their narrow facet rows, in the caller's transaction."""
+    """Write index rows and their narrow facet rows, in the caller's transaction, and
+    note the change of the facet counts (written at commit)."""
     rows = list(rows)
     if not rows:
         return
+    narrow = [facet_row(row) for row in rows]
+    replaced = counts.locked_rows(search_facet_table.c.id.in_([row["id"] for row in rows]))
     _upsert(search_index_table, rows)
-    _upsert(search_facet_table, [facet_row(row) for row in rows])
+    _upsert(search_facet_table, narrow)
+    counts.note(replaced, narrow)
 
 
 class PgPackageSearchIndex(SearchIndex):
@@ -219,6 +212,9 @@ class PgPackageSearchIndex(SearchIndex):
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")
+        facets = search_facet_table.c
+        counts.note(counts.locked_rows(sa.or_(facets.id == reference,
+                                              facets.name == reference)), [])
         for table in (search_facet_table, search_index_table):
             model.Session.execute(table.delete().where(
                 sa.or_(table.c.id == reference, table.c.name == reference)))
@@ -227,6 +223,7 @@ class PgPackageSearchIndex(SearchIndex):
         for table in (search_facet_table, search_index_table):
             model.Session.execute(table.delete().where(
                 table.c.site_id == config.get("ckan.site_id")))
+        counts.clear()
         model.Session.commit()
 
     def commit(self) -> None:

@@ -43,11 +43,42 @@ search_index_table = sa.Table(
 # A narrow copy of each index row for searches without text (issue 25): the columns a
 # filter reads and the short, exact-valued fields that facets count (their JSONB about
 # 1.3 kB a row at 50,000 datasets, against the index row's 3-4 kB). ``index.facet_row``
-# derives it from the index row; the fields it leaves out are ``index.wide_field``'s.
+# derives it from the index row; the fields it leaves out are ``sql.wide_field``'s.
 search_facet_table = sa.Table(
     "mofcompliance_search_facets",
     BaseModel.metadata,
     *_key_columns(),
     *_filter_columns(),
     extend_existing=True,
+)
+
+# Facet counts kept, not counted (issue 25): how many datasets of a site, dataset type,
+# state, capacity and whole set of permission labels (sorted, each label once) that hold
+# ``filter_value`` in ``filter_field`` hold each value of each kept field. ``field`` ""
+# (value "") counts the datasets themselves; ``filter_field`` "" (value "") counts them
+# unfiltered. Kept current by the index (``counts.py``: changes written at commit, in key
+# order), recounted from the narrow rows by ``search-index rebuild``.
+# The key in this order: a search reads, for one filtering value, each of its facets' fields
+# and each label set the reader holds a label of, a prefix of the primary key (for an
+# anonymous reader of /dataset 243 rows of 8,486; CKAN's organisation counts 601).
+COUNT_KEY = ("site_id", "filter_field", "filter_value", "field", "permission_labels",
+             "dataset_type", "state", "capacity", "value")
+facet_count_table = sa.Table(
+    "mofcompliance_search_facet_counts",
+    BaseModel.metadata,
+    *[sa.Column(name, ARRAY(sa.UnicodeText) if name == "permission_labels" else sa.UnicodeText,
+                primary_key=True) for name in COUNT_KEY],
+    sa.Column("count", sa.Integer, nullable=False),
+    extend_existing=True,
+)
+
+# The fields whose counts are complete for a site (those counted by the last recount):
+# a field newly kept is read from its counts only once ``search-index rebuild`` has
+# counted it. Not on CKAN's metadata: ``clean_db`` empties every table it lists, and an
+# empty catalog's counts are complete.
+kept_field_table = sa.Table(
+    "mofcompliance_search_kept_fields",
+    sa.MetaData(),
+    sa.Column("site_id", sa.UnicodeText, primary_key=True),
+    sa.Column("field", sa.UnicodeText, primary_key=True),
 )

@@ -21,10 +21,9 @@ from ckan.lib.search.query import (
     MAGIC_FIELD_RE, QUERY_PARSER_RE, VALID_SOLR_PARAMETERS, SearchQuery,
 )
 
-from . import lucene
-from .index import wide_field
+from . import counts, lucene
 from .model import search_facet_table, search_index_table
-from .sql import Compiler, like_pattern
+from .sql import Compiler, like_pattern, wide_field
 
 TABLE = search_index_table.name
 FACET_TABLE = search_facet_table.name
@@ -42,6 +41,10 @@ SORT_COLUMNS = {
 
 # the columns a page can be sorted by from the pass that counts the matches (SORT_COLUMNS')
 PAGE_SORTS = ("title", "name", "metadata_modified", "metadata_created")
+# From this many matches (known from the kept counts) a page of a search filtered by a
+# value is listed by walking the newest-first index: it reads about (start + rows) x
+# readable / matches rows, fewer than gathering and sorting every match.
+WALK_NEWEST_FROM = 1000
 
 
 def _fl_fields(fl: Any) -> list[str]:
@@ -148,9 +151,16 @@ class PgPackageSearchQuery(SearchQuery):
             order_by = self._order_by(query.get("sort"), "score", merged)
             if len(merged) == 2 and "fields" not in order_by:
                 page = dict(merged, _order_by=order_by, _rank=rank)
-        table = TABLE if keys is None or page is not None else self._table(query, keys)
-        self.count, self.facets, ranked = self._count_and_facets(
-            where, params, query, page, table)
+        kept = None if rank != "0" else counts.read(
+            query.get("q"), self._filters(query), permission_labels, self._facet_fields(query))
+        if kept is not None:
+            self.count, self.facets, ranked = kept[0], self._facets(kept[1], query), None
+            if self.count >= WALK_NEWEST_FROM:
+                where, params, rank, keys = self._where(query, permission_labels, True)
+        else:
+            table = TABLE if keys is None or page is not None else self._table(query, keys)
+            self.count, self.facets, ranked = self._count_and_facets(
+                where, params, query, page, table)
         if ranked is None:
             ranked = self._ranked(where, params, rank, query.get("sort"), rows, start)
         self.results = self._page(ranked, fl)
@@ -163,17 +173,18 @@ class PgPackageSearchQuery(SearchQuery):
             return TABLE
         return FACET_TABLE
 
-    def _where(self, query: dict[str, Any], labels: Optional[list[str]]
+    def _where(self, query: dict[str, Any], labels: Optional[list[str]],
+               walk_newest: bool = False
                ) -> tuple[str, dict[str, Any], str, Optional[set[str]]]:
         """The condition, its parameters, the relevance expression and the ``fields`` keys
-        the condition reads (None when it reads the text or a text field)."""
-        compiler = Compiler()
+        the condition reads (None when it reads the text or a text field); with
+        ``walk_newest``, exact values matched without the GIN index (``sql.Compiler``)."""
+        compiler = Compiler(walk_newest=walk_newest)
         q = query.get("q")
         if not q or q in ('""', "''"):
             q = "*:*"
         conditions = [_compile(compiler, _parse(q, "query"), collect_terms=True)]
-        filters = [query["fq"]] if isinstance(query.get("fq"), str) else list(query.get("fq") or [])
-        filters.extend(query.get("fq_list") or [])
+        filters = self._filters(query)
         conditions.extend(_compile(compiler, _parse(f, "filter query")) for f in filters if f)
         conditions.append("site_id = %s" % compiler.param(config.get("ckan.site_id")))
         if not any("+state:" in f for f in filters):
@@ -184,18 +195,24 @@ class PgPackageSearchQuery(SearchQuery):
         return " AND ".join(conditions), compiler.params, self._rank(compiler), keys
 
     @staticmethod
+    def _filters(query: dict[str, Any]) -> list[str]:
+        filters = [query["fq"]] if isinstance(query.get("fq"), str) else list(query.get("fq") or [])
+        return filters + list(query.get("fq_list") or [])
+
+    @staticmethod
     def _rank(compiler: Compiler) -> str:
         """Relevance: a hit in the name or title weighs 4, in the tags 2, elsewhere 1, times
         the term's boost; a boosted field clause adds its boost when it matches."""
         parts = []
         for term, boost in compiler.text_terms:
             pattern = compiler.param(like_pattern(term))
-            # ILIKE rather than lower(...) LIKE: the same match, without building a
-            # lower-cased copy of each value for every matching row.
+            # lower(...) LIKE rather than ILIKE, the same match: in a UTF-8 database ILIKE
+            # lower-cases the value and the pattern on every row (EXPLAIN ANALYZE,
+            # 6,000 matches: the score took 25-30 ms with ILIKE, 8 ms with lower()).
             parts.append(
-                "(CASE WHEN title ILIKE {p} THEN 4 ELSE 0 END"
-                " + CASE WHEN name ILIKE {p} THEN 4 ELSE 0 END"
-                " + CASE WHEN (fields ->> 'tags') ILIKE {p} THEN 2 ELSE 0 END"
+                "(CASE WHEN lower(title) LIKE {p} THEN 4 ELSE 0 END"
+                " + CASE WHEN lower(name) LIKE {p} THEN 4 ELSE 0 END"
+                " + CASE WHEN lower(fields ->> 'tags') LIKE {p} THEN 2 ELSE 0 END"
                 " + 1)".format(p=pattern) + ("" if boost == 1 else " * %s" % compiler.param(boost)))
         parts.extend("CASE WHEN %s THEN %s ELSE 0 END" % (condition, compiler.param(boost))
                      for condition, boost in compiler.boosted)

@@ -47,9 +47,28 @@ SUBSTRING_JSON_FIELDS = {
     "notes", "res_name", "res_description", "maintainer", "author", "url",
     "urls", "res_url", "organization_title",
 }
+# Left out of the narrow facet rows: free text (matched as substrings, never counted) and
+# the flattened extras' ``extras_`` copies. Any other field is kept whole, so a search that
+# reads none of these gives the same answer from either table (``query.py`` checks).
+WIDE_FIELDS = SUBSTRING_JSON_FIELDS | {
+    "title_string", "accessible_condition", "calculation_method", "description"}
+WIDE_PREFIXES = ("extras_", "res_extras_")
 _NOW_RE = re.compile(r"^NOW(?:/DAY)?(?:([+-])(\d+)(DAYS?|HOURS?|MINUTES?))?(?:/DAY)?$")
 _UNITS = {"DAY": "days", "HOUR": "hours", "MINUTE": "minutes"}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def wide_field(key: str) -> bool:
+    """Whether an index field is left out of the narrow facet rows."""
+    return key in WIDE_FIELDS or key.startswith(WIDE_PREFIXES)
+
+
+def exact_field(key: str) -> bool:
+    """Whether a field is held whole in the narrow facet rows and a filter matches its
+    values exactly (``field:value``, as a Solr string field): a field whose counts can
+    be kept."""
+    special = EXACT_COLUMNS | DATE_COLUMNS | set(SUBSTRING_FIELDS) | {"text", "permission_labels"}
+    return not wide_field(key) and key not in special
 
 
 def normalise_text(value: str) -> str:
@@ -84,8 +103,12 @@ def parse_solr_date(value: str, now: Optional[datetime] = None) -> datetime:
 class Compiler:
     """Compile one query tree; collects bound parameters and free-text terms."""
 
-    def __init__(self, prefix: str = "p") -> None:
+    def __init__(self, prefix: str = "p", walk_newest: bool = False) -> None:
         self.prefix = prefix
+        # Exact values matched without the GIN index, so that PostgreSQL lists a page of
+        # a common value by walking the newest-first index (it estimates every value
+        # rare, gathers all matches through the GIN index and sorts them).
+        self.walk_newest = walk_newest
         self.params: dict[str, Any] = {}
         self.text_terms: list[tuple[str, float]] = []   # (term, boost)
         self.boosted: list[tuple[str, float]] = []      # (a field clause's SQL, boost)
@@ -181,6 +204,9 @@ class Compiler:
                     "WHERE v LIKE %s)" % (self.key(field),
                                           self.param(like_pattern(term.value[:-1], True))))
         self.keys.add(field)
+        if self.walk_newest:
+            return "COALESCE((fields -> %s) @> CAST(%s AS jsonb), false)" % (
+                self.param(field), self.param(json.dumps([term.value])))
         return "fields @> CAST(%s AS jsonb)" % self.param(json.dumps({field: [term.value]}))
 
     def _exists(self, field: str) -> str:

@@ -245,17 +245,22 @@ def _connection(parts: SplitResult, address: str, policy: Policy,
     return urllib3.connection.HTTPConnection(address, port_of(parts), timeout=timeout)
 
 
-def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytes, bool]:
-    """At most ``limit`` bytes of the body (the buffer itself, not a copy of it), and
-    whether more followed (not read)."""
-    body = bytearray()
-    while len(body) <= limit:
-        chunk = response.read(min(CHUNK, limit + 1 - len(body)))
+def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytearray, bool]:
+    """The body up to ``limit`` bytes and one more, which tells whether more followed
+    (the caller keeps ``limit``; a ``tail`` reads on from the byte after). The buffer
+    is made once at the announced length (grown by pieces it would be copied as it
+    grows, up to twice its size held at once)."""
+    length = response.headers.get("content-length", "")
+    body = bytearray(min(int(length), limit + 1)) if length.strip().isdigit() else bytearray()
+    got = 0
+    while got <= limit:
+        chunk = response.read(min(CHUNK, limit + 1 - got))
         if not chunk:
-            return body, False
-        body += chunk
-    del body[limit:]
-    return body, True
+            break
+        body[got:got + len(chunk)] = chunk
+        got += len(chunk)
+    del body[got:]
+    return body, got > limit
 
 
 def _chunks(response: urllib3.BaseHTTPResponse, limit: int, deadline: Deadline
@@ -302,6 +307,7 @@ def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: 
     found = None
     if truncated and tail is not None and 200 <= response.status < 300:
         found = _read_tail(connection, response, content, tail, deadline)
+    del content[policy.max_bytes:]
     return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
                   "", content, truncated, ttfb_ms, tail=found)
 

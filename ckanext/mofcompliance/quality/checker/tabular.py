@@ -21,7 +21,8 @@ import zipfile
 from typing import IO, Any, Iterator, Optional
 from xml.parsers import expat
 
-from .decoding import decoded, python_codec
+from .containers import MAX_ENTRIES, opened_zip
+from .decoding import body_stream, decoded, python_codec
 
 MAX_ERRORS_KEPT = 20
 MAX_CELL_CHARS = 32767     # the most a spreadsheet cell holds (Excel's limit)
@@ -116,7 +117,7 @@ class _LongLine(Exception):
 def _lines(body: bytes, encoding: Optional[str], truncated: bool) -> Iterator[str]:
     """The text's lines, decoded as they are read (never the whole text at once); a cut
     body loses its last, partial line."""
-    stream = io.TextIOWrapper(io.BytesIO(body), encoding=python_codec(encoding or "utf-8"),
+    stream = io.TextIOWrapper(body_stream(body), encoding=python_codec(encoding or "utf-8"),
                               errors="replace", newline="")
     previous = None
     for line in stream:
@@ -130,9 +131,11 @@ def _lines(body: bytes, encoding: Optional[str], truncated: bool) -> Iterator[st
 
 
 def validate_delimited(body: bytes, encoding: Optional[str], truncated: bool,
-                       delimiter: str, max_rows: int) -> dict[str, Any]:
+                       delimiter: str, max_rows: int, due: Optional[float] = None
+                       ) -> dict[str, Any]:
     """The header and the first ``max_rows`` rows (row numbers count the header as 1),
-    read one at a time: the first ``TYPE_SAMPLE`` are held to tell the columns' types."""
+    read one at a time: the first ``TYPE_SAMPLE`` are held to tell the columns' types.
+    Stopped (``Late``) at the check's deadline ``due``."""
     errors, checked = Errors(), 0
     try:
         rows = csv.reader(_lines(body, encoding, truncated), delimiter=delimiter)
@@ -149,6 +152,7 @@ def validate_delimited(body: bytes, encoding: Optional[str], truncated: bool,
         _header_errors(errors, header)
         rest = ((row, len(row)) for row in itertools.islice(rows, max(0, max_rows - len(sample))))
         for number, (row, length) in enumerate(itertools.chain(sample, rest), start=2):
+            on_time(due)
             _row_errors(errors, number, row, length, width, types)
             checked += 1
     except _LongLine:
@@ -173,9 +177,10 @@ class _CellTooLong(Exception):
     pass
 
 
-def _sheet_rows(sheet: IO[bytes], max_rows: int) -> int:
+def _sheet_rows(sheet: IO[bytes], max_rows: int, due: Optional[float]) -> int:
     """The rows of a worksheet, streamed through expat (no tree, no text kept): at most
-    ``max_rows``; a text run longer than a cell may hold stops the reading."""
+    ``max_rows``; a text run longer than a cell may hold stops the reading, and so does
+    the check's deadline ``due`` (``Late``), looked at every ``CHUNK`` bytes unpacked."""
     parser = expat.ParserCreate(namespace_separator=" ")
     state = {"rows": 0, "text": 0}
 
@@ -198,6 +203,7 @@ def _sheet_rows(sheet: IO[bytes], max_rows: int) -> int:
     parser.CharacterDataHandler = text
     try:
         while chunk := sheet.read(CHUNK):
+            on_time(due)
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except _Enough:
@@ -205,14 +211,20 @@ def _sheet_rows(sheet: IO[bytes], max_rows: int) -> int:
     return min(state["rows"], max_rows)
 
 
-def validate_xlsx(body: bytes, max_rows: int, max_unpacked: int) -> dict[str, Any]:
+def validate_xlsx(body: bytes, max_rows: int, max_unpacked: int,
+                  due: Optional[float] = None) -> dict[str, Any]:
     """That the workbook opens: its parts are there and its first sheet's rows read (the
     first ``max_rows``, streamed). openpyxl's full load costs 7–20 ms for a small file,
     too much for a sweep of the whole catalog; reading the parts costs well under one.
     A sheet that unpacks to more than ``max_unpacked`` bytes is not opened (zipfile's
-    reader never yields more than the size declared, so that bounds what is read)."""
+    reader never yields more than the size declared, so that bounds what is read), nor
+    one of more than ``MAX_ENTRIES`` parts; the reading stops at the check's deadline
+    ``due`` (``Late``)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(body))
+        archive = opened_zip(body)
+        if archive is None:
+            return not_validated("it has more than %d parts, more than the checker opens"
+                                 % MAX_ENTRIES)
         names = set(archive.namelist())
         missing = [part for part in XLSX_PARTS if part not in names]
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
@@ -225,7 +237,7 @@ def validate_xlsx(body: bytes, max_rows: int, max_unpacked: int) -> dict[str, An
                                  "the checker opens" % (info.file_size // MB,
                                                         max_unpacked // MB))
         with archive.open(info) as sheet:
-            rows = _sheet_rows(sheet, max_rows)
+            rows = _sheet_rows(sheet, max_rows, due)
     except _CellTooLong:
         return _unreadable("unparsable", "a cell holds more than %d characters, more than "
                            "a spreadsheet cell can" % MAX_CELL_CHARS)
@@ -257,7 +269,7 @@ def on_time(due: Optional[float]) -> None:
         raise Late()
 
 
-def _shape(text: bytes, due: Optional[float]) -> bytes:
+def _shape(text: memoryview, due: Optional[float]) -> bytearray:
     """``text`` with every valid string made ``""`` and every valid number ``0`` (an
     invalid one stays, and fails): as valid or invalid as it was, and parsed without
     building millions of values. Stopped (``Late``) at the deadline ``due``."""
@@ -270,7 +282,7 @@ def _shape(text: bytes, due: Optional[float]) -> bytes:
         last = scalar.end()
     shape += text[last:]
     on_time(due)
-    return bytes(shape)
+    return shape
 
 
 def validate_json(body: bytes, encoding: Optional[str],
@@ -280,9 +292,10 @@ def validate_json(body: bytes, encoding: Optional[str],
     shape_only = len(body) > SHAPE_ONLY
     try:
         if shape_only:
-            utf8 = body if encoding in (None, "utf-8", "ascii") else \
-                decoded(body, encoding).encode("utf-8")
-            value = json.loads(_shape(utf8.removeprefix(codecs.BOM_UTF8), due),
+            utf8 = memoryview(body) if encoding in (None, "utf-8", "ascii") else \
+                memoryview(decoded(body, encoding).encode("utf-8"))
+            bom = len(codecs.BOM_UTF8) if utf8[:3] == codecs.BOM_UTF8 else 0
+            value = json.loads(_shape(utf8[bom:], due),
                                object_pairs_hook=_nothing)
         else:
             value = json.loads(decoded(body, encoding).lstrip("\ufeff"),

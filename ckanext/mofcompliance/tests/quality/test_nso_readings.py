@@ -53,11 +53,15 @@ def graded(site, *served: tuple[str, str, dict, bytes]):
                "metadata_modified": (NOW - timedelta(days=10)).replace(tzinfo=None).isoformat()}
         resources.append(res)
         checks.append(check(res, settings()))
-    pkg = {"id": "d", "name": "d", "title": "ชุดข้อมูล", "notes": "คำอธิบาย",
-           "tags": [{"name": "การคลัง"}], "license_title": "Open Data Common",
-           "organization": {"id": "o", "name": "mof"}, "update_frequency": "รายเดือน",
-           "resources": resources}
-    return grade_dataset(pkg, checks, NOW), checks
+    return grade_dataset(dataset(*resources), checks, NOW), checks
+
+
+def dataset(*resources: dict) -> dict:
+    """A dataset complete by NSO's fields (``update_frequency`` monthly)."""
+    return {"id": "d", "name": "d", "title": "ชุดข้อมูล", "notes": "คำอธิบาย",
+            "tags": [{"name": "การคลัง"}], "license_title": "Open Data Common",
+            "organization": {"id": "o", "name": "mof"}, "update_frequency": "รายเดือน",
+            "resources": list(resources)}
 
 
 def test_a_server_refusing_head_is_not_downloadable_to_nso(site):

@@ -249,9 +249,10 @@ def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytearray, bo
     """The body up to ``limit`` bytes and one more, which tells whether more followed
     (the caller keeps ``limit``; a ``tail`` reads on from the byte after). The buffer
     is made once at the announced length (grown by pieces it would be copied as it
-    grows, up to twice its size held at once)."""
-    length = response.headers.get("content-length", "")
-    body = bytearray(min(int(length), limit + 1)) if length.strip().isdigit() else bytearray()
+    grows, up to twice its size held at once); none for an answer without a body (HEAD,
+    204, 304), whatever its Content-Length says."""
+    length = getattr(response, "length_remaining", None)
+    body = bytearray(min(length, limit + 1)) if length else bytearray()
     got = 0
     while got <= limit:
         chunk = response.read(min(CHUNK, limit + 1 - got))

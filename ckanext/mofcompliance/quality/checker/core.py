@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO, Callable, Iterator, Mapping, Optional
 
 from ... import outbound
-from . import decoding, formats, nso, tabular
+from . import decoding, formats, jsonshape, nso, tabular
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def _validate(result: dict[str, Any], fetched: Fetched, settings: Settings,
             result["problems"].append(_problem(
                 "too-large", result["tabular"]["errors"][0]["message"]))
     elif kind == "JSON":
-        result["tabular"] = tabular.validate_json(fetched.body, encoding, due)
+        result["tabular"] = jsonshape.validate_json(fetched.body, encoding, due)
     table = result["tabular"]
     if table and table["validated"] and not table["valid"]:
         code = "tabular-errors" if kind in ("CSV", "TSV") else "unparsable"

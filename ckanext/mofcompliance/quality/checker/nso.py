@@ -68,14 +68,24 @@ def _blank(row: list[str]) -> bool:
     return not row or all(not cell.strip() for cell in row)
 
 
-def _column_types(sample: list[list[str]], width: int) -> list[Optional[Any]]:
+Sampled = tuple[bool, int, bytes]   # a sample row: blank, its length, its cells' marks
+
+
+def _marks(row: list[str], width: int) -> bytes:
+    """Per cell under the header: bit 0 when it is not empty, and the types that read it
+    one bit higher (``tabular.type_marks``): a byte a cell, not the cell."""
+    return bytes((tabular.type_marks(value) << 1) | 1 if value else 0
+                 for value in (cell.strip() for cell in row[:width]))
+
+
+def _column_types(sample: list[Sampled], width: int) -> list[int]:
     """A column's type as frictionless infers it: the first of integer, number, date read
-    by at least 90 % of its non-empty sampled values; else any text."""
-    types: list[Optional[Any]] = []
+    by at least 90 % of its non-empty sampled values (as its mark bit); else 0 (text)."""
+    types = []
     for column in range(width):
-        values = [r[column].strip() for r in sample if column < len(r) and r[column].strip()]
-        types.append(next((kind for _name, kind in tabular.TYPES if values and sum(
-            1 for v in values if kind.match(v)) >= TYPE_CONFIDENCE * len(values)), None))
+        marks = [m[column] for _b, _l, m in sample if column < len(m) and m[column] & 1]
+        types.append(next((2 << bit for bit in range(len(tabular.TYPES)) if marks and sum(
+            1 for mark in marks if mark & 2 << bit) >= TYPE_CONFIDENCE * len(marks)), 0))
     return types
 
 
@@ -104,24 +114,27 @@ class _CellsPass:
     """The frictionless pass: blank rows before the header are skipped; a label blank or
     repeated, and per data row a blank row, each cell past the header, each cell missing,
     each value not of its column's type (inferred from the first 100 data rows, held
-    until then); the first 1,000 errors only."""
+    until then as marks, a byte a cell); the first 1,000 errors only."""
 
     def __init__(self) -> None:
         self.counts: Counter = Counter()
         self.width: Optional[int] = None
-        self.sample: list[list[str]] = []
-        self.types: Optional[list[Optional[Any]]] = None
+        self.sample: list[Sampled] = []
+        self.types: Optional[list[int]] = None
+        self.kinds: list[Any] = []
 
     def add(self, row: list[str]) -> None:
         if self.width is None:
             if not _blank(row):
                 self._header(row)
         elif self.types is None:
-            self.sample.append(row)
+            self.sample.append((_blank(row), len(row), _marks(row, self.width)))
             if len(self.sample) == TYPE_SAMPLE:
                 self._typed()
         elif sum(self.counts.values()) < FRICTIONLESS_LIMIT:
-            self._row(row)
+            self._row(_blank(row), len(row), sum(
+                1 for cell, kind in zip(row, self.kinds, strict=False)
+                if kind and cell.strip() and not kind.match(cell.strip())))
 
     def end(self) -> Counter:
         if self.width is None:
@@ -138,24 +151,26 @@ class _CellsPass:
         self.width = len(header)
 
     def _typed(self) -> None:
-        self.types = _column_types(self.sample, self.width or 0)
+        types = self.types = _column_types(self.sample, self.width or 0)
+        self.kinds = [tabular.TYPES[kind.bit_length() - 2][1] if kind else None
+                      for kind in types]
         sample, self.sample = self.sample, []
-        for row in sample:
-            self.add(row)
+        for blank, length, marks in sample:
+            if sum(self.counts.values()) < FRICTIONLESS_LIMIT:
+                self._row(blank, length, sum(1 for mark, kind in zip(marks, types)
+                                             if kind and mark & 1 and not mark & kind))
 
     def _add(self, kind: str, count: int) -> None:
         self.counts[kind] += min(count, FRICTIONLESS_LIMIT - sum(self.counts.values()))
 
-    def _row(self, row: list[str]) -> None:
-        width, types = self.width or 0, self.types or []
-        if _blank(row):
+    def _row(self, blank: bool, length: int, wrong_types: int) -> None:
+        width = self.width or 0
+        if blank:
             self._add("blank-row", 1)
         else:
-            self._add("extra-value", max(0, len(row) - width))
-            self._add("missing-value", max(0, width - len(row)))
-            self._add("format-error", sum(
-                1 for cell, kind in zip(row, types, strict=False)
-                if kind and cell.strip() and not kind.match(cell.strip())))
+            self._add("extra-value", max(0, length - width))
+            self._add("missing-value", max(0, width - length))
+            self._add("format-error", wrong_types)
 
 
 ROWS_BETWEEN_CLOCKS = 4096   # rows counted between two looks at the check's deadline

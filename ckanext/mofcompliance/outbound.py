@@ -156,6 +156,7 @@ class Answer:
     ttfb_ms: float               # from sending the last request to its status line
     redirects: list[str] = field(default_factory=list)
     tail: Any = None             # what ``Tail.read`` found past ``max_bytes``
+    cookies: tuple[str, ...] = ()   # the names of the cookies every hop's answer set
 
 
 def _port_ok(parts: SplitResult) -> bool:
@@ -310,7 +311,9 @@ def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: 
         found = _read_tail(connection, response, content, tail, deadline)
     del content[policy.max_bytes:]
     return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
-                  "", content, truncated, ttfb_ms, tail=found)
+                  "", content, truncated, ttfb_ms, tail=found,
+                  cookies=tuple(value.split("=", 1)[0].strip()
+                                for value in response.headers.getlist("set-cookie")))
 
 
 def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes],
@@ -359,6 +362,7 @@ def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
     ``tail``'s reading past ``max_bytes``."""
     parts, hops = parse(url), []  # type: tuple[SplitResult, list[str]]
     deadline: Optional[Deadline] = None
+    cookies: tuple[str, ...] = ()
     while True:
         if policy.limiter is not None:
             hold = (deadline.left() if deadline else policy.total_timeout) + LEASE_GRACE
@@ -369,6 +373,7 @@ def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
             deadline = deadline or Deadline(policy.total_timeout)
             answer = _once(method, parts, policy, body, headers or {}, deadline, tail)
         location = answer.headers.get("location")
+        cookies = answer.cookies = cookies + answer.cookies
         if answer.status not in REDIRECTS or not location or policy.max_redirects == 0:
             answer.redirects = hops
             return answer

@@ -39,6 +39,7 @@ class Fetched:
     body: bytes
     truncated: bool
     tail: Optional[dict[str, Any]] = None   # NSO's reading past max_mb (nso.json_tail)
+    cookies: tuple[str, ...] = ()            # the names of the cookies the answers set
 
 
 def _problem(code: str, detail: str) -> Problem:
@@ -73,7 +74,7 @@ def fetch_url(url: str, settings: Settings, declared: str = "") -> Fetched:
     return Fetched(answer.status, answer.url, round(answer.ttfb_ms, 1),
                    _size(answer.headers, answer.body, answer.truncated),
                    answer.headers.get("content-type"),
-                   answer.body, answer.truncated, answer.tail)
+                   answer.body, answer.truncated, answer.tail, answer.cookies)
 
 
 def read_file(path: str, settings: Settings, tail: Optional[outbound.Tail] = None,
@@ -234,14 +235,16 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
                     "dead-link", "the uploaded file is missing from storage"))
                 return
             fetched = read_file(path, settings, nso.json_tail(url, declared), due)
-            head = (200, fetched.content_type)  # the catalog's own download answers HEAD
+            head = (200, fetched.content_type, ())  # the catalog's own download answers HEAD
         else:
             result["nso"] = nso.reading(url, declared, None, None)  # until a HEAD answers
             started = time.monotonic()
             fetched = fetch_url(url, settings, declared)
             head = nso.head(url, settings.policy, time.monotonic() - started)
-        result["nso"] = nso.reading(url, declared, *head, fetched.body, fetched.truncated,
-                                    fetched.tail, due)
+        status, content_type, cookies = head
+        result["nso"] = nso.reading(url, declared, status, content_type, fetched.body,
+                                    fetched.truncated, fetched.tail, due,
+                                    cookies + fetched.cookies)
     except outbound.RefusedAddress as error:
         result["outcome"] = "refused"
         result["problems"].append(_problem(error.code, str(error)))

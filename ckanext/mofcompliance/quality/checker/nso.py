@@ -18,7 +18,7 @@ import dataclasses
 import itertools
 import re
 from collections import Counter
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Sequence
 
 from ... import outbound
 from ..check_inputs import nso_format
@@ -36,22 +36,24 @@ NSO_MAX_BYTES = 100 * 1024 * 1024   # NSO downloads and validates up to MAX_FILE
 JSON_PIECE = 65536          # bytes decoded at a time
 WORKBOOKS = ("xlsx", "xls", "ods")
 ENCODING_SAMPLE = 65536     # bytes NSO guesses the encoding from (chardet)
+WAF_COOKIE_MARKS = ("incap_", "visid_incap")   # resource_checker.py, its WAF exception
 
 
 def head(url: str, policy: outbound.Policy, spent: float = 0.0
-         ) -> tuple[Optional[int], Optional[str]]:
-    """The status and content type of a HEAD request to ``url`` (None, None when it got no
-    answer: refused address, time-out, unreachable). Sent after the GET, only when that
-    answered, within what the GET left of the check's one deadline (``spent`` seconds)."""
+         ) -> tuple[Optional[int], Optional[str], tuple[str, ...]]:
+    """The status, content type and cookie names of a HEAD request to ``url`` (None, None,
+    () when it got no answer: refused address, time-out, unreachable). Sent after the GET,
+    only when that answered, within what the GET left of the check's one deadline
+    (``spent`` seconds)."""
     left = policy.total_timeout - spent
     if left <= 0:
-        return None, None
+        return None, None, ()
     try:
         answer = outbound.request("HEAD", url, dataclasses.replace(policy, total_timeout=left),
                                   headers={"Accept": "*/*"})
     except outbound.OutboundError:
-        return None, None
-    return answer.status, answer.headers.get("content-type")
+        return None, None, ()
+    return answer.status, answer.headers.get("content-type"), answer.cookies
 
 
 def starts_like_html(body: bytes) -> bool:
@@ -246,19 +248,28 @@ def json_tail(url: str, declared: str) -> outbound.Tail:
     return outbound.Tail(NSO_MAX_BYTES, read)
 
 
+def waf_cookie(cookies: Sequence[str]) -> bool:
+    """NSO's sign of a web firewall's bot challenge (Imperva/Incapsula): a cookie named
+    ``visid_incap_…`` or ``incap_ses_…`` set during its HEAD and GET."""
+    return any(mark in name.lower() for name in cookies for mark in WAF_COOKIE_MARKS)
+
+
 def reading(url: str, declared: str, status: Optional[int], content_type: Optional[str],
             body: Optional[bytes] = None, truncated: bool = False,
-            tail: Optional[dict[str, Any]] = None, due: Optional[float] = None
-            ) -> dict[str, Any]:
+            tail: Optional[dict[str, Any]] = None, due: Optional[float] = None,
+            cookies: Sequence[str] = ()) -> dict[str, Any]:
     """The check's ``nso`` dict: the HEAD's status and content type; when the file was
     read, whether it starts like an HTML page and, for a table by NSO's format, its
     errors counted NSO's way (an empty file: 1 error; an empty workbook, which frictionless
     cannot parse: an error type NSO does not count, so 0); for a JSON longer than the
-    checker reads, its validity read on up to NSO's limit (``tail``)."""
+    checker reads, its validity read on up to NSO's limit (``tail``); for a page starting
+    like HTML, whether a web firewall's cookie was set (``waf_cookie``)."""
     found: dict[str, Any] = {"head_status": status, "content_type": content_type}
     if body is None:
         return found
     found["html_start"] = starts_like_html(body)
+    if found["html_start"]:
+        found["waf_cookie"] = waf_cookie(cookies)
     fmt = nso_format(content_type, url, declared)
     if fmt in NSO_JSON and tail is not None:
         found["table"] = tail

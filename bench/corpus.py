@@ -33,7 +33,8 @@ MB = 1024 * 1024
 CAP = 10 * MB
 # Cases that prove a bound on memory, not the deadline: their own deadline, what a machine
 # ten times slower than this one needs (strings.json: two million strings, checked in
-# 1.7 s here beside seven other checks), so that a slow machine does not record them as cut.
+# about 3 s here beside seven other checks), so that a slow machine does not record them
+# as cut.
 OWN_DEADLINE = {"strings.json": 30.0}
 LABELS = {"downloadable": "downloadable", "detected_format": "real format",
           "format_matches": "real format", "encoding": "encoding", "valid": "valid",

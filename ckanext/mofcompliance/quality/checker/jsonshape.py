@@ -2,8 +2,9 @@
 past ``max_mb`` is ``jsonscan``'s). A body over 1 MB is parsed for its shape: its strings
 and numbers made ``""`` and ``0``, then its flat objects and flat arrays (members or
 elements that are all such values) made ``null``, so that a file of millions of values is
-never built as millions of values: a 10 MB array of two million strings costs its 6 MB
-shape, where ``json.loads`` of the shape alone built a 16 MB list."""
+never built as millions of values: a 10 MB array of two million strings is shaped in its
+own buffer and never parsed as a list (``json.loads`` of a separate shape built a 16 MB
+list beside the shape's 6 MB)."""
 from __future__ import annotations
 
 import codecs
@@ -30,26 +31,44 @@ FLAT_OBJECT = re.compile(rb"\{" + _WS + rb"(?:" + _MEMBER + rb"," + _WS + rb")*+
 FLAT_ARRAY = re.compile(rb"\[" + _WS + rb"(?:" + _VALUE + _WS + rb"," + _WS + rb")*+"
                         + _VALUE + _WS + rb"\]|\[" + _WS + rb"\]")
 EMPTY_ARRAY = re.compile(rb"\[" + _WS + rb"\]")
+LEADING_WS = re.compile(_WS)
+CHUNK = 64 * 1024
+QUOTES, ZERO = b'""', b"0"
 
 
 def _nothing(_pairs: Any) -> None:
     """An object's members are not kept: only whether the text parses matters."""
 
 
-def _shape(text: memoryview, due: Optional[float]) -> bytearray:
-    """``text`` with every valid string made ``""`` and every valid number ``0`` (an
-    invalid one stays, and fails): as valid or invalid as it was, and parsed without
-    building millions of values. Stopped (``Late``) at the deadline ``due``."""
-    shape, last = bytearray(), 0
-    for number, scalar in enumerate(JSON_SCALAR.finditer(text)):
-        if number % SCALARS_BETWEEN_CLOCKS == 0:
-            on_time(due)
-        shape += text[last:scalar.start()]
-        shape += b'""' if text[scalar.start()] == 0x22 else b"0"
-        last = scalar.end()
-    shape += text[last:]
+def _shape(text: bytearray, start: int, due: Optional[float]) -> bytearray:
+    """``text`` from ``start`` with every valid string made ``""`` and every valid number
+    ``0`` (an invalid one stays, and fails): as valid or invalid as it was, and parsed
+    without building millions of values. Shaped in place (``text`` is consumed): a shape
+    is never longer than its text, so it is written over the text already scanned (a
+    token written where the scan has been keeps the class of the byte it replaces, which
+    the number pattern's look-behind reads). Stopped (``Late``) at the deadline ``due``."""
+    write, last = 0, start
+    with memoryview(text) as view:
+        for number, scalar in enumerate(JSON_SCALAR.finditer(text, start)):
+            if number % SCALARS_BETWEEN_CLOCKS == 0:
+                on_time(due)
+            begin, end = scalar.span()
+            token = QUOTES if view[begin] == 0x22 else ZERO
+            if write == last:                   # nothing shrunk yet: the gap stays in place
+                write = begin
+            else:
+                view[write:write + begin - last] = view[last:begin]   # a move (memmove)
+                write += begin - last
+            view[write:write + len(token)] = token
+            write, last = write + len(token), end
+        view[write:write + len(text) - last] = view[last:]
+        write += len(text) - last
     on_time(due)
-    return shape
+    try:
+        del text[write:]
+    except BufferError:     # a reader still holds a view of the body: a copy, then
+        return text[:write]
+    return text
 
 
 def _rows_of_shape(shape: bytearray) -> int:
@@ -67,8 +86,7 @@ def _rows_of_shape(shape: bytearray) -> int:
     if FLAT_OBJECT.search(shape):       # else no copy of the shape
         text = FLAT_OBJECT.sub(b"null", shape)
         del shape[:]
-    start = len(text) - len(text.lstrip(b" \t\n\r"))
-    end = len(text.rstrip(b" \t\n\r"))
+    start, end = _trimmed(text)
     if FLAT_ARRAY.fullmatch(text, start, end):        # an array of values: not parsed
         return 0 if EMPTY_ARRAY.fullmatch(text, start, end) else \
             text.count(b",", start, end) + 1
@@ -76,17 +94,32 @@ def _rows_of_shape(shape: bytearray) -> int:
     return len(value) if isinstance(value, list) else 1
 
 
+def _trimmed(text: bytes | bytearray) -> tuple[int, int]:
+    """Where ``text`` begins and ends without its white space (``strip`` would copy it)."""
+    start, end = LEADING_WS.match(text).end(), len(text)    # type: ignore[union-attr]
+    while end > start:
+        piece = bytes(text[max(start, end - CHUNK):end])
+        kept = len(piece.rstrip(b" \t\n\r"))
+        end -= len(piece) - kept
+        if kept:
+            break
+    return start, end
+
+
 def validate_json(body: bytes, encoding: Optional[str],
                   due: Optional[float] = None) -> dict[str, Any]:
     """That the text parses; objects are dropped as they are read. A large text is
-    parsed for its shape (``_shape``), within the check's deadline ``due`` (``Late``)."""
+    parsed for its shape (``_shape``), within the check's deadline ``due`` (``Late``):
+    a ``bytearray`` of UTF-8 (the check's own buffer, of which this is the last reading)
+    is shaped in place, anything else in a copy."""
     shape_only = len(body) > SHAPE_ONLY
     try:
         if shape_only:
-            utf8 = memoryview(body) if encoding in (None, "utf-8", "ascii") else \
-                memoryview(decoded(body, encoding).encode("utf-8"))
-            bom = len(codecs.BOM_UTF8) if utf8[:3] == codecs.BOM_UTF8 else 0
-            rows = _rows_of_shape(_shape(utf8[bom:], due))
+            utf8 = body if encoding in (None, "utf-8", "ascii") else \
+                decoded(body, encoding).encode("utf-8")
+            text = utf8 if isinstance(utf8, bytearray) else bytearray(utf8)
+            bom = len(codecs.BOM_UTF8) if text.startswith(codecs.BOM_UTF8) else 0
+            rows = _rows_of_shape(_shape(text, bom, due))
         else:
             value = json.loads(decoded(body, encoding).lstrip("\ufeff"),
                                object_pairs_hook=_nothing)

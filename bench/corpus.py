@@ -1,13 +1,14 @@
 """The resource checker against its labelled corpus: every container and dialect of
 ``tests/quality/corpus.py``, hostile servers (dripping headers or body, a zip bomb, a
-cell of 16 MB, 4,000 cells a row, a megabyte-long line, a JSON of a million strings) and
-addresses the guard must refuse, checked 8 at a time on 127.0.0.1.
+cell of 16 MB, 4,000 cells a row, a megabyte-long line, archives of 100,000 parts, a JSON
+of two million strings) and addresses the guard must refuse, checked 8 at a time on 127.0.0.1.
 
     .venv/ckan-2.11.6/bin/python bench/corpus.py [--threads 8] [--deadline 5]
 
 Prints, per finding (downloadable, real format, encoding, valid, refused, deadline,
 bounded), how many cases the checker got right, every case it got wrong, the peak RSS
-above the baseline, and the longest check's wall time; then one TARGET line per goal.
+above the baseline, and the longest check's wall time against its deadline; then one
+TARGET line per goal.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import resource
 import sys
 import time
 import zipfile
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,11 @@ from ckanext.mofcompliance.tests.quality import corpus, servers  # noqa: E402
 
 MB = 1024 * 1024
 CAP = 10 * MB
+# Cases that prove a bound on memory, not the deadline: their own deadline, what a machine
+# ten times slower than this one needs (strings.json: two million strings, checked in
+# about 3 s here beside seven other checks), so that a slow machine does not record them
+# as cut.
+OWN_DEADLINE = {"strings.json": 30.0}
 LABELS = {"downloadable": "downloadable", "detected_format": "real format",
           "format_matches": "real format", "encoding": "encoding", "valid": "valid",
           "refused": "refused", "timeout": "deadline", "bounded": "bounded"}
@@ -54,6 +61,17 @@ def sheet_with_one_cell(chars: int) -> bytes:
     return out.getvalue()
 
 
+def archive_of_parts(count: int, first: tuple[str, ...] = ()) -> bytes:
+    """A ZIP of ``first`` and then empty parts up to ``count`` in all."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in first:
+            archive.writestr(name, "<x/>")
+        for number in range(count - len(first)):
+            archive.writestr("p/%x" % number, b"")
+    return out.getvalue()
+
+
 def hostile() -> list[corpus.Case]:
     """Files that would cost time or memory, each with the bounded finding expected."""
     bounded = {"bounded": True, "downloadable": True}
@@ -66,6 +84,12 @@ def hostile() -> list[corpus.Case]:
                     "text/csv", dict(bounded, problem="tabular-errors")),
         corpus.Case("long-line.csv", b"a,b\n" + b"x" * (2 * MB) + b"\n", "CSV", "text/csv",
                     dict(bounded, problem="tabular-errors")),
+        corpus.Case("parts.zip", archive_of_parts(100000), "ZIP", "application/zip",
+                    dict(bounded, format_matches=True)),
+        corpus.Case("parts.xlsx", archive_of_parts(100000, ("[Content_Types].xml",
+                                                             "xl/workbook.xml")),
+                    "XLSX", corpus.OCTETS, dict(bounded, problem="too-large",
+                                                detected_format="XLSX")),
         corpus.Case("strings.json", b"[" + b'"ab",' * (CAP // 5 - 2) + b'"ab"]', "JSON",
                     "application/json", dict(bounded, valid=True)),
         corpus.Case("missing.csv", b"", "CSV", "text/csv", {"downloadable": False}),
@@ -132,11 +156,13 @@ def main() -> None:
                              read_timeout=2, total_timeout=args.deadline, max_bytes=CAP,
                              resolver=resolve, limiter=outbound.HostLimiter(args.threads))
     settings = Settings(policy, max_rows=1000)
+    own = {name: Settings(dataclasses.replace(policy, total_timeout=seconds), max_rows=1000)
+           for name, seconds in OWN_DEADLINE.items()}
     timings: dict[str, float] = {}
 
     def timed(ref: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         started = time.monotonic()
-        result = check(ref, settings)
+        result = check(ref, own.get(ref["id"], settings))
         timings[ref["id"]] = time.monotonic() - started
         return ref["id"], result
 
@@ -180,14 +206,19 @@ def _report(expected: dict[str, corpus.Case], results: dict[str, dict[str, Any]]
                  result["format_matches"], result["encoding"],
                  [p["code"] for p in result["problems"]]))
     slowest = max(timings, key=timings.__getitem__)
+    deadline = {name: OWN_DEADLINE.get(name, args.deadline) for name in timings}
+    closest = max(timings, key=lambda name: timings[name] - deadline[name])
     print("  peak RSS %.0f MB, %.0f MB above the baseline of %.0f MB"
           % (peak, peak - baseline, baseline))
     print("  longest check: %s, %.2f s (deadline %.1f s)"
-          % (slowest, timings[slowest], args.deadline))
+          % (slowest, timings[slowest], deadline[slowest]))
+    for name in OWN_DEADLINE:
+        print("  %s: %.2f s (its own deadline %.1f s)" % (name, timings[name], deadline[name]))
     misses = sum(total - ok for ok, total in right.values())
     print("TARGET no false finding: %d wrong %s" % (misses, "✓" if not misses else "✗"))
-    print("TARGET every check within its deadline (+1 s): %.2f s %s"
-          % (timings[slowest], "✓" if timings[slowest] <= args.deadline + 1 else "✗"))
+    late = timings[closest] - deadline[closest]
+    print("TARGET every check within its deadline (+1 s): %s %.2f s of %.1f s %s"
+          % (closest, timings[closest], deadline[closest], "✓" if late <= 1 else "✗"))
     print("TARGET ≤ 100 MB above the baseline with %d threads: %.0f MB %s"
           % (args.threads, peak - baseline, "✓" if peak - baseline <= 100 else "✗"))
 

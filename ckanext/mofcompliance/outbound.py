@@ -156,6 +156,7 @@ class Answer:
     ttfb_ms: float               # from sending the last request to its status line
     redirects: list[str] = field(default_factory=list)
     tail: Any = None             # what ``Tail.read`` found past ``max_bytes``
+    cookies: tuple[str, ...] = ()   # the names of the cookies every hop's answer set
 
 
 def _port_ok(parts: SplitResult) -> bool:
@@ -245,17 +246,23 @@ def _connection(parts: SplitResult, address: str, policy: Policy,
     return urllib3.connection.HTTPConnection(address, port_of(parts), timeout=timeout)
 
 
-def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytes, bool]:
-    """At most ``limit`` bytes of the body (the buffer itself, not a copy of it), and
-    whether more followed (not read)."""
-    body = bytearray()
-    while len(body) <= limit:
-        chunk = response.read(min(CHUNK, limit + 1 - len(body)))
+def _read(response: urllib3.BaseHTTPResponse, limit: int) -> tuple[bytearray, bool]:
+    """The body up to ``limit`` bytes and one more, which tells whether more followed
+    (the caller keeps ``limit``; a ``tail`` reads on from the byte after). The buffer
+    is made once at the announced length (grown by pieces it would be copied as it
+    grows, up to twice its size held at once); none for an answer without a body (HEAD,
+    204, 304), whatever its Content-Length says."""
+    length = getattr(response, "length_remaining", None)
+    body = bytearray(min(length, limit + 1)) if length else bytearray()
+    got = 0
+    while got <= limit:
+        chunk = response.read(min(CHUNK, limit + 1 - got))
         if not chunk:
-            return body, False
-        body += chunk
-    del body[limit:]
-    return body, True
+            break
+        body[got:got + len(chunk)] = chunk
+        got += len(chunk)
+    del body[got:]
+    return body, got > limit
 
 
 def _chunks(response: urllib3.BaseHTTPResponse, limit: int, deadline: Deadline
@@ -302,8 +309,11 @@ def _exchange(connection: urllib3.connection.HTTPConnection, method: str, path: 
     found = None
     if truncated and tail is not None and 200 <= response.status < 300:
         found = _read_tail(connection, response, content, tail, deadline)
+    del content[policy.max_bytes:]
     return Answer(response.status, {k.lower(): v for k, v in response.headers.items()},
-                  "", content, truncated, ttfb_ms, tail=found)
+                  "", content, truncated, ttfb_ms, tail=found,
+                  cookies=tuple(value.split("=", 1)[0].strip()
+                                for value in response.headers.getlist("set-cookie")))
 
 
 def _once(method: str, parts: SplitResult, policy: Policy, body: Optional[bytes],
@@ -352,6 +362,7 @@ def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
     ``tail``'s reading past ``max_bytes``."""
     parts, hops = parse(url), []  # type: tuple[SplitResult, list[str]]
     deadline: Optional[Deadline] = None
+    cookies: tuple[str, ...] = ()
     while True:
         if policy.limiter is not None:
             hold = (deadline.left() if deadline else policy.total_timeout) + LEASE_GRACE
@@ -362,6 +373,7 @@ def request(method: str, url: str, policy: Policy, body: Optional[bytes] = None,
             deadline = deadline or Deadline(policy.total_timeout)
             answer = _once(method, parts, policy, body, headers or {}, deadline, tail)
         location = answer.headers.get("location")
+        cookies = answer.cookies = cookies + answer.cookies
         if answer.status not in REDIRECTS or not location or policy.max_redirects == 0:
             answer.redirects = hops
             return answer

@@ -27,6 +27,7 @@ MAX_ERRORS_SHOWN = 3
 MACHINE_READINGS = ("nso-head-refused", "nso-format-from-url")
 # NSO's reading that credits a file by its content type or extension, not its content
 CREDITED = "nso-credits-content-type"
+WAF_PAGE = "nso-waf-page"   # NSO counts a web firewall's challenge page as the file
 
 
 class LostPoint(NamedTuple):
@@ -182,6 +183,8 @@ def _nso_reading(check: Mapping[str, Any], nso: Mapping[str, Any], url: str, dec
     if not downloadable and check.get("downloadable") is True:
         readings.append("nso-head-refused")
     if downloadable and fmt in rules.html_checked_formats and nso.get("html_start") is True:
+        if nso.get("waf_cookie") is True:   # downloadable, machine-readable by its format,
+            return fmt, True, {}, (WAF_PAGE,)   # not validated
         downloadable = False
     detected = str(check.get("detected_format") or "").lower()
     if downloadable and detected and detected != fmt and (
@@ -247,6 +250,9 @@ def _accessibility(assessed: list[ResourceAssessment], rules: Rules
     lost = []
     for r in assessed:
         if r.downloadable:
+            if WAF_PAGE in r.readings:   # no point lost, but the steward is told
+                lost.append(LostPoint("accessibility", WAF_PAGE, 0.0, {"resource": r.name},
+                                      r.resource_id))
             continue
         if "nso-head-refused" in r.readings:
             lost.append(LostPoint("accessibility", "nso-head-refused", unit,

@@ -77,6 +77,12 @@ MESSAGES: Mapping[str, Message] = {
            "machine-readable data, though it is not."),
         N_("Publish the data of {resource} as a real {format} file, or declare and serve it "
            "as {real}.")),
+    "nso-waf-page": Message(
+        N_("NSO's system counts {resource} as downloadable because a web firewall set its "
+           "bot-check cookies (Imperva), but the link serves a web page, not the file: "
+           "programs cannot download the data."),
+        N_("Ask the server's administrator to let programs download {resource} without the "
+           "firewall's challenge.")),
     "unreachable-not-machine-readable": Message(
         N_("{resource} could not be downloaded, so it does not count as machine-readable."),
         N_("Fix the link of {resource}.")),
@@ -158,6 +164,7 @@ SUMMARIES: Mapping[str, str] = {
     "nso-credits-content-type": N_("Credited by NSO for its content type, not its content"),
     "link-not-fetched": N_("Link to an API or a web page only"),
     "nso-head-refused": N_("Server refuses NSO's HEAD request"),
+    "nso-waf-page": N_("A firewall's page counted as the file by NSO"),
     "nso-format-from-url": N_("Format NSO reads from the link"),
     "unreachable-not-machine-readable": N_("Unreachable, so not machine-readable"),
     "not-machine-readable": N_("Not in a machine-readable format"),

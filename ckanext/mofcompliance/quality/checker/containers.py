@@ -10,13 +10,17 @@ reads no stream: only the names of the root storage's children are needed.
 """
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
 from typing import Optional
 
+from .decoding import body_stream
+
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+ZIP_END = b"PK\x05\x06"           # the end of central directory record
+ZIP64_END = b"PK\x06\x06"         # its ZIP64 form, just before the ZIP64 locator
+ZIP_END_REACH = 22 + 65535         # the record and the longest comment after it
 ENTRY = 128                 # bytes of one directory entry
 NO_STREAM = 0xFFFFFFFF      # an absent sibling or child
 FIRST_SPECIAL = 0xFFFFFFFA  # sector numbers from here on mean "no sector"
@@ -140,12 +144,39 @@ def _local_names(body: bytes) -> tuple[list[str], bytes]:
     return names, first
 
 
+def zip_entries(body: bytes) -> Optional[int]:
+    """How many parts a ZIP's end record declares (MAX_ENTRIES + 1 for a ZIP64 record
+    that cannot be read); None when the bytes hold no end record (a cut archive)."""
+    at = body.rfind(ZIP_END, max(0, len(body) - ZIP_END_REACH))
+    if at < 0 or at + 22 > len(body):
+        return None
+    count, = struct.unpack_from("<H", body, at + 10)
+    if count != 0xFFFF:
+        return int(count)
+    record = at - 20 - 56
+    if record >= 0 and body[record:record + 4] == ZIP64_END:
+        return int(struct.unpack_from("<Q", body, record + 32)[0])
+    return MAX_ENTRIES + 1
+
+
+def opened_zip(body: bytes) -> Optional[zipfile.ZipFile]:
+    """The archive, when its directory is in the bytes and lists at most ``MAX_ENTRIES``
+    parts (zipfile reads every entry of the directory: 120,000 parts in 10 MB took 68 MB
+    and 1.3 s); None when it lists more. Raises ``zipfile.BadZipFile`` when it has none."""
+    count = zip_entries(body)
+    if count is not None and count > MAX_ENTRIES:
+        return None
+    return zipfile.ZipFile(body_stream(body))
+
+
 def zip_parts(body: bytes) -> tuple[Optional[list[str]], bytes, bool]:
     """A ZIP's part names, its ``mimetype`` (ODF) and whether the list is whole (from
-    the central directory) or only the parts at the start of a cut archive; None when
-    no part can be read."""
+    the central directory) or only the parts at the start of a cut archive (or of one
+    of more than ``MAX_ENTRIES`` parts); None when no part can be read."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(body))
+        archive = opened_zip(body)
+        if archive is None:
+            raise zipfile.BadZipFile("more parts than are read")
         names = archive.namelist()
         info = archive.getinfo("mimetype") if "mimetype" in names else None
         mimetype = archive.read(info) if info is not None and info.file_size < 200 else b""

@@ -9,10 +9,10 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, BinaryIO, Callable, Iterator, Mapping, Optional
 
 from ... import outbound
-from . import decoding, formats, nso, tabular
+from . import decoding, formats, jsonshape, nso, tabular
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class Fetched:
     body: bytes
     truncated: bool
     tail: Optional[dict[str, Any]] = None   # NSO's reading past max_mb (nso.json_tail)
+    cookies: tuple[str, ...] = ()            # the names of the cookies the answers set
 
 
 def _problem(code: str, detail: str) -> Problem:
@@ -73,16 +74,46 @@ def fetch_url(url: str, settings: Settings, declared: str = "") -> Fetched:
     return Fetched(answer.status, answer.url, round(answer.ttfb_ms, 1),
                    _size(answer.headers, answer.body, answer.truncated),
                    answer.headers.get("content-type"),
-                   answer.body, answer.truncated, answer.tail)
+                   answer.body, answer.truncated, answer.tail, answer.cookies)
 
 
-def read_file(path: str, settings: Settings) -> Fetched:
-    """An uploaded file, from the catalog's storage (never over HTTP)."""
-    limit = settings.policy.max_bytes
+def read_file(path: str, settings: Settings, tail: Optional[outbound.Tail] = None,
+              due: Optional[float] = None) -> Fetched:
+    """An uploaded file, from the catalog's storage (never over HTTP): at most
+    ``max_bytes``, and, past them, what ``tail`` reads on, as the GET of a link would,
+    within the check's deadline ``due``."""
+    limit, content_type = settings.policy.max_bytes, mimetypes.guess_type(path)[0]
+    found, size = None, os.path.getsize(path)
     with open(path, "rb") as source:
-        body = source.read(limit + 1)
-    return Fetched(None, None, None, os.path.getsize(path),
-                   mimetypes.guess_type(path)[0], body[:limit], len(body) > limit)
+        body = bytearray(min(size, limit + 1))   # read into, never copied
+        body[source.readinto(body):] = b""
+        truncated = len(body) > limit
+        if truncated and tail is not None:
+            found = _read_on(source, body, tail, content_type, due)
+    del body[limit:]
+    return Fetched(None, None, None, size, content_type, body, truncated, found)
+
+
+def _read_on(source: BinaryIO, head: bytes, tail: outbound.Tail,
+             content_type: Optional[str], due: Optional[float]) -> Any:
+    """What ``tail`` finds in the file past ``head``, up to its limit; None when the
+    deadline ``due`` cut the reading (an end that is none)."""
+    cut = False
+
+    def chunks() -> Iterator[bytes]:
+        nonlocal cut
+        left = tail.limit - len(head)
+        while left > 0:
+            if due is not None and time.monotonic() >= due:
+                cut = True
+                return
+            chunk = source.read(min(outbound.CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+    found = tail.read(content_type, head, chunks())
+    return None if cut else found
 
 
 def _reached(result: dict[str, Any], fetched: Fetched) -> bool:
@@ -121,7 +152,8 @@ def _tabular(result: dict[str, Any], fetched: Fetched, settings: Settings,
         _validate(result, fetched, settings, due)
     except tabular.Late:
         result["tabular"] = tabular.not_validated("not read within the check's deadline")
-        result["problems"].append(_late(settings))
+        if "check-timeout" not in [p["code"] for p in result["problems"]]:  # NSO's count
+            result["problems"].append(_late(settings))
 
 
 def _validate(result: dict[str, Any], fetched: Fetched, settings: Settings,
@@ -130,7 +162,7 @@ def _validate(result: dict[str, Any], fetched: Fetched, settings: Settings,
     if kind in ("CSV", "TSV"):
         result["tabular"] = tabular.validate_delimited(
             fetched.body, encoding, fetched.truncated, _delimiter(fetched.body, encoding),
-            settings.max_rows)
+            settings.max_rows, due)
     elif kind in ("XLSX", "JSON") and fetched.truncated:
         result["tabular"] = tabular.not_validated(
             "only the first %d bytes were read" % len(fetched.body))
@@ -139,12 +171,12 @@ def _validate(result: dict[str, Any], fetched: Fetched, settings: Settings,
             % len(fetched.body)))
     elif kind == "XLSX":
         result["tabular"] = tabular.validate_xlsx(fetched.body, settings.max_rows,
-                                                  settings.max_unpacked)
+                                                  settings.max_unpacked, due)
         if not result["tabular"]["validated"]:
             result["problems"].append(_problem(
                 "too-large", result["tabular"]["errors"][0]["message"]))
     elif kind == "JSON":
-        result["tabular"] = tabular.validate_json(fetched.body, encoding, due)
+        result["tabular"] = jsonshape.validate_json(fetched.body, encoding, due)
     table = result["tabular"]
     if table and table["validated"] and not table["valid"]:
         code = "tabular-errors" if kind in ("CSV", "TSV") else "unparsable"
@@ -202,15 +234,17 @@ def _check(result: dict[str, Any], resource: dict[str, Any], settings: Settings,
                 result["problems"].append(_problem(
                     "dead-link", "the uploaded file is missing from storage"))
                 return
-            fetched = read_file(path, settings)
-            head = (200, fetched.content_type)  # the catalog's own download answers HEAD
+            fetched = read_file(path, settings, nso.json_tail(url, declared), due)
+            head = (200, fetched.content_type, ())  # the catalog's own download answers HEAD
         else:
             result["nso"] = nso.reading(url, declared, None, None)  # until a HEAD answers
             started = time.monotonic()
             fetched = fetch_url(url, settings, declared)
             head = nso.head(url, settings.policy, time.monotonic() - started)
-        result["nso"] = nso.reading(url, declared, *head, fetched.body, fetched.truncated,
-                                    fetched.tail, due)
+        status, content_type, cookies = head
+        result["nso"] = nso.reading(url, declared, status, content_type, fetched.body,
+                                    fetched.truncated, fetched.tail, due,
+                                    cookies + fetched.cookies)
     except outbound.RefusedAddress as error:
         result["outcome"] = "refused"
         result["problems"].append(_problem(error.code, str(error)))

@@ -91,6 +91,44 @@ def complete_lines(text: str, truncated: bool) -> str:
     return text
 
 
+class BodyStream(io.RawIOBase):
+    """A body held in memory, read as a seekable file without a copy of it (``io.BytesIO``
+    copies a ``bytearray``, which is what the outbound guard reads a body into)."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__()
+        self._view = memoryview(body)
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: "memoryview | bytearray") -> int:  # type: ignore[override]
+        piece = self._view[self._at:self._at + len(buffer)]
+        buffer[:len(piece)] = piece
+        self._at += len(piece)
+        return len(piece)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: len(self._view)}[whence]
+        self._at = max(0, base + offset)
+        return self._at
+
+    def tell(self) -> int:
+        return self._at
+
+    def close(self) -> None:
+        super().close()
+        self._view.release()
+
+
+def body_stream(body: bytes) -> io.BufferedReader:
+    return io.BufferedReader(BodyStream(body), CHUNK)
+
+
 def decoded(body: bytes, encoding: Optional[str]) -> str:
     return body.decode(python_codec(encoding or "utf-8"), errors="replace")
 

@@ -18,7 +18,7 @@ import dataclasses
 import itertools
 import re
 from collections import Counter
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Sequence
 
 from ... import outbound
 from ..check_inputs import nso_format
@@ -36,22 +36,24 @@ NSO_MAX_BYTES = 100 * 1024 * 1024   # NSO downloads and validates up to MAX_FILE
 JSON_PIECE = 65536          # bytes decoded at a time
 WORKBOOKS = ("xlsx", "xls", "ods")
 ENCODING_SAMPLE = 65536     # bytes NSO guesses the encoding from (chardet)
+WAF_COOKIE_MARKS = ("incap_", "visid_incap")   # resource_checker.py, its WAF exception
 
 
 def head(url: str, policy: outbound.Policy, spent: float = 0.0
-         ) -> tuple[Optional[int], Optional[str]]:
-    """The status and content type of a HEAD request to ``url`` (None, None when it got no
-    answer: refused address, time-out, unreachable). Sent after the GET, only when that
-    answered, within what the GET left of the check's one deadline (``spent`` seconds)."""
+         ) -> tuple[Optional[int], Optional[str], tuple[str, ...]]:
+    """The status, content type and cookie names of a HEAD request to ``url`` (None, None,
+    () when it got no answer: refused address, time-out, unreachable). Sent after the GET,
+    only when that answered, within what the GET left of the check's one deadline
+    (``spent`` seconds)."""
     left = policy.total_timeout - spent
     if left <= 0:
-        return None, None
+        return None, None, ()
     try:
         answer = outbound.request("HEAD", url, dataclasses.replace(policy, total_timeout=left),
                                   headers={"Accept": "*/*"})
     except outbound.OutboundError:
-        return None, None
-    return answer.status, answer.headers.get("content-type")
+        return None, None, ()
+    return answer.status, answer.headers.get("content-type"), answer.cookies
 
 
 def starts_like_html(body: bytes) -> bool:
@@ -68,14 +70,24 @@ def _blank(row: list[str]) -> bool:
     return not row or all(not cell.strip() for cell in row)
 
 
-def _column_types(sample: list[list[str]], width: int) -> list[Optional[Any]]:
+Sampled = tuple[bool, int, bytes]   # a sample row: blank, its length, its cells' marks
+
+
+def _marks(row: list[str], width: int) -> bytes:
+    """Per cell under the header: bit 0 when it is not empty, and the types that read it
+    one bit higher (``tabular.type_marks``): a byte a cell, not the cell."""
+    return bytes((tabular.type_marks(value) << 1) | 1 if value else 0
+                 for value in (cell.strip() for cell in row[:width]))
+
+
+def _column_types(sample: list[Sampled], width: int) -> list[int]:
     """A column's type as frictionless infers it: the first of integer, number, date read
-    by at least 90 % of its non-empty sampled values; else any text."""
-    types: list[Optional[Any]] = []
+    by at least 90 % of its non-empty sampled values (as its mark bit); else 0 (text)."""
+    types = []
     for column in range(width):
-        values = [r[column].strip() for r in sample if column < len(r) and r[column].strip()]
-        types.append(next((kind for _name, kind in tabular.TYPES if values and sum(
-            1 for v in values if kind.match(v)) >= TYPE_CONFIDENCE * len(values)), None))
+        marks = [m[column] for _b, _l, m in sample if column < len(m) and m[column] & 1]
+        types.append(next((2 << bit for bit in range(len(tabular.TYPES)) if marks and sum(
+            1 for mark in marks if mark & 2 << bit) >= TYPE_CONFIDENCE * len(marks)), 0))
     return types
 
 
@@ -104,24 +116,27 @@ class _CellsPass:
     """The frictionless pass: blank rows before the header are skipped; a label blank or
     repeated, and per data row a blank row, each cell past the header, each cell missing,
     each value not of its column's type (inferred from the first 100 data rows, held
-    until then); the first 1,000 errors only."""
+    until then as marks, a byte a cell); the first 1,000 errors only."""
 
     def __init__(self) -> None:
         self.counts: Counter = Counter()
         self.width: Optional[int] = None
-        self.sample: list[list[str]] = []
-        self.types: Optional[list[Optional[Any]]] = None
+        self.sample: list[Sampled] = []
+        self.types: Optional[list[int]] = None
+        self.kinds: list[Any] = []
 
     def add(self, row: list[str]) -> None:
         if self.width is None:
             if not _blank(row):
                 self._header(row)
         elif self.types is None:
-            self.sample.append(row)
+            self.sample.append((_blank(row), len(row), _marks(row, self.width)))
             if len(self.sample) == TYPE_SAMPLE:
                 self._typed()
         elif sum(self.counts.values()) < FRICTIONLESS_LIMIT:
-            self._row(row)
+            self._row(_blank(row), len(row), sum(
+                1 for cell, kind in zip(row, self.kinds, strict=False)
+                if kind and cell.strip() and not kind.match(cell.strip())))
 
     def end(self) -> Counter:
         if self.width is None:
@@ -138,24 +153,26 @@ class _CellsPass:
         self.width = len(header)
 
     def _typed(self) -> None:
-        self.types = _column_types(self.sample, self.width or 0)
+        types = self.types = _column_types(self.sample, self.width or 0)
+        self.kinds = [tabular.TYPES[kind.bit_length() - 2][1] if kind else None
+                      for kind in types]
         sample, self.sample = self.sample, []
-        for row in sample:
-            self.add(row)
+        for blank, length, marks in sample:
+            if sum(self.counts.values()) < FRICTIONLESS_LIMIT:
+                self._row(blank, length, sum(1 for mark, kind in zip(marks, types)
+                                             if kind and mark & 1 and not mark & kind))
 
     def _add(self, kind: str, count: int) -> None:
         self.counts[kind] += min(count, FRICTIONLESS_LIMIT - sum(self.counts.values()))
 
-    def _row(self, row: list[str]) -> None:
-        width, types = self.width or 0, self.types or []
-        if _blank(row):
+    def _row(self, blank: bool, length: int, wrong_types: int) -> None:
+        width = self.width or 0
+        if blank:
             self._add("blank-row", 1)
         else:
-            self._add("extra-value", max(0, len(row) - width))
-            self._add("missing-value", max(0, width - len(row)))
-            self._add("format-error", sum(
-                1 for cell, kind in zip(row, types, strict=False)
-                if kind and cell.strip() and not kind.match(cell.strip())))
+            self._add("extra-value", max(0, length - width))
+            self._add("missing-value", max(0, width - length))
+            self._add("format-error", wrong_types)
 
 
 ROWS_BETWEEN_CLOCKS = 4096   # rows counted between two looks at the check's deadline
@@ -231,19 +248,28 @@ def json_tail(url: str, declared: str) -> outbound.Tail:
     return outbound.Tail(NSO_MAX_BYTES, read)
 
 
+def waf_cookie(cookies: Sequence[str]) -> bool:
+    """NSO's sign of a web firewall's bot challenge (Imperva/Incapsula): a cookie named
+    ``visid_incap_…`` or ``incap_ses_…`` set during its HEAD and GET."""
+    return any(mark in name.lower() for name in cookies for mark in WAF_COOKIE_MARKS)
+
+
 def reading(url: str, declared: str, status: Optional[int], content_type: Optional[str],
             body: Optional[bytes] = None, truncated: bool = False,
-            tail: Optional[dict[str, Any]] = None, due: Optional[float] = None
-            ) -> dict[str, Any]:
+            tail: Optional[dict[str, Any]] = None, due: Optional[float] = None,
+            cookies: Sequence[str] = ()) -> dict[str, Any]:
     """The check's ``nso`` dict: the HEAD's status and content type; when the file was
     read, whether it starts like an HTML page and, for a table by NSO's format, its
     errors counted NSO's way (an empty file: 1 error; an empty workbook, which frictionless
     cannot parse: an error type NSO does not count, so 0); for a JSON longer than the
-    checker reads, its validity read on up to NSO's limit (``tail``)."""
+    checker reads, its validity read on up to NSO's limit (``tail``); for a page starting
+    like HTML, whether a web firewall's cookie was set (``waf_cookie``)."""
     found: dict[str, Any] = {"head_status": status, "content_type": content_type}
     if body is None:
         return found
     found["html_start"] = starts_like_html(body)
+    if found["html_start"]:
+        found["waf_cookie"] = waf_cookie(cookies)
     fmt = nso_format(content_type, url, declared)
     if fmt in NSO_JSON and tail is not None:
         found["table"] = tail

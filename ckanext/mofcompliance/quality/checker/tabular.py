@@ -10,18 +10,17 @@ budget of a few milliseconds per resource.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
-import json
 import re
 import time
 import zipfile
 from typing import IO, Any, Iterator, Optional
 from xml.parsers import expat
 
-from .decoding import decoded, python_codec
+from .containers import MAX_ENTRIES, opened_zip
+from .decoding import body_stream, python_codec
 
 MAX_ERRORS_KEPT = 20
 MAX_CELL_CHARS = 32767     # the most a spreadsheet cell holds (Excel's limit)
@@ -78,16 +77,32 @@ def _header_errors(errors: Errors, header: list[str]) -> None:
         seen.add(name)
 
 
-def _column_types(rows: list[list[str]], width: int) -> list[Optional[tuple]]:
-    """Each column's type, from its first non-empty values: the first of integer,
-    number, date that all of them match; None (any text) otherwise."""
-    types: list[Optional[tuple]] = []
-    for column in range(width):
-        values = [r[column].strip() for r in rows[:TYPE_SAMPLE]
-                  if column < len(r) and r[column].strip()]
-        types.append(next((t for t in TYPES if values and all(t[1].match(v) for v in values)),
-                          None))
-    return types
+def type_marks(value: str) -> int:
+    """Which of ``TYPES`` read the (stripped, non-empty) ``value``: bit ``i`` for
+    ``TYPES[i]``."""
+    return sum(1 << bit for bit, (_name, kind) in enumerate(TYPES) if kind.match(value))
+
+
+class _Typing:
+    """Each column's type from its first non-empty values, read row by row and held as
+    bits (a row's cells are never kept): the first of integer, number, date that all of
+    them match; None (any text) otherwise."""
+
+    def __init__(self, width: int) -> None:
+        self.seen = bytearray(width)
+        self.fits = bytearray([(1 << len(TYPES)) - 1] * width)
+
+    def add(self, row: list[str]) -> None:
+        for column, cell in enumerate(row[:len(self.seen)]):
+            value = cell.strip()
+            if value:
+                self.seen[column] = 1
+                if self.fits[column]:
+                    self.fits[column] &= type_marks(value)
+
+    def types(self) -> list[Optional[tuple]]:
+        return [next((kind for bit, kind in enumerate(TYPES) if fits >> bit & 1), None)
+                if seen else None for seen, fits in zip(self.seen, self.fits, strict=True)]
 
 
 def _row_errors(errors: Errors, number: int, row: list[str], length: int, width: int,
@@ -116,7 +131,7 @@ class _LongLine(Exception):
 def _lines(body: bytes, encoding: Optional[str], truncated: bool) -> Iterator[str]:
     """The text's lines, decoded as they are read (never the whole text at once); a cut
     body loses its last, partial line."""
-    stream = io.TextIOWrapper(io.BytesIO(body), encoding=python_codec(encoding or "utf-8"),
+    stream = io.TextIOWrapper(body_stream(body), encoding=python_codec(encoding or "utf-8"),
                               errors="replace", newline="")
     previous = None
     for line in stream:
@@ -130,32 +145,37 @@ def _lines(body: bytes, encoding: Optional[str], truncated: bool) -> Iterator[st
 
 
 def validate_delimited(body: bytes, encoding: Optional[str], truncated: bool,
-                       delimiter: str, max_rows: int) -> dict[str, Any]:
+                       delimiter: str, max_rows: int, due: Optional[float] = None
+                       ) -> dict[str, Any]:
     """The header and the first ``max_rows`` rows (row numbers count the header as 1),
-    read one at a time: the first ``TYPE_SAMPLE`` are held to tell the columns' types."""
+    read one at a time, none held: the first ``TYPE_SAMPLE`` tell the columns' types
+    (which they all read, so only the rows after them can have type errors).
+    Stopped (``Late``) at the check's deadline ``due``."""
     errors, checked = Errors(), 0
     try:
         rows = csv.reader(_lines(body, encoding, truncated), delimiter=delimiter)
         header = next(rows, None)
         if header is None:
-            return _unreadable("source-error", "the file has no rows")
+            return unreadable("source-error", "the file has no rows")
         if header:
             header[0] = header[0].lstrip("\ufeff")
         width = len(header)
-        kept = max(1, min(width, MAX_COLUMNS))  # cells of a sample row held
-        sample = [(row[:kept], len(row))
-                  for row in itertools.islice(rows, min(TYPE_SAMPLE, max_rows))]
-        types = _column_types([row for row, _ in sample], min(width, MAX_COLUMNS))
         _header_errors(errors, header)
-        rest = ((row, len(row)) for row in itertools.islice(rows, max(0, max_rows - len(sample))))
-        for number, (row, length) in enumerate(itertools.chain(sample, rest), start=2):
-            _row_errors(errors, number, row, length, width, types)
+        typing = _Typing(min(width, MAX_COLUMNS))
+        types: list[Optional[tuple]] = []   # none in the sample: its values all read
+        for number, row in enumerate(itertools.islice(rows, max_rows), start=2):
+            on_time(due)
+            if number - 2 < TYPE_SAMPLE:
+                typing.add(row)
+            elif number - 2 == TYPE_SAMPLE:
+                types = typing.types()
+            _row_errors(errors, number, row, len(row), width, types)
             checked += 1
     except _LongLine:
-        return _unreadable("source-error", "a row is longer than %d characters"
+        return unreadable("source-error", "a row is longer than %d characters"
                            % MAX_LINE_CHARS)
     except csv.Error as error:
-        return _unreadable("source-error", "the rows cannot be read: %s" % error)
+        return unreadable("source-error", "the rows cannot be read: %s" % error)
     return {"validated": True, "valid": not errors.count, "error_count": errors.count,
             "rows_checked": checked, "errors": errors.kept}
 
@@ -173,9 +193,10 @@ class _CellTooLong(Exception):
     pass
 
 
-def _sheet_rows(sheet: IO[bytes], max_rows: int) -> int:
+def _sheet_rows(sheet: IO[bytes], max_rows: int, due: Optional[float]) -> int:
     """The rows of a worksheet, streamed through expat (no tree, no text kept): at most
-    ``max_rows``; a text run longer than a cell may hold stops the reading."""
+    ``max_rows``; a text run longer than a cell may hold stops the reading, and so does
+    the check's deadline ``due`` (``Late``), looked at every ``CHUNK`` bytes unpacked."""
     parser = expat.ParserCreate(namespace_separator=" ")
     state = {"rows": 0, "text": 0}
 
@@ -198,6 +219,7 @@ def _sheet_rows(sheet: IO[bytes], max_rows: int) -> int:
     parser.CharacterDataHandler = text
     try:
         while chunk := sheet.read(CHUNK):
+            on_time(due)
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except _Enough:
@@ -205,19 +227,25 @@ def _sheet_rows(sheet: IO[bytes], max_rows: int) -> int:
     return min(state["rows"], max_rows)
 
 
-def validate_xlsx(body: bytes, max_rows: int, max_unpacked: int) -> dict[str, Any]:
+def validate_xlsx(body: bytes, max_rows: int, max_unpacked: int,
+                  due: Optional[float] = None) -> dict[str, Any]:
     """That the workbook opens: its parts are there and its first sheet's rows read (the
     first ``max_rows``, streamed). openpyxl's full load costs 7–20 ms for a small file,
     too much for a sweep of the whole catalog; reading the parts costs well under one.
     A sheet that unpacks to more than ``max_unpacked`` bytes is not opened (zipfile's
-    reader never yields more than the size declared, so that bounds what is read)."""
+    reader never yields more than the size declared, so that bounds what is read), nor
+    one of more than ``MAX_ENTRIES`` parts; the reading stops at the check's deadline
+    ``due`` (``Late``)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(body))
+        archive = opened_zip(body)
+        if archive is None:
+            return not_validated("it has more than %d parts, more than the checker opens"
+                                 % MAX_ENTRIES)
         names = set(archive.namelist())
         missing = [part for part in XLSX_PARTS if part not in names]
         sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
         if missing or not sheets:
-            return _unreadable("unparsable", "not a workbook: %s missing"
+            return unreadable("unparsable", "not a workbook: %s missing"
                                % ", ".join(missing or ["a worksheet"]))
         info = archive.getinfo(sheets[0])
         if info.file_size > max_unpacked:
@@ -225,25 +253,15 @@ def validate_xlsx(body: bytes, max_rows: int, max_unpacked: int) -> dict[str, An
                                  "the checker opens" % (info.file_size // MB,
                                                         max_unpacked // MB))
         with archive.open(info) as sheet:
-            rows = _sheet_rows(sheet, max_rows)
+            rows = _sheet_rows(sheet, max_rows, due)
     except _CellTooLong:
-        return _unreadable("unparsable", "a cell holds more than %d characters, more than "
+        return unreadable("unparsable", "a cell holds more than %d characters, more than "
                            "a spreadsheet cell can" % MAX_CELL_CHARS)
     except (zipfile.BadZipFile, expat.ExpatError, EOFError, ValueError,
             NotImplementedError) as error:
-        return _unreadable("unparsable", "the workbook does not open: %s" % error)
+        return unreadable("unparsable", "the workbook does not open: %s" % error)
     return {"validated": True, "valid": True, "error_count": 0, "rows_checked": rows,
             "errors": []}
-
-
-def _nothing(_pairs: Any) -> None:
-    """An object's members are not kept: only whether the text parses matters."""
-
-
-JSON_SCALAR = re.compile(rb'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"'
-                         rb"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
-SHAPE_ONLY = 1024 * 1024  # bytes of JSON past which only its shape is parsed
-SCALARS_BETWEEN_CLOCKS = 65536  # values shaped between two looks at the deadline
 
 
 class Late(Exception):
@@ -257,47 +275,7 @@ def on_time(due: Optional[float]) -> None:
         raise Late()
 
 
-def _shape(text: bytes, due: Optional[float]) -> bytes:
-    """``text`` with every valid string made ``""`` and every valid number ``0`` (an
-    invalid one stays, and fails): as valid or invalid as it was, and parsed without
-    building millions of values. Stopped (``Late``) at the deadline ``due``."""
-    shape, last = bytearray(), 0
-    for number, scalar in enumerate(JSON_SCALAR.finditer(text)):
-        if number % SCALARS_BETWEEN_CLOCKS == 0:
-            on_time(due)
-        shape += text[last:scalar.start()]
-        shape += b'""' if text[scalar.start()] == 0x22 else b"0"
-        last = scalar.end()
-    shape += text[last:]
-    on_time(due)
-    return bytes(shape)
-
-
-def validate_json(body: bytes, encoding: Optional[str],
-                  due: Optional[float] = None) -> dict[str, Any]:
-    """That the text parses; objects are dropped as they are read. A large text is
-    parsed for its shape (``_shape``), within the check's deadline ``due`` (``Late``)."""
-    shape_only = len(body) > SHAPE_ONLY
-    try:
-        if shape_only:
-            utf8 = body if encoding in (None, "utf-8", "ascii") else \
-                decoded(body, encoding).encode("utf-8")
-            value = json.loads(_shape(utf8.removeprefix(codecs.BOM_UTF8), due),
-                               object_pairs_hook=_nothing)
-        else:
-            value = json.loads(decoded(body, encoding).lstrip("\ufeff"),
-                               object_pairs_hook=_nothing)
-    except json.JSONDecodeError as error:
-        return _unreadable("unparsable", "not valid JSON: %s" % (
-            error.msg if shape_only else error))
-    except (RecursionError, UnicodeDecodeError) as error:
-        return _unreadable("unparsable", "not valid JSON: %s" % type(error).__name__)
-    rows = len(value) if isinstance(value, list) else 1
-    return {"validated": True, "valid": True, "error_count": 0, "rows_checked": rows,
-            "errors": []}
-
-
-def _unreadable(code: str, message: str) -> dict[str, Any]:
+def unreadable(code: str, message: str) -> dict[str, Any]:
     return {"validated": True, "valid": False, "error_count": 1, "rows_checked": 0,
             "errors": [{"code": code, "row": None, "message": message}]}
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 import codecs
 import json
 import tracemalloc
+from datetime import timedelta
 
 import pytest
 
 from ckanext.mofcompliance import outbound
 from ckanext.mofcompliance.quality.checker import Settings, check, jsonscan
 from ckanext.mofcompliance.quality.checker.nso import count_json
+from ckanext.mofcompliance.quality.grading import grade_dataset
 
 from . import servers
-from .test_nso_readings import graded
+from .test_nso_readings import NOW, dataset, graded
 
 JSON = {"Content-Type": "application/json"}
 ROWS = [{"year": 2566 + n % 3, "region": "ภาคกลาง %d" % n, "amount": n * 12.5}
@@ -52,6 +54,46 @@ def test_a_file_nso_does_not_read_as_json_is_not_read_past_max_mb(site):
     _grade, [found] = graded(site, ("/budget.txt", "TXT", {"Content-Type": "text/plain"},
                                     BIG))
     assert found["truncated"] is True and "table" not in found["nso"]
+
+
+def graded_upload(tmp_path, name, fmt, body, max_bytes=1024 * 1024):
+    """An uploaded resource read from storage (not over HTTP), checked and graded as
+    test_nso_readings.py's ``graded`` grades a link."""
+    (tmp_path / "stored").write_bytes(body)   # storage names a file without its extension
+    res = {"id": "r0", "name": name, "url": name, "format": fmt, "url_type": "upload",
+           "metadata_modified": (NOW - timedelta(days=10)).replace(tzinfo=None).isoformat()}
+    found = check(res, Settings(outbound.Policy(max_bytes=max_bytes)),
+                  upload_path=lambda _resource: str(tmp_path / "stored"))
+    return grade_dataset(dataset(res), [found], NOW), found
+
+
+@pytest.mark.parametrize("body,valid,letter", [(BIG, True, (100.0, "A")),
+                                                (BIG[:-1] + b",]", False, (75.0, "B"))])
+def test_an_uploaded_json_past_max_mb_is_judged_as_nso_reads_it_whole(tmp_path, body, valid,
+                                                                        letter):
+    grade, found = graded_upload(tmp_path, "budget.json", "JSON", body)
+    assert found["truncated"] is True and "too-large" in [p["code"] for p in found["problems"]]
+    assert found["nso"]["table"] == {"valid": valid, "error_count": 0 if valid else 1}
+    assert (grade.score, grade.letter) == letter
+
+
+STRINGS = b"[" + b'"x",' * 1023 + b'"x"]'   # byte 1,024 is a comma between two strings
+
+
+@pytest.mark.parametrize("how", ["link", "upload"])
+def test_the_byte_at_max_mb_is_read_on_not_dropped(site, tmp_path, how):
+    """The byte that tells the body goes on past ``max_bytes`` is the first the reading
+    past them needs: dropped, ``"x""x"`` would be invalid JSON."""
+    assert STRINGS[1024:1025] == b","
+    if how == "upload":
+        _grade, found = graded_upload(tmp_path, "strings.json", "JSON", STRINGS, 1024)
+    else:
+        site.routes["/strings.json"] = (200, JSON, STRINGS)
+        found = check({"id": "r1", "url": site.url("/strings.json"), "format": "JSON"},
+                      Settings(outbound.Policy(allowed_hosts=frozenset({"127.0.0.1"}),
+                                               max_bytes=1024)))
+    assert found["truncated"] is True
+    assert found["nso"]["table"] == {"valid": True, "error_count": 0}
 
 
 def chunked(text: bytes, size: int):

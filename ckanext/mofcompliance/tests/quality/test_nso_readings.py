@@ -43,21 +43,25 @@ def settings() -> Settings:
                     max_rows=1000)
 
 
-def graded(site, *served: tuple[str, str, dict, bytes]):
+def graded(site, *served: tuple[str, str, dict, bytes], status: int = 200):
     """Serve ``(path, declared format, headers, body)`` resources, check them, grade."""
     resources, checks = [], []
     for number, (path, fmt, headers, body) in enumerate(served):
-        site.routes[path] = (200, headers, body)
+        site.routes[path] = (status, headers, body)
         res = {"id": "r%d" % number, "name": path.lstrip("/"), "url": site.url(path),
                "format": fmt, "url_type": "",
                "metadata_modified": (NOW - timedelta(days=10)).replace(tzinfo=None).isoformat()}
         resources.append(res)
         checks.append(check(res, settings()))
-    pkg = {"id": "d", "name": "d", "title": "ชุดข้อมูล", "notes": "คำอธิบาย",
-           "tags": [{"name": "การคลัง"}], "license_title": "Open Data Common",
-           "organization": {"id": "o", "name": "mof"}, "update_frequency": "รายเดือน",
-           "resources": resources}
-    return grade_dataset(pkg, checks, NOW), checks
+    return grade_dataset(dataset(*resources), checks, NOW), checks
+
+
+def dataset(*resources: dict) -> dict:
+    """A dataset complete by NSO's fields (``update_frequency`` monthly)."""
+    return {"id": "d", "name": "d", "title": "ชุดข้อมูล", "notes": "คำอธิบาย",
+            "tags": [{"name": "การคลัง"}], "license_title": "Open Data Common",
+            "organization": {"id": "o", "name": "mof"}, "update_frequency": "รายเดือน",
+            "resources": list(resources)}
 
 
 def test_a_server_refusing_head_is_not_downloadable_to_nso(site):
@@ -111,6 +115,34 @@ def test_a_page_starting_like_html_stays_not_downloadable_to_nso(site):
     grade, _ = graded(site, ("/page.csv", "CSV", {"Content-Type": "text/html"}, HTML))
     # NSO sees the page: not downloadable, not machine-readable; 20 + 20 = 40
     assert (grade.score, grade.letter) == (40.0, "D")
+
+
+WAF = {"Content-Type": "text/html", "Set-Cookie": "visid_incap_2615=x1; path=/; HttpOnly"}
+
+
+@pytest.mark.parametrize("how", ["on the page", "on a redirect to it"])
+def test_a_page_behind_a_firewalls_cookies_is_downloadable_to_nso(site, how):
+    """NSO's WAF exception (resource_checker.py): a page starting like HTML while an
+    Imperva cookie (``visid_incap_…``, ``incap_ses_…``) was set during its HEAD and GET is
+    downloadable, machine-readable by its format, not validated."""
+    if how == "on the page":
+        grade, [found] = graded(site, ("/fiscal.csv", "CSV", WAF, HTML))
+    else:
+        site.routes["/challenge"] = (200, {"Content-Type": "text/html"}, HTML)
+        grade, [found] = graded(site, ("/fiscal.csv", "CSV", {
+            "Location": "/challenge", "Set-Cookie": "incap_ses_1227_2615=y2; path=/"}, b""),
+            status=302)
+    assert found["nso"]["html_start"] is True and found["nso"]["waf_cookie"] is True
+    # the checker's better finding: a web page where a CSV was promised
+    assert found["downloadable"] is False
+    assert [p["code"] for p in found["problems"]] == ["html-instead-of-file"]
+    # NSO: downloadable 15, machine-readable (csv by the link) 20, nothing validated
+    # (0.7 x 100 x 25 % = 17.5): 20 + 20 + 15 + 20 + 17.5 = 92.5
+    assert (grade.score, grade.letter) == (92.5, "A")
+    assert [(p.code, p.points) for p in grade.lost] == [("nso-waf-page", 0.0),
+                                                      ("nothing-validated", 7.5)]
+    assert "a web firewall set its bot-check cookies" in render("nso-waf-page", {
+        "resource": "fiscal.csv"}).found
 
 
 def test_errors_after_row_1000_count_as_nso_reads_the_whole_file(site):

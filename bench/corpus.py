@@ -61,17 +61,6 @@ def sheet_with_one_cell(chars: int) -> bytes:
     return out.getvalue()
 
 
-def archive_of_parts(count: int, first: tuple[str, ...] = ()) -> bytes:
-    """A ZIP of ``first`` and then empty parts up to ``count`` in all."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in first:
-            archive.writestr(name, "<x/>")
-        for number in range(count - len(first)):
-            archive.writestr("p/%x" % number, b"")
-    return out.getvalue()
-
-
 def hostile() -> list[corpus.Case]:
     """Files that would cost time or memory, each with the bounded finding expected."""
     bounded = {"bounded": True, "downloadable": True}
@@ -84,9 +73,9 @@ def hostile() -> list[corpus.Case]:
                     "text/csv", dict(bounded, problem="tabular-errors")),
         corpus.Case("long-line.csv", b"a,b\n" + b"x" * (2 * MB) + b"\n", "CSV", "text/csv",
                     dict(bounded, problem="tabular-errors")),
-        corpus.Case("parts.zip", archive_of_parts(100000), "ZIP", "application/zip",
+        corpus.Case("parts.zip", corpus.archive_of_parts(100000), "ZIP", "application/zip",
                     dict(bounded, format_matches=True)),
-        corpus.Case("parts.xlsx", archive_of_parts(100000, ("[Content_Types].xml",
+        corpus.Case("parts.xlsx", corpus.archive_of_parts(100000, ("[Content_Types].xml",
                                                              "xl/workbook.xml")),
                     "XLSX", corpus.OCTETS, dict(bounded, problem="too-large",
                                                 detected_format="XLSX")),

@@ -113,6 +113,17 @@ def zip_file(parts: dict[str, bytes], stored_first: Optional[str] = None) -> byt
     return out.getvalue()
 
 
+def archive_of_parts(count: int, first: Sequence[str] = ()) -> bytes:
+    """A ZIP of ``first`` and then empty parts up to ``count`` in all."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in first:
+            archive.writestr(name, "<x/>")
+        for number in range(count - len(first)):
+            archive.writestr("p/%x" % number, b"")
+    return out.getvalue()
+
+
 def xlsx_file(rows: int = 3) -> bytes:
     workbook = openpyxl.Workbook()
     workbook.active.append(["ปีงบประมาณ", "amount"])

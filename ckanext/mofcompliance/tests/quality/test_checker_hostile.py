@@ -1,6 +1,5 @@
 """The resource checker against hostile servers on 127.0.0.1: it stops at its one
 deadline whatever the server does, and stays small whatever the file holds."""
-import io
 import multiprocessing
 import tracemalloc
 import zipfile
@@ -10,7 +9,7 @@ import pytest
 from ckanext.mofcompliance import outbound
 from ckanext.mofcompliance.quality.checker import Settings, check, containers, formats
 
-from . import servers
+from . import corpus, servers
 
 # Each drip (0.2 s) comes well within the read time-out (1 s): only the deadline over the
 # whole answer (1.5 s) can end these checks before the server has sent everything
@@ -209,21 +208,10 @@ def test_validating_rows_stops_at_the_checks_deadline(tmp_path):
     assert_cut_by_the_deadline(uploaded(tmp_path, "wide.csv", body, "CSV"), "CSV")
 
 
-def archive_of_parts(count, first=()):
-    """A ZIP of ``first`` and then empty parts up to ``count`` in all."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in first:
-            archive.writestr(name, "<x/>")
-        for number in range(count - len(first)):
-            archive.writestr("p/%x" % number, b"")
-    return out.getvalue()
-
-
 def test_an_archive_of_many_parts_is_judged_by_its_first_without_its_directory():
     """zipfile reads every entry of a directory (120,000 parts in 10 MB took 68 MB and
     1.3 s): past 4,096 parts the checker reads the parts at the start instead."""
-    body = archive_of_parts(40000)
+    body = corpus.archive_of_parts(40000)
     tracemalloc.start()
     try:
         assert containers.zip_kind(body) is None        # no telling part at its start
@@ -235,7 +223,7 @@ def test_an_archive_of_many_parts_is_judged_by_its_first_without_its_directory()
 
 
 def test_a_workbook_of_more_parts_than_are_opened_is_not_validated(site):
-    body = archive_of_parts(5000, ["[Content_Types].xml", "xl/workbook.xml",
+    body = corpus.archive_of_parts(5000, ["[Content_Types].xml", "xl/workbook.xml",
                                    "xl/worksheets/sheet1.xml"])
     result = served(site, "/parts.xlsx", body, "XLSX")
     assert result["detected_format"] == "XLSX" and result["format_matches"] is True

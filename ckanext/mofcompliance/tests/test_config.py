@@ -10,8 +10,8 @@ from ckanext.mofcompliance import config
 
 from .harvest.conftest import GDCATALOG_PLUGINS
 
-DECLARATIONS = [Path(config.__file__).parent / "config_declaration.yaml",
-                Path(config.__file__).parent / "harvest" / "config_declaration.yaml"]
+# The package's and each plugin's declarations (the harvest offer's, the search's)
+DECLARATIONS = sorted(Path(config.__file__).parent.glob("**/config_declaration.yaml"))
 GETTERS = {name: f for name, f in inspect.getmembers(config, inspect.isfunction)
            if not name.startswith("_") and f.__module__ == config.__name__}
 

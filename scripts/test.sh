@@ -20,7 +20,9 @@ export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/${REDIS_DB:-1}"
 export CKAN_STORAGE_PATH="${CKAN_STORAGE_PATH:-/tmp/ckanext-mofcompliance-test-storage-$CKAN_VERSION}"
 cd "$ROOT"
 say "Type check (mypy.ini) and lint (ruff.toml)"
-"$VENV/bin/mypy"
-"$VENV/bin/ruff" check .
+# Each virtualenv keeps its own caches: runs side by side (.ci/run) type-check against
+# different SQLAlchemy versions, and one shared mypy cache breaks the other runs' mypy.
+MYPY_CACHE_DIR="$VENV/.mypy_cache" "$VENV/bin/mypy"
+RUFF_CACHE_DIR="$VENV/.ruff_cache" "$VENV/bin/ruff" check .
 say "Testing with CKAN $CKAN_VERSION"
 "$VENV/bin/python" -m pytest "$@"

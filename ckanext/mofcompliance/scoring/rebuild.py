@@ -90,8 +90,9 @@ def _scored_batches(batches: Iterable[list[dict[str, Any]]], processes: int
     if processes <= 1:
         yield from map(_score_batch, tasks)
         return
-    with multiprocessing.get_context("fork").Pool(
-            processes, initializer=_forget_connections) as pool:
+    pool = multiprocessing.get_context("fork").Pool(processes,
+                                                    initializer=_forget_connections)
+    try:
         pending: deque[Any] = deque()
         for task in tasks:
             pending.append(pool.apply_async(_score_batch, (task,)))
@@ -99,6 +100,11 @@ def _scored_batches(batches: Iterable[list[dict[str, Any]]], processes: int
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+    finally:
+        # Ended by the queue, not by signals: ``Pool.terminate()`` (what ``with`` does)
+        # hung for good once, joining a scorer that waited for the task queue's lock.
+        pool.close()
+        pool.join()
 
 
 def _copy_value(value: Any) -> str:

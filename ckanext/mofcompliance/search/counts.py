@@ -216,13 +216,19 @@ def _search_constraints(q: Optional[str], filters: list[str]) -> Optional[Constr
     active state unless a filter asks for ``+state:``); else None."""
     if q and q not in ('""', "''") and not isinstance(lucene.parse(q), lucene.MatchAll):
         return None
-    constraints: Optional[Constraints] = {"site_id": frozenset([config.get("ckan.site_id")])}
-    for text in filters:
-        part = _constraints(lucene.parse(text))
-        constraints = None if part is None or constraints is None else _both(constraints, part)
+    constraints = _all([{"site_id": frozenset([config.get("ckan.site_id")])}]
+                       + [_constraints(lucene.parse(text)) for text in filters])
     if constraints is not None and not any("+state:" in text for text in filters):
         constraints = _both(constraints, {"state": frozenset(["active"])})
     return constraints
+
+
+def _all(parts: Iterable[Optional[Constraints]]) -> Optional[Constraints]:
+    """The constraints of all ``parts`` together; None when one is None or they clash."""
+    merged: Optional[Constraints] = {}
+    for part in parts:
+        merged = None if part is None or merged is None else _both(merged, part)
+    return merged
 
 
 def _both(one: Constraints, other: Constraints) -> Optional[Constraints]:
@@ -247,11 +253,7 @@ def _constraints(node: lucene.Node) -> Optional[Constraints]:
             return {node.field: frozenset([node.value])}
         return {BY: frozenset([(node.field, node.value)])}
     if isinstance(node, lucene.And):
-        merged: Optional[Constraints] = {}
-        for child in node.nodes:
-            part = _constraints(child)
-            merged = None if part is None or merged is None else _both(merged, part)
-        return merged
+        return _all(_constraints(child) for child in node.nodes)
     if isinstance(node, lucene.Or):
         parts = [_constraints(child) for child in node.nodes]
         columns = {column for part in parts if part is not None for column in part}

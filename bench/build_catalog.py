@@ -184,7 +184,7 @@ def _as_shown(model, package: dict, organization) -> dict:
     shown = {k: v for k, v in package.items() if k in columns}
     shown["extras"] = [{"key": k, "value": v} for k, v in package.items() if k not in columns]
     for key in ("metadata_created", "metadata_modified"):
-        shown[key] = shown[key].isoformat()
+        shown[key] = str(shown[key])  # as package_show gives it: ISO text
     shown["resources"] = [{k: v.isoformat() if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in shown["resources"]]
     # as package_show gives it: CKAN's dataset page reads the organisation's type

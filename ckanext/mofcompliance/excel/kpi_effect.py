@@ -65,7 +65,8 @@ def _counted(rows: list[dict[str, Any]], profile: str) -> list[kpi.DatasetResult
     ruleset = score_store.ruleset_of(profile)
     results = [row["results"][ruleset] for row in rows]
     if config.verify_openness():
-        results = [r._replace(openness=row["verified"][ruleset]) for r, row in zip(results, rows)]
+        results = [r._replace(openness=score_store.verified_under(row, ruleset))
+                   for r, row in zip(results, rows)]
     return results
 
 

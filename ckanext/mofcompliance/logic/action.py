@@ -190,9 +190,9 @@ def _verified_level(pkg: dict[str, Any], profile: str, result: kpi.DatasetResult
                     ) -> dict[str, Any]:
     """The open level the resources' latest checks confirm, beside the declared one."""
     checks = quality_store.latest([pkg["id"]])
-    verified = score_store.verified_openness(pkg, checks,
-                                             {score_store.ruleset_of(profile): result})
-    return {"verified_open_level": next(iter(verified.values())).level,
+    ruleset = score_store.ruleset_of(profile)
+    verified = score_store.verified_openness(pkg, checks, {ruleset: result})
+    return {"verified_open_level": verified.get(ruleset, result.openness).level,
             "resources_checked": sum(1 for r in pkg.get("resources") or ()
                                      if r.get("id") in checks)}
 

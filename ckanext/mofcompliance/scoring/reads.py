@@ -48,7 +48,7 @@ def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
     with kpi.gc_paused():
         for owner_org, result, *checked in _scores(org_ids, public_only, *columns):
             counted = kpi.dataset_result_from_json(result)
-            if checked:
+            if checked and checked[0] is not None:  # stored where a check demoted it
                 counted = counted._replace(openness=openness_result_from_json(checked[0]))
             found[owner_org or ""].append(counted)
     return found
@@ -59,8 +59,9 @@ def open_levels(profile_id: str, org_ids: Optional[Iterable[str]] = None,
     """Each dataset's declared and verified open level under the profile, by package id."""
     ruleset = ruleset_of(profile_id)
     score = dataset_score_table
-    rows = _scores(org_ids, public_only, score.c.package_id,
-                   score.c.results[ruleset][4][0], score.c.verified[ruleset][0])
+    declared = score.c.results[ruleset][4][0]
+    rows = _scores(org_ids, public_only, score.c.package_id, declared,
+                   sa.func.coalesce(score.c.verified[ruleset][0], declared))
     return {package_id: {"declared_open_level": int(declared),
                          "verified_open_level": int(verified)}
             for _owner, package_id, declared, verified in rows}

@@ -15,10 +15,11 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 import ckan.model as model
 
-from ..dataset.rows import package_dicts
+from ..dataset.rows import package_dict, package_rows
 from ..model import dataset_score_table
 from ..quality import store as check_store
 from . import kpi_cache
@@ -52,7 +53,7 @@ def rescore(org_id: Optional[str] = None,
     done = 0
     if processes is None:
         processes = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
-    for count, text in _scored_batches(package_dicts(org_id), processes):
+    for count, text in _scored_batches(package_rows(org_id), processes):
         _copy_text(text)
         done += count
         if progress:
@@ -64,14 +65,16 @@ def rescore(org_id: Optional[str] = None,
 
 # From this many datasets a rescore forks scorers: below it, the fork costs more than it saves.
 PARALLEL_FROM = 5000
-ScoringTask = tuple[list[dict[str, Any]], Checks, datetime]
+ScoringTask = tuple[list[tuple[str, str]], Checks, datetime]
 
 
 def _score_batch(task: ScoringTask) -> tuple[int, str]:
-    """A batch's score rows as COPY text (in a scoring process: the text is smaller to
-    send back than the rows)."""
+    """A batch's datasets (``rows.package_rows``: ids and JSON texts) parsed and scored,
+    their score rows as COPY text (in a scoring process: texts cost little to send
+    either way, where pickling the parsed dicts and the rows cost more than parsing)."""
     batch, checks, now = task
-    return len(batch), _copy_lines([score_row(p, checks, now) for p in batch])
+    return len(batch), _copy_lines([score_row(package_dict(dataset), checks, now)
+                                    for _id, dataset in batch])
 
 
 def _forget_connections() -> None:
@@ -79,14 +82,15 @@ def _forget_connections() -> None:
     model.meta.engine.dispose(close=False)
 
 
-def _scored_batches(batches: Iterable[list[dict[str, Any]]], processes: int
+def _scored_batches(batches: Iterable[list[tuple[str, str]]], processes: int
                     ) -> Iterator[tuple[int, str]]:
     """Each batch's size and COPY text, in order. With several ``processes`` they score
     while this process reads the next batches and writes the scored ones (profile of a
     full rescore in one process: scoring half of its time, reading and writing the rest);
     every database read and write stays in this process and its transaction."""
     now = datetime.now(timezone.utc)
-    tasks = ((batch, check_store.latest([p["id"] for p in batch]), now) for batch in batches)
+    tasks = ((batch, check_store.latest([id_ for id_, _dataset in batch]), now)
+             for batch in batches)
     if processes <= 1:
         yield from map(_score_batch, tasks)
         return
@@ -107,24 +111,36 @@ def _scored_batches(batches: Iterable[list[dict[str, Any]]], processes: int
         pool.join()
 
 
-def _copy_value(value: Any) -> str:
-    """A value in PostgreSQL's COPY text format (``str.replace`` four times: a
+def _copy_text_value(value: Any) -> str:
+    """Text in PostgreSQL's COPY text format (``str.replace`` four times: a
     ``str.translate`` table was a fifth of a rescore)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value).replace("\\", "\\\\")  # JSON escapes the rest itself
-    if isinstance(value, datetime):
-        return value.isoformat()
     return (str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
             .replace("\r", "\\r"))
 
 
+# Compact UTF-8 JSON (not \u escapes: Thai text is half the bytes for PostgreSQL to
+# parse); JSON escapes control characters itself, COPY needs its backslashes doubled.
+_json = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+
+
+def _copy_writer(column: sa.Column) -> Callable[[Any], str]:
+    """How a value of the column is written in COPY text format (chosen once per column,
+    not by testing each value's type)."""
+    if isinstance(column.type, sa.Boolean):
+        return lambda value: "t" if value else "f"
+    if isinstance(column.type, JSONB):
+        return lambda value: "\\N" if value is None else _json(value).replace("\\", "\\\\")
+    if isinstance(column.type, sa.DateTime):
+        return lambda value: "\\N" if value is None else value.isoformat()
+    if isinstance(column.type, sa.Integer):
+        return str
+    return lambda value: "\\N" if value is None else _copy_text_value(value)
+
+
 def _copy_lines(rows: list[dict[str, Any]]) -> str:
-    columns = [c.name for c in dataset_score_table.c]
-    return "".join("\t".join(_copy_value(row[c]) for c in columns) + "\n" for row in rows)
+    writers = [(c.name, _copy_writer(c)) for c in dataset_score_table.c]
+    return "".join("\t".join([write(row[name]) for name, write in writers]) + "\n"
+                   for row in rows)
 
 
 def _copy_text(text: str) -> None:

@@ -132,3 +132,20 @@ def test_checks_stored_without_the_index_still_score_the_dataset(org):
     jobs.not_indexed.send(dataset["id"], pkg_dict=helpers.call_action(
         "package_show", id=dataset["id"]))
     assert stored(dataset["id"]).metadata_complete is True
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.verify_openness", "true")
+def test_a_verified_result_is_kept_only_where_a_check_changed_it(org):
+    """Unchecked, a dataset's row keeps no verified result: the declared one is verified.
+    A row written before, with every ruleset's verified result in full, reads the same."""
+    dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
+    row = stored(dataset["id"])
+    assert row.verified == {} and row.verified_open_level == row.open_level
+    levels, results = reads.open_levels("fy2565"), reads.dataset_results("fy2565")
+    assert levels[dataset["id"]]["verified_open_level"] == row.open_level
+
+    in_full = {ruleset: result[4] for ruleset, result in row.results.items()}
+    model.Session.execute(dataset_score_table.update().values(verified=in_full))
+    assert stored(dataset["id"]).verified == in_full
+    assert reads.open_levels("fy2565") == levels
+    assert reads.dataset_results("fy2565") == results

@@ -9,7 +9,7 @@ from ..standard import definition as d
 from ..standard.completeness import CompletenessResult, metadata_complete
 from ..standard.fields import field_reader, is_true, text
 from ..standard.openness import open_level
-from ..standard.openness_rules import ruleset
+from ..standard.openness_rules import Ruleset, ruleset
 from . import profiles
 from .inputs import DatasetResult, WorkProcess
 from .profile import Profile
@@ -21,19 +21,42 @@ def assess_dataset(pkg_dict: Mapping[str, Any], profile: Profile | str = profile
 
     ``completeness`` (the same under every profile) may be passed when already known."""
     prof = profiles.resolve(profile)
+    return _assessed(pkg_dict, ruleset(prof.openness_rules),
+                     completeness or metadata_complete(pkg_dict))
+
+
+def _assessed(pkg_dict: Mapping[str, Any], rules: Ruleset, completeness: CompletenessResult
+              ) -> DatasetResult:
     get = field_reader(pkg_dict)
     return DatasetResult(                   # positional: this runs once per dataset
         text(pkg_dict.get("name") or pkg_dict.get("id") or pkg_dict.get("title")),
         text(pkg_dict.get("id")),
         text(pkg_dict.get("title")),
-        completeness or metadata_complete(pkg_dict),
-        open_level(pkg_dict, ruleset(prof.openness_rules)),
+        completeness,
+        open_level(pkg_dict, rules),
         text(get("data_category")) in d.public_categories(),
         is_true(pkg_dict.get("private")),
         text(get("allow_harvest")) != "False",
         WorkProcess(text(get("kpi_mission")), text(get("kpi_main_process")),
                     text(get("kpi_sub_process"))),
     )
+
+
+def assess_under_rulesets(pkg_dict: Mapping[str, Any], rulesets: Iterable[str],
+                          completeness: CompletenessResult | None = None
+                          ) -> dict[str, DatasetResult]:
+    """``assess_dataset`` under each open-characteristics ruleset: what does not depend on
+    the ruleset (completeness, category, work process …) assessed once, the open level
+    under each."""
+    found: dict[str, DatasetResult] = {}
+    first: DatasetResult | None = None
+    for name in rulesets:
+        if first is None:
+            first = _assessed(pkg_dict, ruleset(name), completeness or metadata_complete(pkg_dict))
+            found[name] = first
+        else:
+            found[name] = first._replace(openness=open_level(pkg_dict, ruleset(name)))
+    return found
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .criteria import Context, Judgement, NextStep, State, round2
 from .kinds import gates_hold, judge_all, score_level, sum_tallies
 from ..standard.fields import text
-from .assess import assess_catalog, assess_dataset, gc_paused
+from .assess import assess_catalog, assess_dataset, assess_under_rulesets, gc_paused
 from .inputs import AgencyPlan, DatasetResult, UseCase, WorkProcess, dataset_result_from_json
 from .planner import Planner
 from .profile import Profile, profile_from_dict
@@ -33,6 +33,7 @@ from .profiles import DEFAULT_PROFILE, load_profile, profile_ids, resolve
 
 __all__ = [
     "AgencyPlan", "UseCase", "WorkProcess", "DatasetResult", "assess_dataset", "assess_catalog",
+    "assess_under_rulesets",
     "dataset_result_from_json", "gc_paused", "Profile", "load_profile", "profile_from_dict",
     "profile_ids", "round2", "CriterionResult", "NextStep", "KpiResult", "evaluate",
     "audit_catalog",

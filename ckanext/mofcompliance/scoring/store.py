@@ -42,12 +42,10 @@ from ..standard.openness import OpennessResult, open_level
 
 
 @functools.lru_cache(maxsize=1)
-def _profile_per_ruleset() -> dict[str, str]:
-    """One profile for each open-characteristics ruleset: results differ only by ruleset."""
-    chosen: dict[str, str] = {}
-    for profile_id in kpi.profile_ids():
-        chosen.setdefault(kpi.load_profile(profile_id).openness_rules, profile_id)
-    return chosen
+def _rulesets() -> tuple[str, ...]:
+    """The open-characteristics rulesets of the loaded profiles: results differ only by
+    ruleset, so a row keeps one result per ruleset, not per profile."""
+    return tuple(dict.fromkeys(kpi.load_profile(p).openness_rules for p in kpi.profile_ids()))
 
 
 def ruleset_of(profile_id: str) -> str:
@@ -88,8 +86,7 @@ def score_row(pkg_dict: dict[str, Any], checks: Optional[Checks] = None,
     now = now or datetime.now(timezone.utc)
     checks = checks or {}
     completeness = metadata_complete(pkg_dict)
-    results = {ruleset: kpi.assess_dataset(pkg_dict, profile, completeness)
-               for ruleset, profile in _profile_per_ruleset().items()}
+    results = kpi.assess_under_rulesets(pkg_dict, _rulesets(), completeness)
     verified = verified_openness(pkg_dict, checks, results)
     main_ruleset = ruleset_of(config.default_profile())
     main = results[main_ruleset]

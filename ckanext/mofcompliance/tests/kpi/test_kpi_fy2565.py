@@ -2,7 +2,8 @@
 import pytest
 
 from ckanext.mofcompliance.kpi.evaluation import (AgencyPlan, UseCase, assess_dataset,
-                                                  audit_catalog, evaluate, load_profile, round2)
+                                                  assess_under_rulesets, audit_catalog, evaluate,
+                                                  load_profile, round2)
 
 from ..standard.builders import advanced_pkg, pkg, resource
 
@@ -139,3 +140,14 @@ def test_a_result_survives_its_json_round_trip():
     for dataset in worked_example() + [advanced_pkg("advanced", private=True)]:
         result = assess_dataset(dataset, "fy2565")
         assert dataset_result_from_json(json.loads(json.dumps(result))) == result
+
+
+@pytest.mark.parametrize("fmt", ["CSV", "JSON", "XML", "API"])
+def test_one_assessment_under_both_rulesets_is_each_profiles_own(fmt):
+    """The score store assesses a dataset under every ruleset in one go (what does not depend
+    on the ruleset once): the same results as each profile's own assessment, though JSON,
+    XML and API resources are judged differently from FY2564 to FY2565."""
+    dataset = pkg("x", resources=[resource(format=fmt, url="https://x.go.th/a." + fmt.lower())])
+    both = assess_under_rulesets(dataset, ("fy2564", "fy2565"))
+    assert both == {"fy2564": assess_dataset(dataset, "fy2564"),
+                    "fy2565": assess_dataset(dataset, "fy2565")}

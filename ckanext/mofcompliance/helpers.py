@@ -211,7 +211,7 @@ mofcompliance_page_rows = field_layout.page_rows
 def mofcompliance_evidence_activity(org_id: str) -> list[dict[str, Any]]:
     """The organisation's latest records of changes to its plan, use cases and registration
     states (``evidence_activity``), for its compliance page."""
-    return evidence_activity.latest(org_id)
+    return evidence_activity.latest(org_id, getattr(tk.current_user, "name", "") or "")
 
 
 def _reason_text(gap: site_schema.NotEnforced, reason: str) -> str:

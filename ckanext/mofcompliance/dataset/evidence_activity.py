@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Optional
 
+import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -120,14 +121,24 @@ def registrations_changed(user_id: str, previous: Mapping[str, str],
 EVIDENCE_TYPES = (PLAN_CHANGED, USE_CASE_ADDED, USE_CASE_DELETED, REGISTRATION_CHANGED)
 
 
-def latest(org_id: str, limit: int = 5) -> list[dict[str, Any]]:
-    """The organisation's latest evidence records the current user may see (the activity
-    plugin's own query and permission filter), for its compliance page."""
+def latest(org_id: str, user: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The organisation's latest evidence records ``user`` ("": anonymous) may see, for its
+    compliance page: the activity plugin's own query and permission filter, as its
+    ``organization_activity_list`` runs them, less that action's ``organization_show``
+    (a whole dictized organisation, with its members and a dataset search, only to turn
+    a name into the id that the page already has)."""
     if not recording():
         return []
-    return tk.get_action("organization_activity_list")(
-        {"user": getattr(tk.current_user, "name", "") or ""},
-        {"id": org_id, "activity_types": list(EVIDENCE_TYPES), "limit": limit})
+    from ckanext.activity.model import activity as stream
+    context: dict[str, Any] = {"model": model, "session": model.Session, "user": user}
+    tk.check_access("organization_activity_list", context, {"id": org_id})
+    labelled = {}  # CKAN 2.10's stream has no permission labels (nor records they'd hide)
+    if hasattr(stream.Activity, "permission_labels") and not authz.is_sysadmin(user):
+        labelled["user_permission_labels"] = \
+            get_permission_labels().get_user_dataset_labels(context["auth_user_obj"])
+    records = stream.organization_activity_list(
+        org_id, limit=limit, offset=0, activity_types=list(EVIDENCE_TYPES), **labelled)
+    return readable(context, stream.activity_list_dictize(records, context))
 
 
 KPI_EVIDENCE_TYPES = frozenset((PLAN_CHANGED, USE_CASE_ADDED, USE_CASE_DELETED))

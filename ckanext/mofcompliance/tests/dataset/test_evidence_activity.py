@@ -230,6 +230,39 @@ def test_the_compliance_page_lists_the_latest_evidence_records(app, agency):
     assert "Issue: — → fiscal balance" in text
 
 
+@with_activity
+@pytest.mark.parametrize("public_dashboard", [False, True])
+def test_the_compliance_page_reads_the_records_the_stream_shows_each_reader(
+        agency, ckan_config, monkeypatch, public_dashboard):
+    """The page reads the plugin's query without the stream action (and its lookup of the
+    organisation): what it lists is what the stream lists, for its admin, a member, an
+    outsider and an anonymous reader."""
+    monkeypatch.setitem(ckan_config, "ckanext.mofcompliance.public_dashboard", public_dashboard)
+    helpers.call_action("mofcompliance_plan_update", context=as_admin(agency),
+                        owner="mof-ops", **PLAN)
+    helpers.call_action("mofcompliance_use_case_create", context=as_admin(agency),
+                        owner="mof-ops", **USE_CASE)
+    for name, state in (("fiscal", "COMPLETED"), ("payroll", "WAIT")):
+        helpers.call_action("mofcompliance_registration_update", context=as_admin(agency),
+                            id=name, state=state)
+    member, outsider = factories.User(), factories.User()
+    helpers.call_action("organization_member_create", id="mof-ops", username=member["name"],
+                        role="member")
+    org_id = agency["org"]["id"]
+    shown = {}
+    for user in (agency["admin"]["name"], member["name"], outsider["name"], ""):
+        stream = helpers.call_action(
+            "organization_activity_list", context={"user": user, "ignore_auth": False},
+            id=org_id, activity_types=list(evidence_activity.EVIDENCE_TYPES), limit=5)
+        shown[user] = [a["id"] for a in evidence_activity.latest(org_id, user)]
+        assert shown[user] == [a["id"] for a in stream]
+    # the plan, the use case and the public dataset's registration (an organisation's stream
+    # leaves its private datasets' records out); an outsider reads the first two only when
+    # the dashboard is public
+    assert len(shown[agency["admin"]["name"]]) == 3
+    assert len(shown[outsider["name"]]) == (3 if public_dashboard else 1)
+
+
 @pytest.mark.ckan_config("ckan.plugins", "mofcompliance scheming_datasets mofcompliance_pgsearch")
 def test_without_the_activity_plugin_nothing_is_recorded_and_the_page_says_nothing(app, clean_db):
     admin = factories.SysadminWithToken()

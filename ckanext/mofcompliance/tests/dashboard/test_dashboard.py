@@ -94,6 +94,17 @@ def test_members_see_their_private_datasets_on_the_dashboard(app, people):
     assert SECRET_TITLE in get(app, "/compliance/mof-ops", people["member"]).get_data(as_text=True)
 
 
+def test_the_organisation_page_links_each_dataset_in_the_page_s_language(app, people):
+    """Its datasets' table and its grades' table link each dataset's page, and for its
+    editors the datasets' table its form, in the page's language."""
+    for prefix in ("", "/en", "/th"):
+        html = get(app, prefix + "/compliance/mof-ops", people["editor"]).get_data(as_text=True)
+        assert html.count('href="%s/dataset/missing-one"' % prefix) == 2, prefix
+        assert html.count('href="%s/dataset/edit/missing-one"' % prefix) == 1, prefix
+    html = get(app, "/en/compliance/mof-ops", people["member"]).get_data(as_text=True)
+    assert html.count('href="/en/dataset/missing-one"') == 2 and "/dataset/edit/" not in html
+
+
 @pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
 def test_the_public_dashboard_reads_public_datasets_only(app, people):
     for url in ("/compliance/", "/compliance/mof-ops", "/compliance/mof-ops/report",

@@ -9,6 +9,7 @@ would reach the next level. A dataset's level is the lowest over the indicators 
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping, NamedTuple
 
 
@@ -22,6 +23,7 @@ MAX_NAMES_IN_REASON = 3
 NONE, BASIC, INTERMEDIATE, ADVANCED = 0, 1, 2, 3
 
 
+@functools.lru_cache(maxsize=4096)
 def _values_shown(values: str, lang: str) -> str:
     """``field=value, …`` (how the metadata that gave a level is kept) as the reader reads
     it: each field's label and its value's label, in one language."""
@@ -80,11 +82,12 @@ class IndicatorResult(NamedTuple):
         return self._next()[1]
 
     def to_dict(self) -> dict[str, Any]:
+        next_th, next_en = self._next()
         return {
             "level": self.level, "level_key": level_key(self.level), "gate": self.gate,
             "reason_th": self.reason_th, "reason_en": self.reason_en,
             "resources": list(self.resources),
-            "next_th": self.next_th, "next_en": self.next_en,
+            "next_th": next_th, "next_en": next_en,
         }
 
 

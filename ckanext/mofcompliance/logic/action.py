@@ -146,8 +146,8 @@ def mofcompliance_org_kpi(context: dict[str, Any], data_dict: dict[str, Any]) ->
     profile = data_dict["profile"]
     org = organization_of(data_dict.get("id"))
     scope = dashboard_scope(context)
-    results = reads.dataset_results(profile, [org["id"]], scope.public_only).get(org["id"], [])
-    levels = reads.open_levels(profile, [org["id"]], scope.public_only)
+    by_org, levels = reads.results_and_levels(profile, [org["id"]], scope.public_only)
+    results = by_org.get(org["id"], [])
     visible = {r.name for r in results}
     return {
         "profile": profile, **_profile_facts(profile), "public_only": scope.public_only,

@@ -36,6 +36,16 @@ def _scores(org_ids: Optional[Iterable[str]], public_only: bool, *columns: Any) 
     return model.Session.execute(query)
 
 
+def _counted(result: Any, checked: Any) -> kpi.DatasetResult:
+    """A stored result as the KPI counts it: ``checked``, the verified openness (None, or
+    not read, without ``verify_openness``), in place of the declared one where stored (where
+    a check demoted it)."""
+    counted = kpi.dataset_result_from_json(result)
+    if checked is not None:
+        counted = counted._replace(openness=openness_result_from_json(checked))
+    return counted
+
+
 def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
                     public_only: bool = False) -> dict[str, list[kpi.DatasetResult]]:
     """Stored results per organisation id, as the KPI counts them: with
@@ -47,24 +57,30 @@ def dataset_results(profile_id: str, org_ids: Optional[Iterable[str]] = None,
     found: dict[str, list[kpi.DatasetResult]] = defaultdict(list)
     with kpi.gc_paused():
         for owner_org, result, *checked in _scores(org_ids, public_only, *columns):
-            counted = kpi.dataset_result_from_json(result)
-            if checked and checked[0] is not None:  # stored where a check demoted it
-                counted = counted._replace(openness=openness_result_from_json(checked[0]))
-            found[owner_org or ""].append(counted)
+            found[owner_org or ""].append(_counted(result, checked[0] if checked else None))
     return found
 
 
-def open_levels(profile_id: str, org_ids: Optional[Iterable[str]] = None,
-                public_only: bool = False) -> dict[str, dict[str, int]]:
-    """Each dataset's declared and verified open level under the profile, by package id."""
+def results_and_levels(profile_id: str, org_ids: Optional[Iterable[str]] = None,
+                       public_only: bool = False
+                       ) -> tuple[dict[str, list[kpi.DatasetResult]], dict[str, dict[str, int]]]:
+    """``dataset_results``, with each dataset's declared and verified open level under the
+    profile by package id, from one read of the rows."""
     ruleset = ruleset_of(profile_id)
     score = dataset_score_table
-    declared = score.c.results[ruleset][4][0]
-    rows = _scores(org_ids, public_only, score.c.package_id, declared,
-                   sa.func.coalesce(score.c.verified[ruleset][0], declared))
-    return {package_id: {"declared_open_level": int(declared),
-                         "verified_open_level": int(verified)}
-            for _owner, package_id, declared, verified in rows}
+    verify = config.verify_openness()
+    found: dict[str, list[kpi.DatasetResult]] = defaultdict(list)
+    levels: dict[str, dict[str, int]] = {}
+    with kpi.gc_paused():
+        for owner_org, result, checked in _scores(org_ids, public_only, score.c.results[ruleset],
+                                                  score.c.verified[ruleset]):
+            counted = _counted(result, checked if verify else None)
+            declared = result[4][0]
+            levels[counted.id] = {"declared_open_level": declared,
+                                  "verified_open_level": declared if checked is None
+                                  else checked[0]}
+            found[owner_org or ""].append(counted)
+    return found, levels
 
 
 EMPTY_PLAN = {"focus_area": "", "issue": "", "intended_use": "",

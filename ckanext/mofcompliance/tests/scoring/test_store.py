@@ -141,11 +141,13 @@ def test_a_verified_result_is_kept_only_where_a_check_changed_it(org):
     dataset = helpers.call_action("package_create", **complete_dataset(org["id"]))
     row = stored(dataset["id"])
     assert row.verified == {} and row.verified_open_level == row.open_level
-    levels, results = reads.open_levels("fy2565"), reads.dataset_results("fy2565")
-    assert levels[dataset["id"]]["verified_open_level"] == row.open_level
+    results, levels = reads.results_and_levels("fy2565")
+    assert results == reads.dataset_results("fy2565")
+    assert levels[dataset["id"]] == {"declared_open_level": row.open_level,
+                                     "verified_open_level": row.open_level}
 
     in_full = {ruleset: result[4] for ruleset, result in row.results.items()}
     model.Session.execute(dataset_score_table.update().values(verified=in_full))
     assert stored(dataset["id"]).verified == in_full
-    assert reads.open_levels("fy2565") == levels
+    assert reads.results_and_levels("fy2565") == (results, levels)
     assert reads.dataset_results("fy2565") == results

@@ -10,6 +10,7 @@ from . import config
 from .access.scope import organization_of
 from .common import dates
 from .dataset import evidence_activity, field_layout, site_schema
+from .scoring import facets as score_facets
 from .scoring import store as score_store
 from .quality import service
 from .standard import definition as std
@@ -19,6 +20,7 @@ from .standard.labels import name_title, one_language, problem_alone
 
 __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcompliance_date",
            "mofcompliance_dataset_report", "mofcompliance_badge",
+           "mofcompliance_badge_words",
            "mofcompliance_data_type_codes", "mofcompliance_data_type_labels",
            "mofcompliance_form_sections", "mofcompliance_page_rows",
            "mofcompliance_dataset_quality", "mofcompliance_site_profile",
@@ -186,6 +188,15 @@ def mofcompliance_linkable_resource(resource: dict[str, Any]) -> dict[str, Any]:
 def mofcompliance_badge(package_id: str) -> dict[str, Any] | None:
     """The dataset's compact verdict (shown to everyone who may see the dataset)."""
     return score_store.badges([package_id]).get(package_id)
+
+
+def mofcompliance_badge_words() -> score_facets.BadgeWords:
+    """The badges' words in the page's language, translated once a request."""
+    lang = tk.h.lang() or ""
+    words = getattr(tk.g, "mofcompliance_badge_words", None)
+    if words is None or words.lang != lang:
+        words = tk.g.mofcompliance_badge_words = score_facets.BadgeWords(lang)
+    return words
 
 
 def mofcompliance_kpi_organization(reference: str | None) -> str | None:

@@ -125,16 +125,23 @@ _json = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=("
 
 def _copy_writer(column: sa.Column) -> Callable[[Any], str]:
     """How a value of the column is written in COPY text format (chosen once per column,
-    not by testing each value's type)."""
-    if isinstance(column.type, sa.Boolean):
+    not by testing each value's type); None as NULL where the column may hold it."""
+    write = _typed_writer(column.type)
+    if not column.nullable:
+        return write
+    return lambda value: "\\N" if value is None else write(value)
+
+
+def _typed_writer(column_type: Any) -> Callable[[Any], str]:
+    if isinstance(column_type, sa.Boolean):
         return lambda value: "t" if value else "f"
-    if isinstance(column.type, JSONB):
-        return lambda value: "\\N" if value is None else _json(value).replace("\\", "\\\\")
-    if isinstance(column.type, sa.DateTime):
-        return lambda value: "\\N" if value is None else value.isoformat()
-    if isinstance(column.type, sa.Integer):
+    if isinstance(column_type, JSONB):
+        return lambda value: _json(value).replace("\\", "\\\\")
+    if isinstance(column_type, sa.DateTime):
+        return lambda value: value.isoformat()
+    if isinstance(column_type, sa.Integer):
         return str
-    return lambda value: "\\N" if value is None else _copy_text_value(value)
+    return _copy_text_value
 
 
 def _copy_lines(rows: list[dict[str, Any]]) -> str:

@@ -48,15 +48,10 @@ def assess_under_rulesets(pkg_dict: Mapping[str, Any], rulesets: Iterable[str],
     """``assess_dataset`` under each open-characteristics ruleset: what does not depend on
     the ruleset (completeness, category, work process …) assessed once, the open level
     under each."""
-    found: dict[str, DatasetResult] = {}
-    first: DatasetResult | None = None
-    for name in rulesets:
-        if first is None:
-            first = _assessed(pkg_dict, ruleset(name), completeness or metadata_complete(pkg_dict))
-            found[name] = first
-        else:
-            found[name] = first._replace(openness=open_level(pkg_dict, ruleset(name)))
-    return found
+    first, *others = rulesets
+    assessed = _assessed(pkg_dict, ruleset(first), completeness or metadata_complete(pkg_dict))
+    return {first: assessed} | {name: assessed._replace(openness=open_level(pkg_dict, ruleset(name)))
+                                for name in others}
 
 
 @contextmanager

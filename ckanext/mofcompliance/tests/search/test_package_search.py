@@ -220,6 +220,8 @@ class TestFacetsSortPaging:
         ({}, ["government-revenue", "fiscal-balance"]),  # same rank: the newest first
         ({"rows": 1, "start": 1}, ["fiscal-balance"]),
         ({"sort": "name asc"}, ["fiscal-balance", "government-revenue"]),
+        ({"sort": "name desc", "rows": 1, "start": 1}, ["fiscal-balance"]),
+        ({"sort": "metadata_created asc", "rows": 1}, ["fiscal-balance"]),
         ({"sort": "title_string desc"}, ["government-revenue", "fiscal-balance"]),
         ({"sort": "legacy_code asc"}, ["fiscal-balance", "government-revenue"]),
     ])

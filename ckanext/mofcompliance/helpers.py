@@ -205,7 +205,13 @@ def mofcompliance_kpi_organization(reference: str | None) -> str | None:
     Only an active organisation has one. A dataset's ``owner_org`` may still name a deleted
     organisation (CKAN 2.11 keeps it when the organisation is deleted; 2.12 clears it), and
     its members may still open a deleted organisation's page: there ``check_access`` would
-    meet the auth function's "organisation not found", which it does not catch (a 500)."""
+    meet the auth function's "organisation not found", which it does not catch (a 500).
+
+    A reader who is not logged in opens none while the dashboard is not public
+    (``dashboard_scope``): answered without reading the organisation, on every dataset page
+    such a reader opens."""
+    if not tk.current_user.is_authenticated and not config.public_dashboard():
+        return None
     try:
         org = organization_of(reference or "")
     except tk.ObjectNotFound:

@@ -177,7 +177,10 @@ def badges(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     Every search asks (``facets.after_search``): one statement built once, counting the
     missing items in PostgreSQL rather than sending their names (0.1 ms of CPU a search
     of 20 datasets, 0.3 ms when built and decoded each time)."""
-    rows = model.Session.execute(_BADGES, {"ids": list(package_ids)})
+    ids = list(package_ids)
+    if not ids:  # a search for counts only (rows=0): no statement
+        return {}
+    rows = model.Session.execute(_BADGES, {"ids": ids})
     return {r.package_id: {"complete": r.metadata_complete, "missing": r.missing,
                            "open_level": r.open_level} for r in rows}
 

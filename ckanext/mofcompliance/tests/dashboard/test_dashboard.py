@@ -345,3 +345,9 @@ def test_the_dashboard_is_linked_from_the_header_organisation_dataset_and_user_d
     assert "/compliance/" not in anonymous  # the dashboard is not public on this site
     thai = get(app, "/th/organization/mof-ops", people["admin"]).get_data(as_text=True)
     assert "ตัวชี้วัดการพัฒนาระบบบัญชีข้อมูล" in thai and "นำเข้าจาก Excel" in thai
+
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
+def test_a_public_dashboard_is_linked_from_a_dataset_for_readers_not_logged_in(app, people):
+    dataset = get(app, "/en/dataset/complete-0").get_data(as_text=True)
+    assert 'href="/en/compliance/mof-ops"' in dataset

@@ -218,6 +218,30 @@ def test_an_evaluator_checks_now_with_a_worker_and_reads_the_grade_and_verified_
         browser.quit()
 
 
+
+@pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
+def test_a_reader_not_logged_in_follows_a_dataset_to_its_public_kpi(site, finance_office):
+    """On a site whose dashboard is public, a reader who is not logged in finds the
+    organisation's KPI from a dataset's page and reads its public summary."""
+    from selenium.webdriver.common.by import By
+    content = evaluator_content()
+    browser = chromium()
+    try:
+        for lang, public in (("th", "คำนวณจากชุดข้อมูลสาธารณะเท่านั้น"),
+                             ("en", "computed from public datasets only")):
+            browser.get("%s/%s/dataset/%s" % (site, lang, test_i18n.DATASET))
+            assert_sound(browser, lang, content)
+            click(browser, browser.find_element(By.CSS_SELECTOR, "a.mofcompliance-kpi-link"))
+            assert browser.current_url == "%s/%s/compliance/%s" % (site, lang, ORG)
+            text = assert_sound(browser, lang, content)
+            assert public in text
+            level = browser.find_element(By.CSS_SELECTOR, "[data-kpi-level]")
+            assert level.text == level.get_attribute("data-kpi-level")
+            assert test_i18n.DATASET in browser.page_source
+            screenshot(browser, "journey-public-%s-organisation.png" % lang)
+    finally:
+        browser.quit()
+
 # ---------------------------------------------------------------- the operator
 
 def demo_texts() -> list[str]:

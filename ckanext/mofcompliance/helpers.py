@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from . import config
-from .access.scope import organization_of
+from .access.scope import dashboard_scope, organization_of
 from .common import dates
 from .dataset import evidence_activity, field_layout, site_schema
 from .scoring import facets as score_facets
@@ -207,10 +207,10 @@ def mofcompliance_kpi_organization(reference: str | None) -> str | None:
     its members may still open a deleted organisation's page: there ``check_access`` would
     meet the auth function's "organisation not found", which it does not catch (a 500).
 
-    A reader who is not logged in opens none while the dashboard is not public
-    (``dashboard_scope``): answered without reading the organisation, on every dataset page
-    such a reader opens."""
-    if not tk.current_user.is_authenticated and not config.public_dashboard():
+    A reader who is not logged in and whose scope allows no page (``dashboard_scope``: the
+    dashboard is not public) is answered without reading the organisation, on every
+    dataset page such a reader opens."""
+    if not tk.current_user.is_authenticated and not dashboard_scope({"user": ""}).allowed:
         return None
     try:
         org = organization_of(reference or "")

@@ -218,7 +218,6 @@ def test_an_evaluator_checks_now_with_a_worker_and_reads_the_grade_and_verified_
         browser.quit()
 
 
-
 @pytest.mark.ckan_config("ckanext.mofcompliance.public_dashboard", "true")
 def test_a_reader_not_logged_in_follows_a_dataset_to_its_public_kpi(site, finance_office):
     """On a site whose dashboard is public, a reader who is not logged in finds the
@@ -241,6 +240,7 @@ def test_a_reader_not_logged_in_follows_a_dataset_to_its_public_kpi(site, financ
             screenshot(browser, "journey-public-%s-organisation.png" % lang)
     finally:
         browser.quit()
+
 
 # ---------------------------------------------------------------- the operator
 

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from . import config
-from .access.scope import dashboard_scope, organization_of
+from .access.scope import allowed, dashboard_scope, organization_of, user_context
 from .common import dates
 from .dataset import evidence_activity, field_layout, site_schema
 from .scoring import facets as score_facets
@@ -30,7 +30,7 @@ __all__ = ["mofcompliance_choices", "mofcompliance_choice_values", "mofcomplianc
            "mofcompliance_not_enforced", "mofcompliance_absent_extension_fields",
            "mofcompliance_form_errors", "mofcompliance_name_label",
            "mofcompliance_evidence_value", "mofcompliance_kpi_organization",
-           "mofcompliance_dataset_url"]
+           "mofcompliance_dataset_url", "mofcompliance_allowed"]
 # A dataset name no real one ends a URL with, marking where ``mofcompliance_dataset_url``
 # puts each dataset's.
 _NAME_MARK = "mofcompliance-dataset-name"
@@ -216,7 +216,13 @@ def mofcompliance_kpi_organization(reference: str | None) -> str | None:
         org = organization_of(reference or "")
     except tk.ObjectNotFound:
         return None
-    return org["name"] if tk.h.check_access("mofcompliance_org_kpi", {"id": org["id"]}) else None
+    return org["name"] if allowed("mofcompliance_org_kpi", {"id": org["id"]}) else None
+
+
+def mofcompliance_allowed(action: str, data_dict: dict[str, Any] | None = None) -> bool:
+    """``h.check_access`` that gives the auth function the current user's record: the
+    header asks it on every page, and ``h.check_access`` reads the user again each time."""
+    return allowed(action, data_dict)
 
 
 def mofcompliance_choice_values(field: dict[str, Any], data: dict[str, Any]) -> list[str]:
@@ -240,7 +246,9 @@ mofcompliance_page_rows = field_layout.page_rows
 def mofcompliance_evidence_activity(org_id: str) -> list[dict[str, Any]]:
     """The organisation's latest records of changes to its plan, use cases and registration
     states (``evidence_activity``), for its compliance page."""
-    return evidence_activity.latest(org_id, getattr(tk.current_user, "name", "") or "")
+    context = user_context()
+    return evidence_activity.latest(org_id, context["user"],
+                                    user_obj=context.get("auth_user_obj"))
 
 
 def _reason_text(gap: site_schema.NotEnforced, reason: str) -> str:

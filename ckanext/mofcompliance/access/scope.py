@@ -49,6 +49,24 @@ def member_organizations(user_name: Optional[str], permission: str) -> list[dict
         {"user": user_name, "ignore_auth": True}, {"permission": permission})
 
 
+def allowed(action: str, data_dict: Optional[dict[str, Any]] = None) -> bool:
+    """``h.check_access`` for the current user, with the user's record given to the auth
+    function rather than read again for each check (``check_access`` reads it when the
+    context has only the name)."""
+    try:
+        tk.check_access(action, user_context(), data_dict or {})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def user_context() -> dict[str, Any]:
+    """An action's context for the current user: the name and the record already read."""
+    if not tk.current_user.is_authenticated:
+        return {"user": ""}
+    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
+
+
 def dashboard_scope(context: dict[str, Any]) -> Scope:
     user_name = context.get("user")
     if context.get("ignore_auth") or is_evaluator(user_name):
@@ -64,7 +82,17 @@ def dashboard_scope(context: dict[str, Any]) -> Scope:
 def organization_of(reference: str) -> dict[str, str]:
     """An active organisation by id or name (without counting its datasets, as
     organization_show would)."""
-    group = model.Group.get(reference) if reference else None
+    group = organization_record(reference)
+    return {"id": group.id, "name": group.name, "title": group.title}
+
+
+def organization_record(reference: str) -> model.Group:
+    """An active organisation's record by id or name. By id, a record the request still
+    holds is taken from the session without a statement (the session keeps a record only
+    while someone holds it): a compliance page holds its organisation's while its actions
+    and checks each look it up."""
+    group = (model.Session.get(model.Group, reference) or model.Group.by_name(reference)
+             if reference else None)
     if group is None or not group.is_organization or group.state != "active":
         raise tk.ObjectNotFound("ไม่พบหน่วยงาน / organisation not found")
-    return {"id": group.id, "name": group.name, "title": group.title}
+    return group

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 import ckan.authz as authz
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 
@@ -45,13 +46,9 @@ MIME = {"csv": "text/csv; charset=utf-8",  # a content type, not a mimetype: no 
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
 def _call(action: str, data_dict: dict[str, Any]) -> dict[str, Any]:
     try:
-        return tk.get_action(action)(_context(), data_dict)
+        return tk.get_action(action)(scope.user_context(), data_dict)
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ObjectNotFound:
@@ -67,13 +64,13 @@ def _flash_errors(error: tk.ValidationError) -> None:
                               for messages in error.error_dict.values() for m in messages))
 
 
-def _existing_organisation(org: str) -> None:
-    """A form posted to ``/compliance/<org>/...`` of no organisation is answered 404 before
-    its action runs."""
+def _existing_organisation(org: str) -> model.Group:
+    """The organisation ``/compliance/<org>/...`` names, or 404: a form posted to no
+    organisation is refused before its action runs."""
     try:
-        scope.organization_of(org)
+        return scope.organization_record(org)
     except tk.ObjectNotFound:
-        tk.abort(404, tk._("Organisation not found"))
+        return tk.abort(404, tk._("Organisation not found"))
 
 
 def _whole_number(name: str, default: int, minimum: int = 0) -> int:
@@ -141,7 +138,7 @@ def site() -> str:
         "trend": reads.snapshots_of("", result["profile"]),
         "plan": plan, "plan_empty": _is_empty(plan),
         "focus_areas": kpi.load_profile(result["profile"]).focus_areas,
-        "can_manage": tk.h.check_access("mofcompliance_rescore"),
+        "can_manage": scope.allowed("mofcompliance_rescore"),
         # graded on request: the whole catalog is read and graded (seconds at 50,000 datasets)
         "quality": (_call("mofcompliance_quality_show", {})
                     if tk.request.args.get("quality") else None)})
@@ -184,17 +181,20 @@ def organization(org: str) -> str:
 
 
 def _organization_page(org: str) -> str:
-    result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
+    # Held while the page is built: its actions and checks find the record by id in the
+    # session, without a statement each (``scope.organization_record``).
+    record = _existing_organisation(org)
+    org_id = record.id
+    result = _call("mofcompliance_org_kpi", {"id": org_id, "profile": _profile()})
     datasets = _filtered(result["datasets"])
     page = _whole_number("page", 1, minimum=1)
-    org_id = result["organization"]["id"]
-    can_edit_plan = tk.h.check_access("mofcompliance_plan_update", {"owner": org_id})
+    can_edit_plan = scope.allowed("mofcompliance_plan_update", {"owner": org_id})
     # One check for the page, not one package_update check (and its queries) per row.
     can_edit_datasets = authz.has_user_permission_for_group_or_org(
-        org_id, _context()["user"], "update_dataset")
+        org_id, scope.user_context()["user"], "update_dataset")
     return tk.render("mofcompliance/organization.html", {
         "result": result, "profiles": _profiles(),
-        "compare": _compared("mofcompliance_org_kpi", {"id": org}, result, "kpi"),
+        "compare": _compared("mofcompliance_org_kpi", {"id": org_id}, result, "kpi"),
         "datasets": datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         "matching": len(datasets), "page": page, "pages": max(1, -(-len(datasets) // PAGE_SIZE)),
         "missing": _missing_items(result["datasets"]),
@@ -226,8 +226,8 @@ def _quality_of(org_id: str) -> dict[str, Any]:
             quality_jobs.unattended(_instant(args["checks_since"]), config.quality_queue())
         progress["command"] = quality_jobs.WORKER_COMMAND
     return {"quality": _call("mofcompliance_quality_show", {"id": org_id}),
-            "can_check_resources": tk.h.check_access("mofcompliance_resource_check_now",
-                                                     {"id": org_id}),
+            "can_check_resources": scope.allowed("mofcompliance_resource_check_now",
+                                                 {"id": org_id}),
             "check_progress": progress}
 
 
@@ -237,7 +237,7 @@ def check_resources(org: str) -> Response:
     _existing_organisation(org)
     back = tk.url_for("mofcompliance.organization", org=org)
     try:
-        outcome = tk.get_action("mofcompliance_resource_check_now")(_context(), {"id": org})
+        outcome = tk.get_action("mofcompliance_resource_check_now")(scope.user_context(), {"id": org})
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ValidationError as error:
@@ -280,7 +280,7 @@ def organization_report(org: str) -> str:
 
 def _form_action(action: str, data_dict: dict[str, Any], back: str) -> Response:
     try:
-        tk.get_action(action)(_context(), data_dict)
+        tk.get_action(action)(scope.user_context(), data_dict)
         tk.h.flash_success(tk._("Saved"))
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
@@ -323,7 +323,7 @@ def use_case_delete(org: str, use_case_id: str) -> Response:
 @compliance.route("/rescore", methods=["POST"])
 def rescore() -> Response:
     try:
-        outcome = tk.get_action("mofcompliance_rescore")(_context(), {"background": True})
+        outcome = tk.get_action("mofcompliance_rescore")(scope.user_context(), {"background": True})
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     if "job_id" not in outcome:  # no job queue: done already
@@ -335,7 +335,7 @@ def rescore() -> Response:
 
 @compliance.route("/rescore/<job_id>")
 def rescore_status(job_id: str) -> Response:
-    if not tk.h.check_access("mofcompliance_rescore"):
+    if not scope.allowed("mofcompliance_rescore"):
         return tk.abort(403)
     try:
         job = jobs.job_from_id(job_id)

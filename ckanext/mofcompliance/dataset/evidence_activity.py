@@ -121,16 +121,19 @@ def registrations_changed(user_id: str, previous: Mapping[str, str],
 EVIDENCE_TYPES = (PLAN_CHANGED, USE_CASE_ADDED, USE_CASE_DELETED, REGISTRATION_CHANGED)
 
 
-def latest(org_id: str, user: str, limit: int = 5) -> list[dict[str, Any]]:
+def latest(org_id: str, user: str, limit: int = 5,
+           user_obj: Any = None) -> list[dict[str, Any]]:
     """The organisation's latest evidence records ``user`` ("": anonymous) may see, for its
     compliance page: the activity plugin's own query and permission filter, as its
     ``organization_activity_list`` runs them, less that action's ``organization_show``
     (a whole dictized organisation, with its members and a dataset search, only to turn
-    a name into the id that the page already has)."""
+    a name into the id that the page already has). ``user_obj``: the user's record, when
+    the request has read it."""
     if not recording():
         return []
     from ckanext.activity.model import activity as stream
-    context: dict[str, Any] = {"model": model, "session": model.Session, "user": user}
+    context: dict[str, Any] = {"model": model, "session": model.Session, "user": user,
+                               "auth_user_obj": user_obj}
     tk.check_access("organization_activity_list", context, {"id": org_id})
     labelled = {}  # CKAN 2.10's stream has no permission labels (nor records they'd hide)
     if hasattr(stream.Activity, "permission_labels") and not authz.is_sysadmin(user):

@@ -1,7 +1,6 @@
 """Finding the organisation a request names, and checks made for the current user."""
 from __future__ import annotations
 
-import flask_login
 import pytest
 import sqlalchemy as sa
 
@@ -56,9 +55,13 @@ def test_only_an_active_organisation_is_found(agency, reference):
 def test_a_check_for_the_current_user_answers_as_check_access(app, agency, who,
                                                               may_edit_plan):
     org_id = agency["org"]["id"]
-    with app.flask_app.test_request_context():
-        if who != "anonymous":
-            flask_login.login_user(model.User.get(agency[who]))
+    headers = {}
+    if who != "anonymous":  # the request's user, as CKAN finds it from an API token
+        headers["Authorization"] = helpers.call_action(
+            "api_token_create", context={"user": agency[who]}, user=agency[who],
+            name="test")["token"]
+    with app.flask_app.test_request_context(headers=headers):
+        assert tk.current_user.is_authenticated is (who != "anonymous")
         assert scope.allowed("mofcompliance_plan_update", {"owner": org_id}) is may_edit_plan
         assert scope.allowed("mofcompliance_org_kpi", {"id": org_id}) is (who != "anonymous")
         assert tk.h.check_access("mofcompliance_plan_update",

@@ -219,12 +219,6 @@ def mofcompliance_kpi_organization(reference: str | None) -> str | None:
     return org["name"] if allowed("mofcompliance_org_kpi", {"id": org["id"]}) else None
 
 
-def mofcompliance_allowed(action: str, data_dict: dict[str, Any] | None = None) -> bool:
-    """``h.check_access`` that gives the auth function the current user's record: the
-    header asks it on every page, and ``h.check_access`` reads the user again each time."""
-    return allowed(action, data_dict)
-
-
 def mofcompliance_choice_values(field: dict[str, Any], data: dict[str, Any]) -> list[str]:
     """A choice field's value(s) in the reader's language, อื่นๆ with its own text."""
     return field_layout.choice_values(field, data, tk.h.lang())
@@ -241,6 +235,8 @@ def mofcompliance_data_type_labels(codes: list[str]) -> str:
 mofcompliance_form_sections = field_layout.form_sections
 mofcompliance_data_type_codes = field_layout.data_type_codes
 mofcompliance_page_rows = field_layout.page_rows
+# ``h.check_access`` with the current user's record (the header asks it on every page)
+mofcompliance_allowed = allowed
 
 
 def mofcompliance_evidence_activity(org_id: str) -> list[dict[str, Any]]:

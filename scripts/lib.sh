@@ -80,14 +80,20 @@ ensure_redis() {
     exit 1
 }
 
+# ensure_role: the login role the catalog's databases belong to. Runs started side by side
+# (.ci/run) may create it at the same moment; the loser of that race finds it made.
+ensure_role() {
+    if [ -n "$(as_pg_superuser -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" ]; then return; fi
+    say "Creating PostgreSQL role $DB_USER"
+    as_pg_superuser -c "DO \$\$ BEGIN CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$\$"
+}
+
 # ensure_database NAME: the role and an owned, UTF-8 database (C.UTF-8 collation,
 # so that pg_trgm indexes Thai characters).
 ensure_database() {
     local db="$1"
-    if [ -z "$(as_pg_superuser -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" ]; then
-        say "Creating PostgreSQL role $DB_USER"
-        as_pg_superuser -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD'"
-    fi
+    ensure_role
     if [ -z "$(as_pg_superuser -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
         say "Creating database $db"
         as_pg_superuser -c "CREATE DATABASE $db OWNER $DB_USER ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0"

@@ -19,6 +19,10 @@ from .kinds import KINDS
 from ..standard.openness_rules import ruleset_names
 from .profile import DEFAULT_REGISTERED_STATES, Profile, profile_from_dict
 
+# libyaml's parser where PyYAML was built with it (its wheels are): profiles are read each
+# time the plugin is configured, and the pure-Python parser took most of that time.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _LABELS = {"label_th": {"type": "string", "minLength": 1},
            "label_en": {"type": "string", "minLength": 1}}
 
@@ -211,11 +215,20 @@ def _rule_faults(root: yaml.Node, data: dict[str, Any]) -> list[Fault]:
     return faults
 
 
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for the faults' lines) and its data, from one parse."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def read_profile_text(text: str, path: Path | str) -> Profile:
     """Validate and build a profile from its YAML text; ``ProfileError`` when it fails."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root, data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ProfileError(path, [Fault(mark.line + 1 if mark else 1, "(yaml)",

@@ -178,7 +178,8 @@ def _step_text(ds: DatasetResult, items: Sequence[str],
                indicators: Sequence[dict[str, Any]], register: bool,
                mapped: bool) -> tuple[str, str]:
     """What to do to one dataset, in Thai and in English."""
-    th, en = [f"ชุดข้อมูล {ds.name}:"], [f"Dataset {ds.name}:"]
+    named = f"“{ds.title}” ({ds.name})" if ds.title and ds.title != ds.name else ds.name
+    th, en = [f"ชุดข้อมูล {named}:"], [f"Dataset {named}:"]
     if items:
         th.append("กรอก " + names_th(items))
         en.append("fill " + names_en(items))

@@ -127,6 +127,18 @@ def test_next_steps_use_dataset_fixes_when_no_agency_step_helps():
     assert steps[0]["dataset"] == "citizen-result" and steps[0]["items"] == ["data_source"]
 
 
+def test_a_dataset_step_names_the_dataset_by_its_title_and_its_url_name():
+    use = {"dataset": "biz-plan", "link": "https://d", "change": "x", "result": "y"}
+    datasets = worked_example()[:3] + [pkg("citizen-result", title="ผลสำรวจประชาชน",
+                                           drop=("data_source",)),
+                                       pkg("untitled", title="untitled", drop=("data_source",))]
+    step = run(datasets, use_cases=[use])["next_steps"][0]
+    assert step["text_th"].startswith("ชุดข้อมูล “ผลสำรวจประชาชน” (citizen-result): กรอก ")
+    assert step["text_en"].startswith("Dataset “ผลสำรวจประชาชน” (citizen-result): fill ")
+    other = run(datasets[:3] + datasets[4:], use_cases=[use])["next_steps"][0]
+    assert other["text_en"].startswith("Dataset untitled: fill ")
+
+
 def test_evaluate_accepts_typed_inputs():
     prof = load_profile("fy2565")
     results = [assess_dataset(p, prof) for p in worked_example()]

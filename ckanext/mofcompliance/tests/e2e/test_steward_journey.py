@@ -188,6 +188,10 @@ def test_the_steward_journey(site, steward, tmp_path):
         assert "ยังขาด 1 รายการ" in text and "ข้อ 11 แหล่งที่มา" in text  # by its label
         assert "ยังไม่ได้ผูก" in text                 # why its fix alone may not count
         assert helpers.call_action("package_show", id=name)["state"] == "active"
+        # The organisation's next steps name it by its title, and say what to fill.
+        journey.visit("/th/compliance/revenue-office", "org-next-steps")
+        steps = browser.find_element(By.CSS_SELECTOR, ".mofcompliance-next-steps").text
+        assert "ชุดข้อมูล “%s” (%s): กรอก ข้อ 11" % (TITLE, name) in steps
 
         # The missing item fixed: the score stays (not mapped), and the page said why.
         browser.get("%s/th/dataset/edit/%s" % (site, name))

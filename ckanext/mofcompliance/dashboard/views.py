@@ -255,7 +255,8 @@ def check_resources(org: str) -> Response:
 def organization_export(org: str, fmt: str) -> Response:
     if fmt not in MIME:
         return tk.abort(404)
-    result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
+    record = _existing_organisation(org)  # held: the actions find it by id, no statement
+    result = _call("mofcompliance_org_kpi", {"id": record.id, "profile": _profile()})
     labelled = dict(result, datasets=[  # the file names the missing items as the page does
         dict(d, missing_items=[tk.h.mofcompliance_name_label(f) for f in d["missing_items"]])
         for d in result["datasets"]])
@@ -271,7 +272,8 @@ def organization_export(org: str, fmt: str) -> Response:
 
 @compliance.route("/<org>/report")
 def organization_report(org: str) -> str:
-    result = _call("mofcompliance_org_kpi", {"id": org, "profile": _profile()})
+    record = _existing_organisation(org)  # held: the actions find it by id, no statement
+    result = _call("mofcompliance_org_kpi", {"id": record.id, "profile": _profile()})
     quality = _call("mofcompliance_quality_show", {"id": result["organization"]["id"]})
     return tk.render("mofcompliance/report.html", {
         "result": result, "profile": kpi.load_profile(result["profile"]),

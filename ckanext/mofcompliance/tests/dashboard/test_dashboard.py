@@ -351,3 +351,24 @@ def test_the_dashboard_is_linked_from_the_header_organisation_dataset_and_user_d
 def test_a_public_dashboard_is_linked_from_a_dataset_for_readers_not_logged_in(app, people):
     dataset = get(app, "/en/dataset/complete-0").get_data(as_text=True)
     assert 'href="/en/compliance/mof-ops"' in dataset
+
+
+@pytest.mark.parametrize("url", ["/compliance/mof-ops", "/compliance/mof-ops/report",
+                                 "/compliance/mof-ops/export.csv",
+                                 "/compliance/mof-ops/export.xlsx"])
+def test_the_organisation_s_pages_and_exports_look_it_up_by_its_name_once(app, people, url):
+    """The view holds the organisation's record; its actions and checks are given its id."""
+    import sqlalchemy as sa
+    from ckan import model
+    by_name = []
+
+    def count(conn, cursor, statement, parameters, *args):
+        if re.search(r'"group"\.name = ', statement) and "mof-ops" in str(parameters):
+            by_name.append(statement)
+
+    sa.event.listen(model.meta.engine, "before_cursor_execute", count)
+    try:
+        get(app, url, people["admin"], status=200)
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", count)
+    assert len(by_name) == 1

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.access import scope
+from ckanext.mofcompliance.tests.statements import statements_during
 
 
 @pytest.fixture
@@ -18,19 +17,6 @@ def agency(clean_db):
         {"name": admin["name"], "capacity": "admin"},
         {"name": member["name"], "capacity": "member"}])
     return {"org": org, "admin": admin["name"], "member": member["name"]}
-
-
-def statements_during(call):
-    sent: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        sent.append(statement)
-
-    sa.event.listen(model.meta.engine, "before_cursor_execute", count)
-    try:
-        return call(), sent
-    finally:
-        sa.event.remove(model.meta.engine, "before_cursor_execute", count)
 
 
 def test_an_organisation_the_request_holds_is_found_by_id_without_a_statement(agency):

@@ -16,6 +16,7 @@ from ckanext.mofcompliance.scoring import reads
 from ckanext.mofcompliance.dashboard import exports
 from ckanext.mofcompliance.kpi.evaluation import audit_catalog
 from ckanext.mofcompliance.tests.factories import complete_dataset
+from ckanext.mofcompliance.tests.statements import statements_during
 
 SECRET_TITLE = "งบลับเฉพาะภายในหน่วยงาน"
 SECRET_NAME = "secret-internal-budget"
@@ -358,17 +359,7 @@ def test_a_public_dashboard_is_linked_from_a_dataset_for_readers_not_logged_in(a
                                  "/compliance/mof-ops/export.xlsx"])
 def test_the_organisation_s_pages_and_exports_look_it_up_by_its_name_once(app, people, url):
     """The view holds the organisation's record; its actions and checks are given its id."""
-    import sqlalchemy as sa
-    from ckan import model
-    by_name = []
-
-    def count(conn, cursor, statement, parameters, *args):
-        if re.search(r'"group"\.name = ', statement) and "mof-ops" in str(parameters):
-            by_name.append(statement)
-
-    sa.event.listen(model.meta.engine, "before_cursor_execute", count)
-    try:
-        get(app, url, people["admin"], status=200)
-    finally:
-        sa.event.remove(model.meta.engine, "before_cursor_execute", count)
+    _, sent = statements_during(lambda: get(app, url, people["admin"], status=200))
+    by_name = [statement for statement, parameters in sent
+               if re.search(r'"group"\.name = ', statement) and "mof-ops" in str(parameters)]
     assert len(by_name) == 1

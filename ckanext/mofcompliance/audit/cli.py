@@ -28,8 +28,9 @@ from urllib3.util.retry import Retry
 
 from ..common.progress import progress as reporting
 from . import remote
-from ..kpi.evaluation import audit_catalog, profile_ids
+from ..kpi.evaluation import catalog_report, profile_ids
 from ..kpi.profile_format import ProfileError, read_profile_file
+from ..kpi.inputs import DatasetResult
 from ..kpi.profile import Profile
 from ..kpi.profiles import DEFAULT_PROFILE
 
@@ -148,6 +149,23 @@ def fetch_catalog(url: str, api_token: str | None = None, rows: int = PAGE_ROWS,
 
 
 # ---------------------------------------------------------------- output
+
+class DatasetRows(list):
+    """The report's ``datasets``: each dataset's row made from its result as the report is
+    written, one at a time. Held whole, the rows took 2.7 kB a dataset beside the results'
+    1.5 kB (about 140 MB at 50,000 datasets). The writers iterate it like the list it
+    stands for, as ``remote.Spool``."""
+
+    def __init__(self, results: list[DatasetResult]) -> None:
+        super().__init__()
+        self._results = results
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (result.to_dict() for result in self._results)
+
 
 def echo_json(report: Mapping[str, Any], piece: int = 65536) -> None:
     """The JSON report written as it is encoded, in pieces of about ``piece`` characters:
@@ -291,12 +309,13 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
             datasets = remote.graded(datasets, remote.CheckOptions(
                 threads, per_host, host_interval_ms, frozenset(allowed_hosts), timeout),
                 spools)
-        report = audit_catalog(
+        report, results = catalog_report(
             datasets, profile, plan=source.get("plan"),
             use_cases=source.get("use_cases") or (),
             catalog_url=catalog_url or source.get("catalog_url") or url,
             registrations=source.get("registrations"),
         )
+        report["datasets"] = DatasetRows(results)
         if check_resources:
             report["nso_qc"] = remote.grade_report(spools)
     except AuditInputError as exc:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from ckan.tests import factories, helpers
 
 from ckanext.mofcompliance.audit import cli as audit
+from ckanext.mofcompliance.kpi.evaluation import assess_catalog, audit_catalog
 from ckanext.mofcompliance.tests.factories import complete_dataset
 
 from ..standard.builders import pkg, resource
@@ -53,6 +54,23 @@ def test_json_output_has_the_stable_shape(catalog_file):
     for d in report["datasets"]:
         assert {"name", "metadata_complete", "missing_items", "open_level", "open_indicators"} <= set(d)
     assert report["datasets"][1]["missing_items"] == ["notes"]
+
+
+def test_json_output_is_the_audit_of_the_catalog_row_for_row(catalog_file):
+    """The datasets' rows are made as the report is written; the report is the same."""
+    with open(catalog_file, encoding="utf-8") as stream:
+        source = json.load(stream)
+    expected = audit_catalog(source["datasets"], "fy2565", plan=source["plan"],
+                             catalog_url=source["catalog_url"])
+    result = invoke(catalog_file)
+    assert json.loads(result.stdout) == json.loads(json.dumps(expected, ensure_ascii=False))
+
+
+def test_dataset_rows_hold_the_results_not_their_rows():
+    rows = audit.DatasetRows(assess_catalog(DATASETS, "fy2565"))
+    assert list.__len__(rows) == 0 and len(rows) == 2
+    assert [r["name"] for r in rows] == ["a", "b"]
+    assert [r["name"] for r in rows] == ["a", "b"]   # read again, as the text writer does
 
 
 @pytest.mark.parametrize("shape", [

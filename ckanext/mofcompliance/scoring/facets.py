@@ -11,6 +11,9 @@ import ckan.plugins.toolkit as tk
 from . import store as score_store
 
 
+FACET_FIELDS = (score_store.COMPLETE_FIELD, score_store.OPEN_LEVEL_FIELD, score_store.GRADE_FIELD)
+
+
 def facet_titles() -> dict[str, str]:
     """The facets' titles in the user's language (asked for on each request)."""
     return {score_store.COMPLETE_FIELD: tk._("All 14 items"),
@@ -60,10 +63,14 @@ def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def after_search(search_results: dict[str, Any]) -> dict[str, Any]:
-    """Name the facet values, and give each result its badge (read in one query)."""
-    for field, names in value_names().items():
-        for item in search_results.get("search_facets", {}).get(field, {}).get("items", []):
-            item["display_name"] = names.get(item["name"], item["name"])
+    """Name the facet values, and give each result its badge (read in one query). The
+    values are named only when the search counted one of these facets: most searches a
+    page makes (an organisation's dataset count, for one) count none."""
+    facets = search_results.get("search_facets") or {}
+    if any(field in facets for field in FACET_FIELDS):
+        for field, names in value_names().items():
+            for item in facets.get(field, {}).get("items", []):
+                item["display_name"] = names.get(item["name"], item["name"])
     results = search_results.get("results", [])
     found = score_store.badges(r["id"] for r in results if isinstance(r, dict) and "id" in r)
     for result in results:

@@ -44,6 +44,18 @@ def test_facet_counts_equal_the_score_store(catalog):
     assert result["facets"]["mofcompliance_open_level"] == {str(k): v for k, v in levels.items()}
 
 
+def test_facet_values_are_named_in_words_when_counted(app, catalog):
+    with app.flask_app.test_request_context("/en/dataset/"):
+        result = helpers.call_action("package_search", **{
+            "facet.field": ["mofcompliance_complete", "mofcompliance_open_level"]})
+        uncounted = helpers.call_action("package_search", **{"facet.field": ["tags"]})
+    names = {field: {i["name"]: i["display_name"] for i in facet["items"]}
+             for field, facet in result["search_facets"].items()}
+    assert names["mofcompliance_complete"] == {"true": "complete", "false": "incomplete"}
+    assert names["mofcompliance_open_level"] == {"0": "0 none", "1": "1 basic"}
+    assert set(uncounted["search_facets"]) == {"tags"}
+
+
 def test_the_api_filters_on_compliance(catalog):
     found = helpers.call_action("package_search", fq="mofcompliance_complete:false")
     assert sorted(d["name"] for d in found["results"]) == ["no-email", "two-missing"]

@@ -28,35 +28,6 @@ def value_names() -> dict[str, dict[str, str]]:
             score_store.GRADE_FIELD: {score_store.UNGRADED: tk._("not graded yet")}}
 
 
-class BadgeWords:
-    """A badge's words in one language (``templates/mofcompliance/snippets/badge.html``).
-
-    A list of datasets shows a badge on each row, and each ``_()`` looks the request's
-    locale and catalog up afresh: four translations a badge were 0.9 ms of the 2 ms of CPU
-    the badges cost a ``/dataset/`` page of 20. A page translates them once
-    (``helpers.mofcompliance_badge_words``), each count and level once."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.complete = tk._("all 14 items")
-        self.complete_title = tk._("All 14 DGA items are filled")
-        self.incomplete_title = tk._("DGA metadata incomplete")
-        self.open_level_title = tk._("Open-characteristics level")
-        self._missing: dict[int, str] = {}
-        self._open_level: dict[int, str] = {}
-
-    def missing(self, count: int) -> str:
-        if count not in self._missing:
-            self._missing[count] = tk.ungettext("%(num)d item missing",
-                                                "%(num)d items missing", count)
-        return self._missing[count]
-
-    def open_level(self, level: int) -> str:
-        if level not in self._open_level:
-            self._open_level[level] = tk._("open %(level)s/3") % {"level": level}
-        return self._open_level[level]
-
-
 def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
     facets_dict.update(facet_titles())
     return facets_dict

@@ -77,6 +77,18 @@ def test_the_dataset_list_shows_facets_and_badges(app, catalog):
     assert "ไม่มีอีเมล" in page and "ok-1" not in page
 
 
+def test_each_row_of_the_list_carries_its_own_verdict(app, catalog):
+    """A badge is rendered once a page for each verdict and reused by the rows that share
+    it: each row still shows its own."""
+    page = app.get("/en/dataset/").get_data(as_text=True)
+    rows = {re.search(r'href="/en/dataset/([^"]+)"', item)[1]:
+            " ".join(re.findall(r'class="mofcompliance-badge level-[^"]*"[^>]*>([^<]+)<', item))
+            for item in page.split('class="dataset-item')[1:]}
+    assert rows == {"ok-1": "✔ all 14 items open 1/3", "ok-2": "✔ all 14 items open 0/3",
+                    "no-email": "1 item missing open 0/3",
+                    "two-missing": "2 items missing open 0/3"}
+
+
 def test_the_dataset_page_shows_its_badge_to_everyone(app, catalog):
     page = app.get("/en/dataset/no-email").get_data(as_text=True)
     assert "1 item missing" in page

@@ -28,7 +28,7 @@ from urllib3.util.retry import Retry
 
 from ..common.progress import progress as reporting
 from . import remote
-from ..kpi.evaluation import catalog_report, profile_ids
+from ..kpi.evaluation import audit_catalog, profile_ids
 from ..kpi.profile_format import ProfileError, read_profile_file
 from ..kpi.inputs import DatasetResult
 from ..kpi.profile import Profile
@@ -309,13 +309,12 @@ def main(input_file: TextIO | None, url: str | None, api_token: str | None, prof
             datasets = remote.graded(datasets, remote.CheckOptions(
                 threads, per_host, host_interval_ms, frozenset(allowed_hosts), timeout),
                 spools)
-        report, results = catalog_report(
+        report = audit_catalog(
             datasets, profile, plan=source.get("plan"),
             use_cases=source.get("use_cases") or (),
             catalog_url=catalog_url or source.get("catalog_url") or url,
-            registrations=source.get("registrations"),
+            registrations=source.get("registrations"), rows=DatasetRows,
         )
-        report["datasets"] = DatasetRows(results)
         if check_resources:
             report["nso_qc"] = remote.grade_report(spools)
     except AuditInputError as exc:

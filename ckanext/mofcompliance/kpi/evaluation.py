@@ -20,7 +20,7 @@ next level?") are answered by adding tally differences instead of re-reading pac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .criteria import Context, Judgement, NextStep, State, round2
 from .kinds import gates_hold, judge_all, score_level, sum_tallies
@@ -36,7 +36,7 @@ __all__ = [
     "assess_under_rulesets",
     "dataset_result_from_json", "gc_paused", "Profile", "load_profile", "profile_from_dict",
     "profile_ids", "round2", "CriterionResult", "NextStep", "KpiResult", "evaluate",
-    "audit_catalog", "catalog_report",
+    "audit_catalog",
 ]
 
 
@@ -177,6 +177,10 @@ def _evaluate(prof: Profile, datasets_results: Sequence[DatasetResult],
 
 # ---------------------------------------------------------------- the audit's answer
 
+def _rows_of(results: list[DatasetResult]) -> list[dict[str, Any]]:
+    return [r.to_dict() for r in results]
+
+
 def audit_catalog(
     pkg_dicts: Iterable[Mapping[str, Any]],
     profile: Profile | str = DEFAULT_PROFILE,
@@ -184,29 +188,17 @@ def audit_catalog(
     use_cases: Iterable[UseCase | Mapping[str, Any]] = (),
     catalog_url: str | None = None,
     registrations: Mapping[str, str] | None = None,
+    rows: Callable[[list[DatasetResult]], Sequence[Any]] = _rows_of,
 ) -> dict[str, Any]:
     """Assess every package dict and score the catalog; returns the audit's stable JSON shape.
 
     Top level: ``profile``, ``score`` (0-100, 2 decimals), ``level`` (0/50/75/100), ``criteria``
     (each with ``id``, ``met``, ``points``, ``max_points``, …) and ``datasets`` (each with
     ``name``, ``metadata_complete``, ``missing_items``, ``open_level``, ``open_indicators``, …).
+    ``rows`` gives ``datasets`` from the results: a list of their rows by default; a writer of
+    a large catalog passes one that makes each row as it is written (the rows take about
+    twice the memory of the results).
     """
-    report, results = catalog_report(pkg_dicts, profile, plan, use_cases, catalog_url,
-                                     registrations)
-    return {**report, "datasets": [r.to_dict() for r in results]}
-
-
-def catalog_report(
-    pkg_dicts: Iterable[Mapping[str, Any]],
-    profile: Profile | str = DEFAULT_PROFILE,
-    plan: AgencyPlan | Mapping[str, Any] | None = None,
-    use_cases: Iterable[UseCase | Mapping[str, Any]] = (),
-    catalog_url: str | None = None,
-    registrations: Mapping[str, str] | None = None,
-) -> tuple[dict[str, Any], list[DatasetResult]]:
-    """``audit_catalog``'s report without its ``datasets``, and the datasets' results in
-    their order. A writer of a large catalog makes each dataset's row (``to_dict``) as it
-    writes it: the rows take about twice the memory of the results."""
     prof = resolve(profile)
     results = assess_catalog(pkg_dicts, prof)
     kpi = evaluate(prof, results, plan, use_cases, catalog_url, registrations)
@@ -216,4 +208,5 @@ def catalog_report(
         "profile_title_th": prof.title_th,
         "profile_title_en": prof.title_en,
         "readings": list(prof.readings),
-    }, results
+        "datasets": rows(results),
+    }
